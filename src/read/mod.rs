@@ -1,0 +1,3 @@
+//! Files → raw rows. Discovery, guarded workbook reading, cell normalisation.
+
+pub mod cell;

@@ -1,0 +1,3 @@
+//! Outputs: the templates, the results workbook, CSV, feedback workbooks, the terminal view.
+
+pub mod template;
