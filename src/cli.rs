@@ -42,9 +42,6 @@ pub struct TemplateArgs {
     /// Folder to write the templates into (default: the current folder).
     #[arg(short = 'o', long = "out", value_name = "DIR", default_value = ".")]
     pub out: PathBuf,
-    /// Register whose roster fills the 股室 drop-down (default: the embedded roster).
-    #[arg(long, value_name = "F")]
-    pub register: Option<PathBuf>,
 }
 
 /// Options shared by validate and score.
