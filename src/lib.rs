@@ -2,11 +2,18 @@
 //! (政务信息工作考核). One pipeline: discover → read → validate → merge → score → rank →
 //! report. Only `read` and `report` touch the file system.
 
+pub mod assess;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod findings;
 pub mod labels;
+pub mod merge;
 pub mod model;
+pub mod rank;
 pub mod read;
+pub mod register;
 pub mod report;
 pub mod rules;
+pub mod score;
+pub mod validate;

@@ -80,6 +80,8 @@ pub struct Item {
     pub rejected: bool,
     pub remark: String,
     pub source: Source,
+    /// Column of the 信息标题 cell (findings about the item point at it).
+    pub title_col: u32,
     /// The file's 报送月份 (merge: the latest wins).
     pub report_month: u32,
     /// Index of the source file in the run's file list (merge tie-break).

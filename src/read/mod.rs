@@ -1,3 +1,304 @@
-//! Files → raw rows. Discovery, guarded workbook reading, cell normalisation.
+//! Files → parsed files. Discovery, guarded workbook reading, cell normalisation, locating by
+//! label. [`load`] reads every file once, in parallel, and hands each workbook straight to the
+//! phase-1 parser so raw cells are dropped as soon as a file is done.
 
 pub mod cell;
+pub mod discover;
+pub mod layout;
+pub mod workbook;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::findings::{self as f, file_error};
+use crate::model::{FileStatus, Finding, InputFile, Register};
+use crate::register::{is_register, parse_register};
+use crate::rules::Rules;
+use crate::validate::{Parsed, SectionFile, parse_section};
+use workbook::{Limits, ReadError, read_workbook};
+
+/// Everything read from the inputs, before the year and the register are applied.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file found, in discovery order; `Item::file_index` indexes this.
+    pub files: Vec<InputFile>,
+    pub sections: Vec<SectionFile>,
+    /// The register in force (from `--register` or found among the inputs), if any.
+    pub register: Option<Register>,
+    pub findings: Vec<Finding>,
+}
+
+/// What one worker made of one file.
+enum Outcome {
+    Section(SectionFile),
+    Register(Register, Vec<Finding>),
+    Failed(Vec<Finding>, String),
+}
+
+/// Read every input. Fatal only for a missing argument or an unusable `--register`.
+pub fn load(
+    paths: &[PathBuf],
+    register: Option<&Path>,
+    rules: &Rules,
+    limits: &Limits,
+) -> Result<Loaded, Error> {
+    let found = discover::discover(paths)?;
+    let mut loaded = Loaded::default();
+
+    let explicit = match register {
+        None => None,
+        Some(p) => {
+            let (sha, outcome) = read_one(0, &p.display().to_string(), p, rules, limits);
+            match outcome {
+                Outcome::Register(reg, findings) => {
+                    loaded.findings.extend(findings);
+                    Some((sha, std::fs::canonicalize(p).ok(), reg))
+                }
+                Outcome::Failed(fs, _) => {
+                    let why = fs.first().map(|x| x.message.clone()).unwrap_or_default();
+                    return Err(Error::Usage(format!(
+                        "无法使用考核登记表 {}:{why}",
+                        p.display()
+                    )));
+                }
+                Outcome::Section(_) => {
+                    return Err(Error::Usage(format!(
+                        "{} 不是考核登记表(缺少工作表“股室名单”),请检查 --register 参数",
+                        p.display()
+                    )));
+                }
+            }
+        }
+    };
+
+    for fnd in &found {
+        loaded.files.push(InputFile {
+            display: fnd.display.clone(),
+            path: fnd.path.clone(),
+            sha256: String::new(),
+            status: match &fnd.skip {
+                Some(r) => FileStatus::Skipped(r.clone()),
+                None => FileStatus::Failed(String::new()),
+            },
+            modified: None,
+        });
+    }
+    let to_read: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].skip.is_none())
+        .collect();
+    let results = parallel_map(&to_read, |&i| {
+        read_one(i, &found[i].display, &found[i].path, rules, limits)
+    });
+
+    let mut seen_sha: Vec<(String, usize)> = Vec::new();
+    let mut register_from: Option<usize> = None;
+    for (&i, (sha, outcome)) in to_read.iter().zip(results) {
+        let file = &mut loaded.files[i];
+        file.sha256 = sha.clone();
+        if !sha.is_empty() {
+            if let Some((_, first)) = seen_sha.iter().find(|(s, _)| *s == sha) {
+                let first = loaded.files[*first].display.clone();
+                loaded.files[i].status =
+                    FileStatus::Skipped(format!("与 {first} 内容完全相同,只读一次"));
+                continue;
+            }
+            seen_sha.push((sha.clone(), i));
+        }
+        match outcome {
+            Outcome::Section(s) => {
+                file.status = FileStatus::Section {
+                    section: s.section.0.clone(),
+                    month: s.month,
+                };
+                file.modified = s.modified.clone();
+                loaded.sections.push(s);
+            }
+            Outcome::Register(reg, findings) => {
+                let same_as_explicit = explicit.as_ref().is_some_and(|(esha, epath, _)| {
+                    *esha == sha
+                        || epath.as_ref().is_some_and(|p| {
+                            std::fs::canonicalize(&file.path).ok().as_ref() == Some(p)
+                        })
+                });
+                if same_as_explicit {
+                    file.status = FileStatus::Register;
+                } else if explicit.is_some() || register_from.is_some() {
+                    let used = match (&explicit, register_from) {
+                        (Some(_), _) => register
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                        (None, Some(k)) => loaded.files[k].display.clone(),
+                        _ => String::new(),
+                    };
+                    let file = &mut loaded.files[i];
+                    file.status = FileStatus::Failed("多余的考核登记表".into());
+                    loaded.findings.push(file_error(&file.display, f::FILE_REGISTER, format!(
+                        "输入中有多个考核登记表,本次使用 {used},本文件未使用。请只保留一个登记表")));
+                } else {
+                    file.status = FileStatus::Register;
+                    register_from = Some(i);
+                    loaded.findings.extend(findings);
+                    loaded.register = Some(reg);
+                }
+            }
+            Outcome::Failed(findings, why) => {
+                file.status = FileStatus::Failed(why);
+                loaded.findings.extend(findings);
+            }
+        }
+    }
+    if let Some((_, _, reg)) = explicit {
+        loaded.register = Some(reg);
+    }
+    Ok(loaded)
+}
+
+/// Run `f` over `items` on up to the machine's cores, keeping the input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= items.len() {
+                        break;
+                    }
+                    let r = f(&items[k]);
+                    *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every slot filled")
+        })
+        .collect()
+}
+
+/// Read, hash and parse one file. Never panics: reader panics are caught inside `read_workbook`,
+/// and a panic in the parser itself is caught here and reported as a file error.
+fn read_one(
+    index: usize,
+    display: &str,
+    path: &Path,
+    rules: &Rules,
+    limits: &Limits,
+) -> (String, Outcome) {
+    let fail = |code, msg: String, why: &str| {
+        Outcome::Failed(vec![file_error(display, code, msg)], why.to_string())
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return (
+                String::new(),
+                fail(
+                    f::FILE_UNREADABLE,
+                    "这是一个文件夹,不是文件".into(),
+                    "不是文件",
+                ),
+            );
+        }
+        Ok(m) if m.len() > limits.max_file_bytes => {
+            return (
+                String::new(),
+                fail(
+                    f::FILE_LIMIT,
+                    format!(
+                        "文件大小 {} 字节超过上限 {} 字节(max_file_bytes),未读取。如确需读取,请用 --max-file-mb 提高上限",
+                        m.len(),
+                        limits.max_file_bytes
+                    ),
+                    "超出大小上限",
+                ),
+            );
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                String::new(),
+                fail(f::FILE_UNREADABLE, format!("无法读取文件:{e}"), "无法读取"),
+            );
+        }
+    };
+    let sha = hex(&Sha256::digest(&bytes));
+    let wb = match read_workbook(&bytes, limits) {
+        Ok(wb) => wb,
+        Err(e) => {
+            let (code, msg, why) = describe_read_error(&e);
+            return (sha, fail(code, msg, why));
+        }
+    };
+    drop(bytes);
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if is_register(&wb) {
+            let (reg, findings) = parse_register(display, &wb, rules);
+            Outcome::Register(reg, findings)
+        } else {
+            match parse_section(index, display, &wb, rules) {
+                Parsed::Section(mut s) => {
+                    s.file_index = index;
+                    Outcome::Section(s)
+                }
+                Parsed::Failed(findings) => {
+                    Outcome::Failed(findings, "不是本模板或表头无效".into())
+                }
+            }
+        }
+    }));
+    let outcome = parsed.unwrap_or_else(|_| {
+        fail(
+            f::FILE_CORRUPT,
+            "读取本文件时出现内部错误,文件未计分。请将该文件发给维护人员".into(),
+            "内部错误",
+        )
+    });
+    let modified = wb.modified.clone();
+    let outcome = match outcome {
+        Outcome::Section(mut s) => {
+            s.modified = modified;
+            Outcome::Section(s)
+        }
+        o => o,
+    };
+    (sha, outcome)
+}
+
+/// Code, Chinese message and short reason for a reader error.
+fn describe_read_error(e: &ReadError) -> (&'static str, String, &'static str) {
+    match e {
+        ReadError::NotSpreadsheet => (f::FILE_NOT_SPREADSHEET, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
+        ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码,无法读取。请取消密码后重新发送".into(), "有密码"),
+        ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}(实际 {value},上限 {limit}),未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
+        ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏,无法解析({m})。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::NoSheets => (f::FILE_NOT_TEMPLATE, "文件中没有工作表".into(), "没有工作表"),
+        ReadError::Panic(m) => (f::FILE_CORRUPT, format!("文件结构异常,读取失败({m})。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}

@@ -1,0 +1,178 @@
+//! The catalog of finding codes (stable: tests, the README table and officers' notes rely on
+//! them) and small constructors. Messages are built where the problem is found; they always
+//! show the raw value and say what to write instead.
+
+use crate::model::{Finding, Severity};
+
+// File errors: the file is skipped.
+pub const FILE_UNREADABLE: &str = "E-FILE-READ";
+pub const FILE_NOT_SPREADSHEET: &str = "E-FILE-FORMAT";
+pub const FILE_ENCRYPTED: &str = "E-FILE-ENCRYPTED";
+pub const FILE_CORRUPT: &str = "E-FILE-CORRUPT";
+pub const FILE_LIMIT: &str = "E-FILE-LIMIT";
+pub const FILE_NOT_TEMPLATE: &str = "E-FILE-TEMPLATE";
+pub const FILE_HEADER: &str = "E-FILE-HEADER";
+pub const FILE_SECTION: &str = "E-FILE-SECTION";
+pub const FILE_YEAR: &str = "E-FILE-YEAR";
+pub const FILE_REGISTER: &str = "E-FILE-REGISTER";
+
+// Row errors: the row does not count.
+pub const ROW_REQUIRED: &str = "E-REQUIRED";
+pub const ROW_DATE: &str = "E-DATE";
+pub const ROW_DATE_YEAR: &str = "E-DATE-YEAR";
+pub const ROW_VALUE: &str = "E-VALUE";
+pub const ROW_TASK: &str = "E-TASK";
+pub const ROW_FORMULA: &str = "E-FORMULA";
+pub const ROW_SECTION: &str = "E-SECTION";
+pub const ROW_DUP_TASK: &str = "E-DUP-TASK";
+
+// Warnings: the row counts.
+pub const W_TASK_MISSING: &str = "W-TASK-MISSING";
+pub const W_TASK_OTHER: &str = "W-TASK-OTHER";
+pub const W_REVIEWER: &str = "W-REVIEWER";
+pub const W_APPROVAL: &str = "W-APPROVAL";
+pub const W_DUP_IN_FILE: &str = "W-DUP-IN-FILE";
+pub const W_DUP_DATE: &str = "W-DUP-DATE";
+pub const W_DUP_SECTION: &str = "W-DUP-SECTION";
+pub const W_SAME_MONTH: &str = "W-SAME-MONTH";
+pub const W_COLUMN_UNKNOWN: &str = "W-COLUMN";
+pub const W_COLUMN_MISSING: &str = "W-COLUMN-MISSING";
+pub const W_MERGED: &str = "W-MERGED";
+pub const W_LONG_TITLE: &str = "W-LONG-TITLE";
+pub const W_CLASSIFIED: &str = "W-CLASSIFIED";
+pub const W_HEADER: &str = "W-HEADER";
+pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
+pub const W_REGISTER: &str = "W-REGISTER";
+
+/// A file-level finding (no sheet, no cell).
+pub fn file_error(file: &str, code: &'static str, message: String) -> Finding {
+    Finding {
+        file: file.to_string(),
+        sheet: String::new(),
+        cell: String::new(),
+        severity: Severity::Error,
+        code,
+        message,
+        section: None,
+        pos: None,
+    }
+}
+
+/// A finding at a cell (zero-based row and column).
+pub fn at(
+    file: &str,
+    sheet: &str,
+    (row, col): (u32, u32),
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> Finding {
+    Finding {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        cell: crate::read::cell::a1(row, col),
+        severity,
+        code,
+        message,
+        section: None,
+        pos: Some((row, col)),
+    }
+}
+
+/// A finding about a whole sheet (no cell).
+pub fn sheet_level(
+    file: &str,
+    sheet: &str,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> Finding {
+    Finding {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        cell: String::new(),
+        severity,
+        code,
+        message,
+        section: None,
+        pos: None,
+    }
+}
+
+/// Every code with its severity and a one-line Chinese description (the README's catalog).
+pub const CATALOG: &[(&str, Severity, &str)] = &[
+    (
+        FILE_UNREADABLE,
+        Severity::Error,
+        "文件无法读取(权限、损坏的链接等)",
+    ),
+    (
+        FILE_NOT_SPREADSHEET,
+        Severity::Error,
+        "扩展名是表格,内容却不是电子表格",
+    ),
+    (FILE_ENCRYPTED, Severity::Error, "文件设置了打开密码"),
+    (FILE_CORRUPT, Severity::Error, "表格文件已损坏,无法解析"),
+    (
+        FILE_LIMIT,
+        Severity::Error,
+        "文件超出读取上限(大小、单元格数、解压大小等)",
+    ),
+    (
+        FILE_NOT_TEMPLATE,
+        Severity::Error,
+        "不是本模板:缺少工作表或表头",
+    ),
+    (
+        FILE_HEADER,
+        Severity::Error,
+        "表头的股室、报送年份或报送月份缺失或无效",
+    ),
+    (FILE_SECTION, Severity::Error, "股室不在名单中"),
+    (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),
+    (FILE_REGISTER, Severity::Error, "多余的考核登记表"),
+    (ROW_REQUIRED, Severity::Error, "必填项为空"),
+    (ROW_DATE, Severity::Error, "日期无法识别"),
+    (ROW_DATE_YEAR, Severity::Error, "报送日期不在考核年度内"),
+    (ROW_VALUE, Severity::Error, "取值不在允许的列表中"),
+    (ROW_TASK, Severity::Error, "约稿任务编号不在登记表中"),
+    (ROW_FORMULA, Severity::Error, "公式没有计算结果"),
+    (ROW_SECTION, Severity::Error, "登记表中的股室不在名单中"),
+    (ROW_DUP_TASK, Severity::Error, "登记表中任务编号重复"),
+    (
+        W_TASK_MISSING,
+        Severity::Warning,
+        "约稿/调研信息未填写任务编号",
+    ),
+    (W_TASK_OTHER, Severity::Warning, "任务编号属于其他股室"),
+    (W_REVIEWER, Severity::Warning, "审核人不在领导名单中"),
+    (
+        W_APPROVAL,
+        Severity::Warning,
+        "重要/突发信息未经主要负责人审核",
+    ),
+    (W_DUP_IN_FILE, Severity::Warning, "同一文件中信息重复"),
+    (
+        W_DUP_DATE,
+        Severity::Warning,
+        "同一标题在不同文件中日期不同",
+    ),
+    (
+        W_DUP_SECTION,
+        Severity::Warning,
+        "与其他股室的信息标题相同(可能抄袭)",
+    ),
+    (
+        W_SAME_MONTH,
+        Severity::Warning,
+        "同一股室同一月份有两个文件",
+    ),
+    (W_COLUMN_UNKNOWN, Severity::Warning, "未知的列,已忽略"),
+    (W_COLUMN_MISSING, Severity::Warning, "缺少采用级别列"),
+    (W_MERGED, Severity::Warning, "表格中有合并单元格"),
+    (W_LONG_TITLE, Severity::Warning, "标题过长"),
+    (W_CLASSIFIED, Severity::Warning, "标题或备注含涉密标识"),
+    (W_HEADER, Severity::Warning, "表头的填报人缺失"),
+    (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
+    (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
+];

@@ -1,0 +1,168 @@
+//! Items from many files → one year per section. The same item (section, folded title,
+//! 报送日期) counts once: the version from the latest 报送月份 wins, then the file whose
+//! workbook properties say it was modified later, then the greater SHA-256 — never the order
+//! on disk. Repeats and look-alikes are warnings; nothing here changes a point by itself.
+
+use std::collections::HashMap;
+
+use crate::findings::{self as f, at};
+use crate::model::{Finding, InputFile, Item, Severity};
+
+/// The merged year.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// One version of each distinct item, sorted by (section, date, title, source).
+    pub items: Vec<Item>,
+    /// Versions that lost to another version of the same item (kept for the ledger).
+    pub superseded: Vec<Item>,
+    pub findings: Vec<Finding>,
+}
+
+/// Which of two versions of the same item wins: the greater key.
+fn version_key<'a>(item: &Item, files: &'a [InputFile]) -> (u32, Option<&'a str>, &'a str) {
+    let file = &files[item.file_index];
+    (
+        item.report_month,
+        file.modified.as_deref(),
+        file.sha256.as_str(),
+    )
+}
+
+/// Merge the checked items of all files. `files` is indexed by `Item::file_index`.
+pub fn merge(
+    mut items: Vec<Item>,
+    files: &[InputFile],
+    submissions: &[crate::validate::Submission],
+) -> Merged {
+    let mut out = Merged::default();
+    // A canonical order first, so that nothing depends on the order files were found in.
+    items.sort_by(|a, b| {
+        (&a.section, &a.title_key, a.date)
+            .cmp(&(&b.section, &b.title_key, b.date))
+            .then_with(|| version_key(b, files).cmp(&version_key(a, files)))
+            .then_with(|| a.source.row.cmp(&b.source.row))
+    });
+
+    let mut groups: Vec<Vec<Item>> = Vec::new();
+    for item in items {
+        match groups.last_mut() {
+            Some(g) if same_item(&g[0], &item) => g.push(item),
+            _ => groups.push(vec![item]),
+        }
+    }
+    for group in groups {
+        let mut it = group.into_iter();
+        let winner = it.next().expect("non-empty group");
+        for other in it {
+            if other.file_index == winner.file_index {
+                out.findings.push(warn(
+                    &other,
+                    f::W_DUP_IN_FILE,
+                    format!(
+                        "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次。请删除重复行",
+                        winner.source.row_number()
+                    ),
+                ));
+            }
+            out.superseded.push(other);
+        }
+        out.items.push(winner);
+    }
+
+    // Same title, different dates, different files, one section.
+    let mut by_title: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, item) in out.items.iter().enumerate() {
+        by_title
+            .entry((item.section.as_str(), item.title_key.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut keys: Vec<_> = by_title.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    keys.sort();
+    for (_, idx) in keys {
+        let first = &out.items[idx[0]];
+        for &i in &idx[1..] {
+            let item = &out.items[i];
+            if item.file_index != first.file_index {
+                out.findings.push(warn(item, f::W_DUP_DATE, format!(
+                    "同一标题在 {} 中的报送日期为 {},本表为 {}。如是同一条信息,请更正日期;两条均暂按不同信息计分",
+                    first.source.file, first.date, item.date)));
+            }
+        }
+    }
+
+    // Same title in two sections: a warning on the later item, naming the other.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in out.items.iter().enumerate() {
+        by_key.entry(item.title_key.as_str()).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = by_key.into_values().filter(|v| v.len() > 1).collect();
+    groups.sort();
+    for mut idx in groups {
+        idx.sort_by(|&a, &b| {
+            let (x, y) = (&out.items[a], &out.items[b]);
+            (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
+        });
+        let first = out.items[idx[0]].clone();
+        for &i in &idx[1..] {
+            let item = &out.items[i];
+            if item.section != first.section {
+                out.findings.push(warn(
+                    item,
+                    f::W_DUP_SECTION,
+                    format!(
+                        "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
+                        first.section, first.date
+                    ),
+                ));
+            }
+        }
+    }
+
+    // Two files of one section for the same month.
+    let mut by_month: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for s in submissions {
+        by_month
+            .entry((s.section.as_str(), s.month))
+            .or_default()
+            .push(s.file_index);
+    }
+    let mut dup_months: Vec<_> = by_month.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dup_months.sort();
+    for ((section, month), mut idx) in dup_months {
+        idx.sort();
+        let names: Vec<&str> = idx.iter().map(|&i| files[i].display.as_str()).collect();
+        for &i in &idx {
+            let mut w = f::file_error(
+                &files[i].display,
+                f::W_SAME_MONTH,
+                format!(
+                    "{section} {month} 月有 {} 个文件:{}。均已读取;同一信息内容不同时,以修改时间较晚的文件为准",
+                    idx.len(),
+                    names.join("、")
+                ),
+            );
+            w.severity = Severity::Warning;
+            w.section = Some(section.to_string());
+            out.findings.push(w);
+        }
+    }
+    out
+}
+
+fn same_item(a: &Item, b: &Item) -> bool {
+    a.section == b.section && a.title_key == b.title_key && a.date == b.date
+}
+
+fn warn(item: &Item, code: &'static str, message: String) -> Finding {
+    let mut w = at(
+        &item.source.file,
+        &item.source.sheet,
+        (item.source.row, item.title_col),
+        Severity::Warning,
+        code,
+        message,
+    );
+    w.section = Some(item.section.clone());
+    w
+}

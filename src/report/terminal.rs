@@ -1,0 +1,170 @@
+//! The terminal view: a compact ranking table, problem counts per section, and the
+//! validate command's text listing. Chinese, aligned for CJK double-width characters.
+
+use std::fmt::Write;
+
+use crate::assess::Assessment;
+use crate::model::{FileStatus, Finding, Severity};
+use crate::rules::Rules;
+
+/// Display width: CJK and full-width characters take two columns.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// Pad to a display width (left-aligned).
+pub fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// Pad to a display width (right-aligned).
+pub fn pad_left(s: &str, w: usize) -> String {
+    let mut out: String = std::iter::repeat_n(' ', w.saturating_sub(width(s))).collect();
+    out.push_str(s);
+    out
+}
+
+/// Error and warning counts of findings.
+pub fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> (usize, usize) {
+    findings.fold((0, 0), |(e, w), f| match f.severity {
+        Severity::Error => (e + 1, w),
+        Severity::Warning => (e, w + 1),
+    })
+}
+
+/// Files read, skipped and failed.
+pub fn file_summary(a: &Assessment) -> String {
+    let (mut read, mut skipped, mut failed, mut register) = (0, 0, 0, 0);
+    for f in &a.files {
+        match f.status {
+            FileStatus::Section { .. } => read += 1,
+            FileStatus::Register => register += 1,
+            FileStatus::Skipped(_) => skipped += 1,
+            FileStatus::Failed(_) => failed += 1,
+        }
+    }
+    format!(
+        "文件:读取报送表 {read} 个,登记表 {register} 个,无法使用 {failed} 个,跳过 {skipped} 个(临时文件、非表格文件、重复文件)"
+    )
+}
+
+/// The ranking table and the per-section problem counts.
+pub fn ranking(a: &Assessment, rules: &Rules) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} 年度政务信息工作考核结果(统计截至 {})",
+        a.year, a.as_of
+    );
+    let name_w = a
+        .scores
+        .iter()
+        .map(|s| width(&s.name))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  {}  评定",
+        pad("名次", 4),
+        pad("股室", name_w),
+        pad_left("最终得分", 8),
+        pad_left("问题", 10)
+    );
+    for st in &a.standings {
+        let s = &a.scores[st.section];
+        let rank = st.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
+        let (e, w) = counts(
+            a.findings
+                .iter()
+                .filter(|f| f.section.as_deref() == Some(s.name.as_str())),
+        );
+        let problems = if e + w == 0 {
+            "—".to_string()
+        } else {
+            format!("错{e} 警{w}")
+        };
+        let mut verdict = st.verdict(rules).to_string();
+        let remarks = st.remarks();
+        if !s.participates {
+            verdict = "不参与考核".into();
+        }
+        if !remarks.is_empty() {
+            if !verdict.is_empty() {
+                verdict.push(';');
+            }
+            verdict.push_str(&remarks);
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  {}  {}",
+            pad_left(&rank, 4),
+            pad(&s.name, name_w),
+            pad_left(&s.final_score().to_string(), 8),
+            pad_left(&problems, 10),
+            verdict
+        );
+    }
+    let unassigned = a.findings.iter().filter(|f| f.section.is_none());
+    let (e, w) = counts(unassigned);
+    if e + w > 0 {
+        let _ = writeln!(
+            out,
+            "未能归属股室的问题(文件无法读取或表头无效):错误 {e} 个,警告 {w} 个"
+        );
+    }
+    let (e, w) = counts(a.findings.iter());
+    let _ = writeln!(out, "{}", file_summary(a));
+    let _ = writeln!(out, "问题合计:错误 {e} 个,警告 {w} 个");
+    out
+}
+
+/// The validate command's text listing: findings grouped by file, a line per file and per section.
+pub fn findings_text(a: &Assessment) -> String {
+    let mut out = String::new();
+    let mut files: Vec<&str> = a.findings.iter().map(|f| f.file.as_str()).collect();
+    files.dedup();
+    for file in files {
+        let list: Vec<&Finding> = a.findings.iter().filter(|f| f.file == file).collect();
+        let (e, w) = counts(list.iter().copied());
+        let _ = writeln!(out, "{file}:错误 {e} 个,警告 {w} 个");
+        for f in list {
+            let place = match (f.sheet.is_empty(), f.cell.is_empty()) {
+                (true, _) => String::new(),
+                (false, true) => format!("{} ", f.sheet),
+                (false, false) => format!("{}!{} ", f.sheet, f.cell),
+            };
+            let _ = writeln!(
+                out,
+                "  {place}[{}] {}:{}",
+                f.code,
+                f.severity.label(),
+                f.message
+            );
+        }
+    }
+    let _ = writeln!(out, "—— 按股室 ——");
+    for s in &a.scores {
+        let (e, w) = counts(
+            a.findings
+                .iter()
+                .filter(|f| f.section.as_deref() == Some(s.name.as_str())),
+        );
+        let _ = writeln!(
+            out,
+            "{}:合格信息 {} 条,错误 {e} 个,警告 {w} 个",
+            s.name,
+            s.qualifying()
+        );
+    }
+    let _ = writeln!(out, "{}", file_summary(a));
+    let (e, w) = counts(a.findings.iter());
+    let _ = writeln!(out, "合计:错误 {e} 个,警告 {w} 个");
+    out
+}

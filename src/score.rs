@@ -1,0 +1,399 @@
+//! The merged year + rules + register → one [`SectionScore`] per roster section, with every
+//! point itemised as a [`Line`]. Totals are sums of lines and are never computed elsewhere.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::merge::Merged;
+use crate::model::{Deduction, Item, Register, Source, Task, TaskStatus};
+use crate::rules::{MultiAdoption, Rules};
+use crate::validate::Submission;
+
+/// What a line of points is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// 基础项: one line per qualifying item.
+    Base,
+    /// 加分项: one line per item and adoption level (index into `rules.adoption`).
+    Adoption(usize),
+    /// 约稿任务 completed on time and adopted.
+    TaskDone,
+    /// 约稿任务 not completed (negative points).
+    TaskFailed,
+    /// 扣分项 (negative points; index into `rules.deduction`).
+    Deduction(usize),
+}
+
+/// One itemised score line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub category: Category,
+    /// Signed points.
+    pub points: i64,
+    /// Where it came from: the item's row, or the register's row.
+    pub source: Source,
+    /// What it is about: the item title, task id or deduction note.
+    pub about: String,
+}
+
+/// What became of an item of the section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    /// Qualifies and is scored.
+    Counted,
+    /// 信息员审核 = 不通过.
+    Rejected,
+    /// Dated after the as-of date: not counted yet.
+    AfterAsOf,
+    /// Another version of the same item won the merge.
+    Superseded,
+}
+
+/// An item with its points.
+#[derive(Debug, Clone)]
+pub struct ScoredItem {
+    pub item: Item,
+    pub state: ItemState,
+    pub base: i64,
+    /// Adoption points per level (same order as `rules.adoption`), 0 where not scored.
+    pub adoption: Vec<i64>,
+    /// The task this item completed, if any.
+    pub completes: Option<String>,
+}
+
+impl ScoredItem {
+    /// Base plus adoption points of this item.
+    pub fn points(&self) -> i64 {
+        self.base + self.adoption.iter().sum::<i64>()
+    }
+}
+
+/// The outcome of a commissioned task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOutcome {
+    /// Completed on time and adopted (explicitly, or shown by an item).
+    Done { explicit: bool },
+    /// Not completed: explicitly, or its deadline has passed.
+    Failed { explicit: bool },
+    /// Deadline on or after the as-of date, nothing yet.
+    Pending,
+}
+
+/// A task with its outcome and points.
+#[derive(Debug, Clone)]
+pub struct ScoredTask {
+    pub task: Task,
+    pub outcome: TaskOutcome,
+    pub points: i64,
+    /// Title and date of the item that completed it.
+    pub by_item: Option<(String, NaiveDate)>,
+}
+
+/// A deduction with its points (0 when dated after the as-of date).
+#[derive(Debug, Clone)]
+pub struct ScoredDeduction {
+    pub deduction: Deduction,
+    /// Signed points (≤ 0).
+    pub points: i64,
+    pub counted: bool,
+}
+
+/// A section's year, itemised.
+#[derive(Debug, Clone)]
+pub struct SectionScore {
+    pub name: String,
+    pub participates: bool,
+    pub item_target: Option<f64>,
+    pub score_target: Option<f64>,
+    pub items: Vec<ScoredItem>,
+    pub tasks: Vec<ScoredTask>,
+    pub deductions: Vec<ScoredDeduction>,
+    pub lines: Vec<Line>,
+    /// Months (1–12) with at least one submission.
+    pub submitted: [bool; 12],
+}
+
+impl SectionScore {
+    fn sum(&self, pred: impl Fn(Category) -> bool) -> i64 {
+        self.lines
+            .iter()
+            .filter(|l| pred(l.category))
+            .map(|l| l.points)
+            .sum()
+    }
+    /// 基础分.
+    pub fn base(&self) -> i64 {
+        self.sum(|c| c == Category::Base)
+    }
+    /// 加分 (adoption bonus).
+    pub fn adoption(&self) -> i64 {
+        self.sum(|c| matches!(c, Category::Adoption(_)))
+    }
+    /// 约稿任务 points, signed.
+    pub fn task_points(&self) -> i64 {
+        self.sum(|c| matches!(c, Category::TaskDone | Category::TaskFailed))
+    }
+    /// 扣分, as a positive number.
+    pub fn deductions_total(&self) -> i64 {
+        -self.sum(|c| matches!(c, Category::Deduction(_)))
+    }
+    /// 最终得分 = the sum of all lines.
+    pub fn final_score(&self) -> i64 {
+        self.lines.iter().map(|l| l.points).sum()
+    }
+    /// Number of qualifying items.
+    pub fn qualifying(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.state == ItemState::Counted)
+            .count()
+    }
+    /// Qualifying items adopted at some level.
+    pub fn adopted_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
+            .count()
+    }
+    /// Ids of failed tasks.
+    pub fn failed_tasks(&self) -> Vec<&str> {
+        self.tasks
+            .iter()
+            .filter(|t| matches!(t.outcome, TaskOutcome::Failed { .. }))
+            .map(|t| t.task.id.as_str())
+            .collect()
+    }
+    /// Qualifying items per month of 报送日期 (index 0 = January).
+    pub fn items_per_month(&self) -> [usize; 12] {
+        let mut m = [0; 12];
+        for i in self.items.iter().filter(|i| i.state == ItemState::Counted) {
+            m[i.item.date.month0() as usize] += 1;
+        }
+        m
+    }
+    /// Months 1..=`up_to` without a submission.
+    pub fn missing_months(&self, up_to: u32) -> Vec<u32> {
+        (1..=up_to.min(12))
+            .filter(|m| !self.submitted[*m as usize - 1])
+            .collect()
+    }
+}
+
+/// Score every roster section (in roster order).
+pub fn score(
+    register: &Register,
+    merged: &Merged,
+    submissions: &[Submission],
+    rules: &Rules,
+    as_of: NaiveDate,
+) -> Vec<SectionScore> {
+    register
+        .roster
+        .iter()
+        .map(|entry| {
+            let name = entry.name.as_str();
+            let mut items: Vec<ScoredItem> = merged
+                .items
+                .iter()
+                .filter(|i| i.section == name)
+                .map(|i| ScoredItem {
+                    state: if i.date > as_of {
+                        ItemState::AfterAsOf
+                    } else if i.rejected {
+                        ItemState::Rejected
+                    } else {
+                        ItemState::Counted
+                    },
+                    item: i.clone(),
+                    base: 0,
+                    adoption: vec![0; rules.adoption.len()],
+                    completes: None,
+                })
+                .chain(
+                    merged
+                        .superseded
+                        .iter()
+                        .filter(|i| i.section == name)
+                        .map(|i| ScoredItem {
+                            item: i.clone(),
+                            state: ItemState::Superseded,
+                            base: 0,
+                            adoption: vec![0; rules.adoption.len()],
+                            completes: None,
+                        }),
+                )
+                .collect();
+            items.sort_by(|a, b| {
+                (
+                    a.item.date,
+                    &a.item.title_key,
+                    a.state != ItemState::Counted,
+                )
+                    .cmp(&(
+                        b.item.date,
+                        &b.item.title_key,
+                        b.state != ItemState::Counted,
+                    ))
+            });
+            let mut lines = Vec::new();
+            score_items(&mut items, rules, &mut lines);
+            let tasks = score_tasks(register, name, &mut items, rules, as_of, &mut lines);
+            let deductions = score_deductions(register, name, rules, as_of, &mut lines);
+            let mut submitted = [false; 12];
+            for s in submissions.iter().filter(|s| s.section == name) {
+                if (1..=12).contains(&s.month) {
+                    submitted[s.month as usize - 1] = true;
+                }
+            }
+            SectionScore {
+                name: name.to_string(),
+                participates: entry.participates,
+                item_target: entry.item_target,
+                score_target: entry.score_target,
+                items,
+                tasks,
+                deductions,
+                lines,
+                submitted,
+            }
+        })
+        .collect()
+}
+
+/// Base (capped) and adoption points of each qualifying item, in date order.
+fn score_items(items: &mut [ScoredItem], rules: &Rules, lines: &mut Vec<Line>) {
+    let mut base_left = rules.base.cap;
+    for si in items.iter_mut().filter(|i| i.state == ItemState::Counted) {
+        let base = rules.base.points_per_item.min(base_left);
+        base_left -= base;
+        si.base = base;
+        if base != 0 {
+            lines.push(Line {
+                category: Category::Base,
+                points: base,
+                source: si.item.source.clone(),
+                about: si.item.title.clone(),
+            });
+        }
+        let adopted: Vec<usize> = (0..rules.adoption.len())
+            .filter(|l| si.item.adopted & (1 << l) != 0)
+            .collect();
+        let scored: Vec<usize> = match rules.multi_adoption {
+            MultiAdoption::Sum => adopted,
+            // The highest level's points; among equal points the first level in the rules.
+            MultiAdoption::Highest => adopted
+                .iter()
+                .copied()
+                .max_by(|a, b| {
+                    rules.adoption[*a]
+                        .points
+                        .cmp(&rules.adoption[*b].points)
+                        .then(b.cmp(a))
+                })
+                .into_iter()
+                .collect(),
+        };
+        for level in scored {
+            let points = rules.adoption[level].points;
+            si.adoption[level] = points;
+            if points != 0 {
+                lines.push(Line {
+                    category: Category::Adoption(level),
+                    points,
+                    source: si.item.source.clone(),
+                    about: si.item.title.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Outcome and points of the section's commissioned tasks.
+fn score_tasks(
+    register: &Register,
+    section: &str,
+    items: &mut [ScoredItem],
+    rules: &Rules,
+    as_of: NaiveDate,
+    lines: &mut Vec<Line>,
+) -> Vec<ScoredTask> {
+    let mut out = Vec::new();
+    for task in register.tasks.iter().filter(|t| t.section == section) {
+        // The earliest qualifying, adopted item of this section naming the task by its deadline.
+        let by = items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                i.state == ItemState::Counted
+                    && i.item.task_id.as_deref() == Some(task.id.as_str())
+                    && i.item.date <= task.deadline
+                    && i.item.is_adopted()
+            })
+            .min_by_key(|(_, i)| (i.item.date, i.item.source.row))
+            .map(|(k, _)| k);
+        let outcome = match task.status {
+            Some(TaskStatus::Done) => TaskOutcome::Done { explicit: true },
+            Some(TaskStatus::Failed) => TaskOutcome::Failed { explicit: true },
+            None if by.is_some() => TaskOutcome::Done { explicit: false },
+            None if task.deadline < as_of => TaskOutcome::Failed { explicit: false },
+            None => TaskOutcome::Pending,
+        };
+        let (points, category) = match outcome {
+            TaskOutcome::Done { .. } => (rules.tasks.completed_points, Category::TaskDone),
+            TaskOutcome::Failed { .. } => (-rules.tasks.failed_points, Category::TaskFailed),
+            TaskOutcome::Pending => (0, Category::TaskDone),
+        };
+        let mut by_item = None;
+        if let (Some(k), TaskOutcome::Done { explicit: false }) = (by, outcome) {
+            items[k].completes = Some(task.id.clone());
+            by_item = Some((items[k].item.title.clone(), items[k].item.date));
+        }
+        if points != 0 {
+            lines.push(Line {
+                category,
+                points,
+                source: task.source.clone(),
+                about: task.id.clone(),
+            });
+        }
+        out.push(ScoredTask {
+            task: task.clone(),
+            outcome,
+            points,
+            by_item,
+        });
+    }
+    out
+}
+
+/// The section's deductions × 次数; those dated after the as-of date do not count yet.
+fn score_deductions(
+    register: &Register,
+    section: &str,
+    rules: &Rules,
+    as_of: NaiveDate,
+    lines: &mut Vec<Line>,
+) -> Vec<ScoredDeduction> {
+    let mut out = Vec::new();
+    for d in register.deductions.iter().filter(|d| d.section == section) {
+        let counted = d.date.is_none_or(|x| x <= as_of);
+        let level = rules.deduction.iter().position(|x| x.label == d.label);
+        let points = match (counted, level) {
+            (true, Some(k)) => -rules.deduction[k].points * d.count,
+            _ => 0,
+        };
+        if let (Some(k), true) = (level, points != 0) {
+            lines.push(Line {
+                category: Category::Deduction(k),
+                points,
+                source: d.source.clone(),
+                about: d.label.clone(),
+            });
+        }
+        out.push(ScoredDeduction {
+            deduction: d.clone(),
+            points,
+            counted,
+        });
+    }
+    out
+}
