@@ -94,7 +94,7 @@ mod tests {
         let line = s.lines().nth(1).unwrap();
         assert_eq!(
             line,
-            "'=1+2,'-2+3,'+cmd|' /C calc'!A0,'@SUM(1,1),'\tx,-15,经济运行股"
+            "'=1+2,'-2+3,'+cmd|' /C calc'!A0,\"'@SUM(1,1)\",'\tx,-15,经济运行股"
         );
     }
 }
