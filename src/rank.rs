@@ -120,3 +120,199 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
     out.sort_by_key(|s| (s.rank.is_none(), s.rank, s.section));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Source, Task};
+    use crate::score::{Category, Line, ScoredTask, TaskOutcome};
+    use std::sync::Arc;
+
+    fn section(name: &str, fin: i64, failed: usize) -> SectionScore {
+        let src = Source {
+            file: Arc::from("f"),
+            sheet: Arc::from("s"),
+            row: 0,
+        };
+        let tasks = (0..failed)
+            .map(|k| ScoredTask {
+                task: Task {
+                    id: format!("T{k}"),
+                    section: name.into(),
+                    kind: String::new(),
+                    topic: String::new(),
+                    issued: None,
+                    deadline: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+                    status: None,
+                    source: src.clone(),
+                },
+                outcome: TaskOutcome::Failed { explicit: true },
+                points: 0,
+                by_item: None,
+            })
+            .collect();
+        SectionScore {
+            name: name.into(),
+            participates: true,
+            item_target: None,
+            score_target: None,
+            items: vec![],
+            tasks,
+            deductions: vec![],
+            lines: vec![Line {
+                category: Category::Base,
+                points: fin,
+                source: src,
+                about: String::new(),
+            }],
+            submitted: [true; 12],
+        }
+    }
+
+    fn run(finals: &[i64]) -> Vec<Standing> {
+        let scores: Vec<_> = finals
+            .iter()
+            .enumerate()
+            .map(|(i, f)| section(&format!("S{i}"), *f, 0))
+            .collect();
+        let mut st = rank(&scores, &Rules::default_rules(), 12);
+        st.sort_by_key(|s| s.section);
+        st
+    }
+
+    fn flags(st: &[Standing]) -> Vec<(Option<usize>, bool, bool)> {
+        st.iter()
+            .map(|s| (s.rank, s.awarded, s.criticised))
+            .collect()
+    }
+
+    #[test]
+    fn competition_ranking_with_ties_in_roster_order() {
+        let scores: Vec<_> = [50, 80, 80, 10]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| section(&format!("S{i}"), *f, 0))
+            .collect();
+        let st = rank(&scores, &Rules::default_rules(), 12);
+        let order: Vec<(usize, Option<usize>, bool)> =
+            st.iter().map(|s| (s.section, s.rank, s.tied)).collect();
+        assert_eq!(
+            order,
+            [
+                (1, Some(1), true),
+                (2, Some(1), true),
+                (0, Some(3), false),
+                (3, Some(4), false)
+            ]
+        );
+        assert!(st[0].remarks().contains("并列"));
+    }
+
+    #[test]
+    fn ties_at_the_top_boundary_are_all_awarded() {
+        // 90, 90, 70, 70 and two below: four awards.
+        let st = run(&[90, 90, 70, 70, 20, 10, 5, 1]);
+        assert_eq!(st.iter().filter(|s| s.awarded).count(), 4);
+        assert!(!st[4].awarded);
+    }
+
+    #[test]
+    fn ineligible_section_gives_its_place_and_is_not_criticised() {
+        let mut scores: Vec<_> = [100, 90, 80, 70, 60, 50, 40, 30]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| section(&format!("S{i}"), *f, 0))
+            .collect();
+        scores[0] = section("S0", 100, 2);
+        let mut st = rank(&scores, &Rules::default_rules(), 12);
+        st.sort_by_key(|s| s.section);
+        assert!(!st[0].awarded && !st[0].criticised);
+        assert_eq!(st[0].ineligible_for, ["T0", "T1"]);
+        assert!(st[0].remarks().contains("取消评先资格:T0、T1"));
+        assert!(st[1].awarded && st[2].awarded && st[3].awarded);
+        assert!(!st[4].awarded);
+        assert_eq!(st[0].rank, Some(1));
+    }
+
+    #[test]
+    fn bottom_ties_are_all_criticised() {
+        let st = run(&[100, 90, 80, 70, 60, 10, 10, 10, 10]);
+        let crit: Vec<bool> = st.iter().map(|s| s.criticised).collect();
+        assert_eq!(
+            crit,
+            [false, false, false, false, false, true, true, true, true]
+        );
+    }
+
+    #[test]
+    fn fewer_than_six_sections_no_section_both() {
+        let st = run(&[50, 40, 30, 20]);
+        assert_eq!(
+            flags(&st),
+            [
+                (Some(1), true, false),
+                (Some(2), true, false),
+                (Some(3), true, false),
+                (Some(4), false, true)
+            ]
+        );
+        for s in &st {
+            assert!(!(s.awarded && s.criticised));
+        }
+    }
+
+    #[test]
+    fn all_tied() {
+        let st = run(&[30, 30, 30, 30, 30, 30, 30]);
+        assert!(
+            st.iter()
+                .all(|s| s.rank == Some(1) && s.awarded && !s.criticised && s.tied)
+        );
+        let zero = run(&[0, 0, 0, 0, 0, 0, 0]);
+        assert!(zero.iter().all(|s| !s.awarded && s.criticised));
+    }
+
+    #[test]
+    fn top_section_with_final_zero_or_less_is_not_awarded() {
+        let st = run(&[10, 0, -5, -20, -30, -40, -50]);
+        assert!(st[0].awarded);
+        assert!(!st[1].awarded && !st[2].awarded);
+        let neg = run(&[-5, -10, -15]);
+        assert!(neg.iter().all(|s| !s.awarded));
+        assert_eq!(
+            neg.iter().map(|s| s.rank.unwrap()).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn non_participating_sections_are_listed_last_without_rank() {
+        let mut scores: Vec<_> = [10, 99, 5]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| section(&format!("S{i}"), *f, 0))
+            .collect();
+        scores[1].participates = false;
+        let st = rank(&scores, &Rules::default_rules(), 12);
+        assert_eq!(st.last().unwrap().section, 1);
+        assert_eq!(st.last().unwrap().rank, None);
+        assert!(!st.last().unwrap().awarded && !st.last().unwrap().criticised);
+        assert_eq!(st[0].rank, Some(1));
+    }
+
+    #[test]
+    fn interview_after_three_missing_months_up_to_as_of() {
+        let mut s = section("S0", 10, 0);
+        s.submitted = [
+            true, false, false, true, false, true, true, true, true, true, true, true,
+        ];
+        let st = rank(std::slice::from_ref(&s), &Rules::default_rules(), 12);
+        assert_eq!(st[0].interview_months, [2, 3, 5]);
+        assert!(st[0].remarks().contains("建议约谈:2月、3月、5月"));
+        let st = rank(&[s], &Rules::default_rules(), 4);
+        assert!(
+            st[0].interview_months.is_empty(),
+            "only two months missing up to April"
+        );
+    }
+}

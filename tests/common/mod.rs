@@ -8,7 +8,12 @@ use std::process::{Command, Output};
 use rust_xlsxwriter::{Workbook, Worksheet};
 
 /// The adoption columns of the default rules, in template order.
-pub const LEVELS: [&str; 4] = ["区政府办《政务信息》普刊", "区政府办《政务信息》专刊", "省政府办公厅", "国务院办公厅"];
+pub const LEVELS: [&str; 4] = [
+    "区政府办《政务信息》普刊",
+    "区政府办《政务信息》专刊",
+    "省政府办公厅",
+    "国务院办公厅",
+];
 
 /// One item row. `date` is written as text unless `real_date` is set.
 #[derive(Debug, Clone)]
@@ -95,7 +100,12 @@ pub fn write_items_sheet(ws: &mut Worksheet, section: &str, year: &str, month: &
             ws.write(row, 4, r.task.as_str()).unwrap();
         }
         for l in 0..LEVELS.len() {
-            ws.write(row, 5 + l as u16, if r.adopted.contains(&l) { "是" } else { "否" }).unwrap();
+            ws.write(
+                row,
+                5 + l as u16,
+                if r.adopted.contains(&l) { "是" } else { "否" },
+            )
+            .unwrap();
         }
         ws.write(row, 10, r.author.as_str()).unwrap();
         ws.write(row, 11, r.reviewer.as_str()).unwrap();
@@ -148,16 +158,29 @@ pub struct Reg {
 impl Reg {
     pub fn with_sections(names: &[&str]) -> Reg {
         Reg {
-            roster: names.iter().map(|n| (n.to_string(), String::new(), String::new(), String::new())).collect(),
+            roster: names
+                .iter()
+                .map(|n| (n.to_string(), String::new(), String::new(), String::new()))
+                .collect(),
             ..Reg::default()
         }
     }
     pub fn task(mut self, id: &str, section: &str, deadline: &str, status: &str) -> Reg {
-        self.tasks.push(TaskRow { id: id.into(), section: section.into(), deadline: deadline.into(), status: status.into() });
+        self.tasks.push(TaskRow {
+            id: id.into(),
+            section: section.into(),
+            deadline: deadline.into(),
+            status: status.into(),
+        });
         self
     }
     pub fn deduction(mut self, section: &str, date: &str, label: &str, count: &str) -> Reg {
-        self.deductions.push(DeductionRow { section: section.into(), date: date.into(), label: label.into(), count: count.into() });
+        self.deductions.push(DeductionRow {
+            section: section.into(),
+            date: date.into(),
+            label: label.into(),
+            count: count.into(),
+        });
         self
     }
 }
@@ -167,7 +190,19 @@ pub fn register_file(path: &Path, reg: &Reg) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("股室名单").unwrap();
     ws.write(0, 0, "考核登记表").unwrap();
-    for (c, l) in ["股室", "负责人", "信息员", "联系电话", "电子邮箱", "年度信息条数任务", "年度分值任务", "参与考核"].iter().enumerate() {
+    for (c, l) in [
+        "股室",
+        "负责人",
+        "信息员",
+        "联系电话",
+        "电子邮箱",
+        "年度信息条数任务",
+        "年度分值任务",
+        "参与考核",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write(1, c as u16, *l).unwrap();
     }
     for (i, (n, p, it, st)) in reg.roster.iter().enumerate() {
@@ -188,7 +223,18 @@ pub fn register_file(path: &Path, reg: &Reg) {
         ws.write(1 + i as u32, 2, role.as_str()).unwrap();
     }
     let ws = wb.add_worksheet().set_name("约稿任务").unwrap();
-    for (c, l) in ["任务编号", "股室", "任务类型", "主题", "下达日期", "截止日期", "完成情况"].iter().enumerate() {
+    for (c, l) in [
+        "任务编号",
+        "股室",
+        "任务类型",
+        "主题",
+        "下达日期",
+        "截止日期",
+        "完成情况",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write(0, c as u16, *l).unwrap();
     }
     for (i, t) in reg.tasks.iter().enumerate() {
@@ -200,7 +246,10 @@ pub fn register_file(path: &Path, reg: &Reg) {
         ws.write(r, 6, t.status.as_str()).unwrap();
     }
     let ws = wb.add_worksheet().set_name("扣分记录").unwrap();
-    for (c, l) in ["股室", "日期", "扣分类别", "次数", "说明"].iter().enumerate() {
+    for (c, l) in ["股室", "日期", "扣分类别", "次数", "说明"]
+        .iter()
+        .enumerate()
+    {
         ws.write(0, c as u16, *l).unwrap();
     }
     for (i, d) in reg.deductions.iter().enumerate() {
@@ -215,7 +264,11 @@ pub fn register_file(path: &Path, reg: &Reg) {
 
 /// Run the zwxx binary with arguments in a working directory.
 pub fn zwxx(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zwxx")).current_dir(dir).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_zwxx"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// stdout as text.
@@ -233,5 +286,58 @@ pub fn workdir() -> (tempfile::TempDir, PathBuf) {
 
 /// Titles "标题N" for N in range, dated in the given month.
 pub fn routine_rows(prefix: &str, n: usize, month: u32) -> Vec<Row> {
-    (0..n).map(|i| Row::new(&format!("{prefix}工作动态第{i}条"), &format!("2019-{month:02}-{:02}", 1 + i % 28))).collect()
+    (0..n)
+        .map(|i| {
+            Row::new(
+                &format!("{prefix}工作动态第{i}条"),
+                &format!("2019-{month:02}-{:02}", 1 + i % 28),
+            )
+        })
+        .collect()
+}
+
+/// Run the library pipeline (the same the binary runs) over a folder.
+pub fn assess_with(
+    input: &Path,
+    rules: &zwxx::rules::Rules,
+    as_of: Option<&str>,
+) -> zwxx::assess::Assessment {
+    let loaded = zwxx::read::load(
+        &[input.to_path_buf()],
+        None,
+        rules,
+        &zwxx::read::workbook::Limits::default(),
+    )
+    .unwrap();
+    let as_of = as_of.map(|d| zwxx::assess::parse_as_of(d).unwrap());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    zwxx::assess::assess(loaded, rules, None, as_of, today).unwrap()
+}
+
+/// [`assess_with`] with the default rules.
+pub fn assess(input: &Path, as_of: Option<&str>) -> zwxx::assess::Assessment {
+    assess_with(input, &zwxx::rules::Rules::default_rules(), as_of)
+}
+
+/// The score of a section by name.
+pub fn section<'a>(a: &'a zwxx::assess::Assessment, name: &str) -> &'a zwxx::score::SectionScore {
+    a.scores.iter().find(|s| s.name == name).unwrap()
+}
+
+/// (base, adoption, tasks, deductions, final) of a section.
+pub fn parts(a: &zwxx::assess::Assessment, name: &str) -> (i64, i64, i64, i64, i64) {
+    let s = section(a, name);
+    (
+        s.base(),
+        s.adoption(),
+        s.task_points(),
+        s.deductions_total(),
+        s.final_score(),
+    )
+}
+
+/// The standing of a section by name.
+pub fn standing<'a>(a: &'a zwxx::assess::Assessment, name: &str) -> &'a zwxx::rank::Standing {
+    let i = a.scores.iter().position(|s| s.name == name).unwrap();
+    a.standings.iter().find(|s| s.section == i).unwrap()
 }
