@@ -118,6 +118,10 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
     let mut findings = Vec::new();
     let mut wanted: Vec<&str> = l::ITEM_FIXED_COLUMNS.to_vec();
     wanted.extend(rules.adoption_labels());
+    // The columns in template order, for messages.
+    let mut template_order: Vec<&str> = l::ITEM_FIXED_COLUMNS[..5].to_vec();
+    template_order.extend(rules.adoption_labels());
+    template_order.extend(&l::ITEM_FIXED_COLUMNS[5..]);
     let mut all_labels: Vec<&str> = HEADER_LABELS.to_vec();
     all_labels.extend(wanted.iter().copied());
 
@@ -253,7 +257,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             format!(
                 "未知的列“{}”,已忽略。本表的列为:{}",
                 text.trim(),
-                wanted.join("、")
+                template_order.join("、")
             ),
         ));
     }
@@ -827,7 +831,9 @@ pub fn check(
                     ));
                     row_ok = false;
                 }
-                if let Some(id) = &item.task_id {
+                // Without a register there are no tasks to check against (a staff member
+                // validating their own file): task ids are then taken as written.
+                if let Some(id) = item.task_id.as_ref().filter(|_| register.file.is_some()) {
                     let c = cols.task.unwrap_or(cols.title);
                     match register
                         .tasks
