@@ -176,3 +176,24 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
     (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readme_catalog_lists_every_code_with_its_severity() {
+        let readme = include_str!("../README.md");
+        for (code, sev, _) in CATALOG {
+            let row = format!("| `{code}` | {} |", sev.label());
+            assert!(
+                readme.contains(&row),
+                "README lacks the catalog row for {code}"
+            );
+        }
+        let mut codes: Vec<&str> = CATALOG.iter().map(|c| c.0).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), CATALOG.len(), "duplicate code in the catalog");
+    }
+}

@@ -86,6 +86,22 @@ fn items_sheet(wb: &WorkbookData) -> Option<&SheetData> {
         })
 }
 
+/// The template-version marker written by `zwxx template`, if the workbook has one.
+fn template_marker(wb: &WorkbookData) -> Option<&str> {
+    let prefix = l::TEMPLATE_VERSION
+        .rsplit_once('-')
+        .map_or(l::TEMPLATE_VERSION, |p| p.0);
+    wb.sheets
+        .iter()
+        .filter(|s| !cell::label_eq(&s.name, l::SHEET_ITEMS))
+        .find_map(|s| {
+            s.cells.iter().find_map(|(_, _, d)| match d {
+                Data::String(t) if t.starts_with(prefix) => Some(t.as_str()),
+                _ => None,
+            })
+        })
+}
+
 /// Phase 1 for a section workbook: locate the header block and the items table by label,
 /// and turn each non-blank row into an [`Item`] or row findings.
 pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &Rules) -> Parsed {
@@ -159,8 +175,13 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         )]);
     }
 
-    let value_of = |i: usize| header[i].and_then(|h| h.value);
-    let label_at = |i: usize| header[i].map(|h| h.label_at).unwrap_or((0, 0));
+    let value_of = |i: usize| {
+        header[i]
+            .as_ref()
+            .and_then(|h| h.value.as_ref())
+            .map(|(p, d)| (*p, d.as_ref()))
+    };
+    let label_at = |i: usize| header[i].as_ref().map(|h| h.label_at).unwrap_or((0, 0));
     let mut header_ok = true;
     let section = match value_of(0) {
         Some((pos, d)) => {
@@ -244,6 +265,20 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
     }
     if !header_ok {
         return Parsed::Failed(findings);
+    }
+
+    // An outdated template: the version marker (on the hidden list sheet) differs.
+    if let Some(old) = template_marker(wb).filter(|m| *m != l::TEMPLATE_VERSION) {
+        findings.push(f::sheet_level(
+            file,
+            sname,
+            Severity::Warning,
+            f::W_TEMPLATE_VERSION,
+            format!(
+                "本表使用的模板版本为“{old}”,当前为“{}”。请改用最新模板(zwxx template 生成)",
+                l::TEMPLATE_VERSION
+            ),
+        ));
     }
 
     // Column warnings.

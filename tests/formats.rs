@@ -9,14 +9,24 @@ use std::path::Path;
 type Key = (String, String, String, u32, Option<String>);
 
 fn items_of(file: &str) -> Vec<Key> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/libreoffice").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/libreoffice")
+        .join(file);
     let a = assess(&path, None);
     assert_eq!(a.error_count(), 0, "{file}: {:#?}", a.findings);
     let mut v: Vec<Key> = a
         .merged
         .items
         .iter()
-        .map(|i| (i.section.clone(), i.title.clone(), i.date.to_string(), i.adopted, i.task_id.clone()))
+        .map(|i| {
+            (
+                i.section.clone(),
+                i.title.clone(),
+                i.date.to_string(),
+                i.adopted,
+                i.task_id.clone(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -26,21 +36,70 @@ fn items_of(file: &str) -> Vec<Key> {
 fn libreoffice_saved_formats_read_the_same_items() {
     let expected: Vec<Key> = {
         let mut v = vec![
-            ("科技管理股", "全区科技项目申报工作启动", "2019-03-01", 0b0001, None),
-            ("科技管理股", "高新技术企业培育工作推进会召开", "2019-03-05", 0b0011, None),
-            ("科技管理股", "科技特派员服务基层工作成效明显", "2019-03-08", 0, None),
-            ("科技管理股", "企业研发投入统计调研情况", "2019-03-18", 0b0101, Some("KJ-2019-01")),
-            ("科技管理股", "科技成果转化 典型案例", "2019-03-20", 0b0001, None),
-            ("科技管理股", "知识产权保护宣传周活动开展", "2019-03-25", 0, None),
+            (
+                "科技管理股",
+                "全区科技项目申报工作启动",
+                "2019-03-01",
+                0b0001,
+                None,
+            ),
+            (
+                "科技管理股",
+                "高新技术企业培育工作推进会召开",
+                "2019-03-05",
+                0b0011,
+                None,
+            ),
+            (
+                "科技管理股",
+                "科技特派员服务基层工作成效明显",
+                "2019-03-08",
+                0,
+                None,
+            ),
+            (
+                "科技管理股",
+                "企业研发投入统计调研情况",
+                "2019-03-18",
+                0b0101,
+                Some("KJ-2019-01"),
+            ),
+            (
+                "科技管理股",
+                "科技成果转化 典型案例",
+                "2019-03-20",
+                0b0001,
+                None,
+            ),
+            (
+                "科技管理股",
+                "知识产权保护宣传周活动开展",
+                "2019-03-25",
+                0,
+                None,
+            ),
             ("科技管理股", "科普示范基地建设情况", "2019-03-28", 0, None),
         ]
         .into_iter()
-        .map(|(s, t, d, a, k)| (s.to_string(), t.to_string(), d.to_string(), a, k.map(String::from)))
+        .map(|(s, t, d, a, k)| {
+            (
+                s.to_string(),
+                t.to_string(),
+                d.to_string(),
+                a,
+                k.map(String::from),
+            )
+        })
         .collect::<Vec<_>>();
         v.sort();
         v
     };
-    for file in ["source.xlsx", "libreoffice.xlsx", "libreoffice.xls", "libreoffice.ods"] {
+    for file in [
+        "source.xlsx",
+        "libreoffice.xlsx",
+        "libreoffice.xls",
+        "libreoffice.ods",
+    ] {
         assert_eq!(items_of(file), expected, "{file}");
     }
 }

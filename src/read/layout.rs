@@ -102,10 +102,10 @@ pub fn is_any_label(d: &Data, labels: &[&str]) -> bool {
 }
 
 /// A header-block value: the label's cell and, if present, the value's cell and value.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HeaderValue<'a> {
     pub label_at: (u32, u32),
-    pub value: Option<((u32, u32), &'a Data)>,
+    pub value: Option<((u32, u32), std::borrow::Cow<'a, Data>)>,
 }
 
 /// Find header-block labels above `above` (exclusive): for each wanted label, the first cell
@@ -117,27 +117,50 @@ pub fn header_block<'a>(
     wanted: &[&str],
     all_labels: &[&str],
 ) -> Vec<Option<HeaderValue<'a>>> {
-    let mut out = vec![None; wanted.len()];
+    use std::borrow::Cow;
+    let mut out: Vec<Option<HeaderValue<'a>>> = vec![None; wanted.len()];
     for (r, cells) in grid.rows().take_while(|(r, _)| *r < above) {
         for (i, (_, c, d)) in cells.iter().enumerate() {
-            let Some(w) = wanted.iter().position(|l| is_label(d, l)) else {
-                continue;
-            };
-            if out[w].is_some() {
-                continue;
+            if let Some(w) = wanted.iter().position(|l| is_label(d, l)) {
+                if out[w].is_some() {
+                    continue;
+                }
+                let value = cells[i + 1..]
+                    .iter()
+                    .find(|x| !is_blank(&x.2))
+                    .filter(|x| !is_any_label(&x.2, all_labels))
+                    .map(|x| ((r, x.1), Cow::Borrowed(&x.2)));
+                out[w] = Some(HeaderValue {
+                    label_at: (r, *c),
+                    value,
+                });
+            } else if let Data::String(s) = d {
+                // "股室:办公室" typed into one cell: the label with its value after the colon.
+                for (w, label) in wanted.iter().enumerate() {
+                    if out[w].is_none()
+                        && let Some(v) = inline_value(s, label)
+                    {
+                        let value = Some(((r, *c), Cow::Owned(Data::String(v.to_string()))));
+                        out[w] = Some(HeaderValue {
+                            label_at: (r, *c),
+                            value,
+                        });
+                    }
+                }
             }
-            let value = cells[i + 1..]
-                .iter()
-                .find(|x| !is_blank(&x.2))
-                .filter(|x| !is_any_label(&x.2, all_labels))
-                .map(|x| ((r, x.1), &x.2));
-            out[w] = Some(HeaderValue {
-                label_at: (r, *c),
-                value,
-            });
         }
     }
     out
+}
+
+/// The value of a "label:value" cell (colon half- or full-width), if the cell is one.
+fn inline_value<'s>(s: &'s str, label: &str) -> Option<&'s str> {
+    let t = s.trim_start_matches(|c: char| c.is_whitespace());
+    let rest = t.strip_prefix(label)?;
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace());
+    let v = rest.strip_prefix(':').or_else(|| rest.strip_prefix(':'))?;
+    let v = v.trim_matches(|c: char| c.is_whitespace());
+    (!v.is_empty()).then_some(v)
 }
 
 /// A table's columns located by label in its header row.

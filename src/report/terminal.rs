@@ -151,13 +151,21 @@ pub fn findings_text(a: &Assessment) -> String {
     }
     let _ = writeln!(out, "—— 按股室 ——");
     for s in &a.scores {
-        let own = a.findings.iter().filter(|f| f.section.as_deref() == Some(s.name.as_str()));
+        let own = a
+            .findings
+            .iter()
+            .filter(|f| f.section.as_deref() == Some(s.name.as_str()));
         let (e, w) = counts(own);
         let sent = s.submitted.iter().filter(|m| **m).count();
         if sent + e + w == 0 {
             continue; // nothing of this section among the inputs
         }
-        let _ = writeln!(out, "{}:报送 {sent} 个月,合格信息 {} 条,错误 {e} 个,警告 {w} 个", s.name, s.qualifying());
+        let _ = writeln!(
+            out,
+            "{}:报送 {sent} 个月,合格信息 {} 条,错误 {e} 个,警告 {w} 个",
+            s.name,
+            s.qualifying()
+        );
     }
     let _ = writeln!(out, "{}", file_summary(a));
     let (e, w) = counts(a.findings.iter());

@@ -341,3 +341,27 @@ pub fn standing<'a>(a: &'a zwxx::assess::Assessment, name: &str) -> &'a zwxx::ra
     let i = a.scores.iter().position(|s| s.name == name).unwrap();
     a.standings.iter().find(|s| s.section == i).unwrap()
 }
+
+/// Write a workbook from raw text cells: (sheet name, [(row, col, text)]).
+pub fn cells_file(path: &Path, sheets: &[(&str, Vec<(u32, u16, &str)>)]) {
+    let mut wb = Workbook::new();
+    for (name, cells) in sheets {
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for (r, c, t) in cells {
+            ws.write(*r, *c, *t).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// Findings of a validate run as (code, cell, severity) for one file name suffix.
+pub fn findings_of(
+    a: &zwxx::assess::Assessment,
+    file_suffix: &str,
+) -> Vec<(&'static str, String, zwxx::model::Severity)> {
+    a.findings
+        .iter()
+        .filter(|f| f.file.ends_with(file_suffix))
+        .map(|f| (f.code, f.cell.clone(), f.severity))
+        .collect()
+}
