@@ -342,8 +342,11 @@ pub fn standing<'a>(a: &'a zwxx::assess::Assessment, name: &str) -> &'a zwxx::ra
     a.standings.iter().find(|s| s.section == i).unwrap()
 }
 
-/// Write a workbook from raw text cells: (sheet name, [(row, col, text)]).
-pub fn cells_file(path: &Path, sheets: &[(&str, Vec<(u32, u16, &str)>)]) {
+/// Text cells of a sheet: (row, col, text).
+pub type Cells<'a> = Vec<(u32, u16, &'a str)>;
+
+/// Write a workbook from raw text cells: (sheet name, cells).
+pub fn cells_file(path: &Path, sheets: &[(&str, Cells)]) {
     let mut wb = Workbook::new();
     for (name, cells) in sheets {
         let ws = wb.add_worksheet().set_name(*name).unwrap();
