@@ -86,3 +86,31 @@ fn row_accounting_every_row_is_an_item_or_an_error() {
     let a = assess(&input, None);
     assert_eq!((a.rows.rows, a.rows.items, a.rows.refused), (4, 2, 2));
 }
+
+#[test]
+fn full_width_colons_in_labels_and_inline_values() {
+    let (_d, input) = workdir();
+    let cells = vec![
+        (0, 0, "股室\u{FF1A}办公室"),
+        (0, 2, "报送年份\u{FF1A}"),
+        (0, 3, "2019"),
+        (0, 4, "报送月份\u{FF1A}"),
+        (0, 5, "5"),
+        (0, 6, "填报人\u{FF1A}"),
+        (0, 7, "甲"),
+        (2, 0, "信息标题\u{FF1A}"),
+        (2, 1, "报送日期"),
+        (2, 2, "信息类别"),
+        (2, 3, "撰稿人"),
+        (2, 4, "审核人"),
+        (3, 0, "标题"),
+        (3, 1, "2019\u{FF0D}05\u{FF0D}06"),
+        (3, 2, "常规信息"),
+        (3, 3, "甲"),
+        (3, 4, "乙"),
+    ];
+    cells_file(&input.join("a.xlsx"), &[("报送信息", cells)]);
+    let a = assess(&input, None);
+    assert_eq!(a.error_count(), 0, "{:#?}", a.findings);
+    assert_eq!(section(&a, "办公室").qualifying(), 1);
+}

@@ -79,13 +79,16 @@ fn trim_all(s: &str) -> &str {
 // labels and text
 // ---------------------------------------------------------------------------
 
+/// A label's trailing colon: ASCII `:` or full-width `\u{FF1A}`.
+pub const COLONS: [char; 2] = [':', '\u{FF1A}'];
+
 /// The part of a label cell that is compared: trailing white space and then
 /// one trailing colon (ASCII or full-width) cut off. Removing all white space
 /// first and then one trailing colon gives the same result, because the last
 /// non-white-space character is the last character after removal.
 fn label_core(cell: &str) -> &str {
     let t = cell.trim_end_matches(is_ignorable);
-    t.strip_suffix([':', ':']).unwrap_or(t)
+    t.strip_suffix(COLONS).unwrap_or(t)
 }
 
 /// Label matching: `true` when `cell`, with all white space removed
@@ -1707,5 +1710,18 @@ mod tests {
                 assert!(!a1(r, c).is_empty());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod colon_tests {
+    use super::*;
+
+    #[test]
+    fn full_width_colon_is_stripped_from_labels() {
+        assert!(label_eq("股室\u{FF1A}", "股室"));
+        assert!(label_eq("股 室 \u{FF1A} ", "股室"));
+        assert!(label_eq("股室:", "股室"));
+        assert_eq!(normalize_label("报送月份\u{FF1A}"), "报送月份");
     }
 }

@@ -158,7 +158,7 @@ fn inline_value<'s>(s: &'s str, label: &str) -> Option<&'s str> {
     let t = s.trim_start_matches(|c: char| c.is_whitespace());
     let rest = t.strip_prefix(label)?;
     let rest = rest.trim_start_matches(|c: char| c.is_whitespace());
-    let v = rest.strip_prefix(':').or_else(|| rest.strip_prefix(':'))?;
+    let v = rest.strip_prefix(super::cell::COLONS)?;
     let v = v.trim_matches(|c: char| c.is_whitespace());
     (!v.is_empty()).then_some(v)
 }
