@@ -131,3 +131,7 @@ pub const DEFAULT_ROSTER: [&str; 11] = [
 /// Classification words: everything a person reads is Chinese.
 pub const SEVERITY_ERROR: &str = "错误";
 pub const SEVERITY_WARNING: &str = "警告";
+
+/// Label of the template-version cell on the hidden 下拉列表 sheet (the value is
+/// [`TEMPLATE_VERSION`]).
+pub const VERSION_LABEL: &str = "模板版本";
