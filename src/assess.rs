@@ -77,15 +77,9 @@ pub fn assess(
         Some(y) => y,
         None => match infer_year(&sections) {
             Ok(Some(y)) => y,
-            Ok(None) => match as_of {
-                Some(d) => d.year(),
-                None => {
-                    return Err(Error::Usage(
-                        "没有可读取的报送表,无法确定考核年度。请检查输入路径,或用 --year 指定年度"
-                            .into(),
-                    ));
-                }
-            },
+            // No readable section workbook holds a year: the as-of date's year, else this
+            // year, so that the problems of the files that were found are still reported.
+            Ok(None) => as_of.unwrap_or(today).year(),
             Err(tie) => {
                 let years: Vec<String> = tie
                     .iter()

@@ -47,6 +47,13 @@ pub fn load(
     limits: &Limits,
 ) -> Result<Loaded, Error> {
     let found = discover::discover(paths)?;
+    if found.iter().all(|f| f.skip.is_some()) && register.is_none() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Usage(format!(
+            "在 {} 中没有找到电子表格文件(.xlsx/.xls/.ods 等)",
+            shown.join("、")
+        )));
+    }
     let mut loaded = Loaded::default();
 
     let explicit = match register {
