@@ -131,7 +131,7 @@ fn template_filled_in_libreoffice_reads_the_same_in_every_format() {
         let want = vec![
             (
                 "中小企业融资对接会成功举办".to_string(),
-                "2019-06-03".to_string(),
+                "2019-06-04".to_string(),
                 0b0001,
                 None,
             ),
