@@ -59,6 +59,27 @@ pub struct InputArgs {
     /// Assessment year (default: the year held by the most workbooks).
     #[arg(long, value_name = "Y")]
     pub year: Option<i32>,
+    /// Largest input file read, in MiB (larger files are reported and skipped).
+    #[arg(long, value_name = "MIB", default_value_t = 50)]
+    pub max_file_mb: u64,
+    /// Largest total unpacked size of one xlsx/ods, in MiB (zip-bomb guard).
+    #[arg(long, value_name = "MIB", default_value_t = 300)]
+    pub max_unzipped_mb: u64,
+    /// Most non-empty cells read from one workbook.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    pub max_cells: usize,
+}
+
+impl InputArgs {
+    /// The reading limits these options set.
+    pub fn limits(&self) -> crate::read::workbook::Limits {
+        crate::read::workbook::Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(1 << 20),
+            max_uncompressed_bytes: self.max_unzipped_mb.saturating_mul(1 << 20),
+            max_cells: self.max_cells,
+            ..crate::read::workbook::Limits::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

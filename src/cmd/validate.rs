@@ -6,14 +6,30 @@ use crate::model::Severity;
 use crate::report;
 use crate::rules::Rules;
 
-/// Load and assess the inputs (shared with `score`).
+/// Load and assess the inputs (shared with `score`), with a progress line on a terminal.
 pub fn assess_inputs(
     input: &InputArgs,
     rules: &Rules,
     as_of: Option<chrono::NaiveDate>,
 ) -> Result<crate::assess::Assessment, Error> {
-    let limits = crate::read::workbook::Limits::default();
-    let loaded = crate::read::load(&input.paths, input.register.as_deref(), rules, &limits)?;
+    assess_inputs_with(input, rules, as_of, true)
+}
+
+/// [`assess_inputs`]; `progress = false` (the `-q` flag) keeps stderr quiet.
+pub fn assess_inputs_with(
+    input: &InputArgs,
+    rules: &Rules,
+    as_of: Option<chrono::NaiveDate>,
+    progress: bool,
+) -> Result<crate::assess::Assessment, Error> {
+    let limits = input.limits();
+    let loaded = crate::read::load_with_progress(
+        &input.paths,
+        input.register.as_deref(),
+        rules,
+        &limits,
+        progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    )?;
     let today = chrono::Local::now().date_naive();
     crate::assess::assess(loaded, rules, input.year, as_of, today)
 }

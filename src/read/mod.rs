@@ -46,6 +46,18 @@ pub fn load(
     rules: &Rules,
     limits: &Limits,
 ) -> Result<Loaded, Error> {
+    load_with_progress(paths, register, rules, limits, false)
+}
+
+/// [`load`], with a progress line on stderr when `progress` is set and reading takes more
+/// than a second.
+pub fn load_with_progress(
+    paths: &[PathBuf],
+    register: Option<&Path>,
+    rules: &Rules,
+    limits: &Limits,
+    progress: bool,
+) -> Result<Loaded, Error> {
     let found = discover::discover(paths)?;
     if found.iter().all(|f| f.skip.is_some()) && register.is_none() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -97,7 +109,7 @@ pub fn load(
     let to_read: Vec<usize> = (0..found.len())
         .filter(|&i| found[i].skip.is_none())
         .collect();
-    let results = parallel_map(&to_read, |&i| {
+    let results = parallel_map(&to_read, progress, |&i| {
         read_one(i, &found[i].display, &found[i].path, rules, limits)
     });
 
@@ -164,30 +176,39 @@ pub fn load(
     Ok(loaded)
 }
 
-/// Run `f` over `items` on up to the machine's cores, keeping the input order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Run `f` over `items` on up to the machine's cores, keeping the input order. With
+/// `progress`, a reporter thread prints "读取文件 k/n" on stderr once a second has passed.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    progress: bool,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= items.len() {
-                        break;
-                    }
-                    let r = f(&items[k]);
-                    *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-                }
-            });
+    let work = || {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= items.len() {
+                break;
+            }
+            let r = f(&items[k]);
+            *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            done.fetch_add(1, Ordering::Relaxed);
         }
+    };
+    std::thread::scope(|s| {
+        if progress {
+            s.spawn(|| report_progress(&done, items.len()));
+        }
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
     });
     slots
         .into_iter()
@@ -197,6 +218,28 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
                 .expect("every slot filled")
         })
         .collect()
+}
+
+/// Print "读取文件 k/n" on stderr every 200 ms after the first second, until all are done.
+fn report_progress(done: &AtomicUsize, total: usize) {
+    use std::io::Write;
+    let start = std::time::Instant::now();
+    let mut shown = false;
+    loop {
+        let k = done.load(Ordering::Relaxed);
+        if k >= total {
+            break;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(1) {
+            eprint!("\r读取文件 {k}/{total}");
+            let _ = std::io::stderr().flush();
+            shown = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    if shown {
+        eprint!("\r读取文件 {total}/{total}\n");
+    }
 }
 
 /// Read, hash and parse one file. Never panics: reader panics are caught inside `read_workbook`,
