@@ -38,7 +38,6 @@ fn e_file_read() {
 }
 
 #[test]
-#[ignore = "needs the guarded reader"]
 fn e_file_format() {
     let (_d, input) = workdir();
     one_row(&input, ok_row());
@@ -424,7 +423,6 @@ fn w_column_and_w_column_missing() {
 }
 
 #[test]
-#[ignore = "needs the guarded reader"]
 fn w_merged() {
     let (_d, input) = workdir();
     let mut wb = rust_xlsxwriter::Workbook::new();
