@@ -227,12 +227,35 @@ fn col_letter(i: usize) -> char {
     (b'A' + i as u8) as char
 }
 
-/// The style index of `cell` in a worksheet's XML.
+/// The style an empty or written cell shows in a worksheet's XML: the cell's own style, else
+/// its row's (customFormat), else its column's (`<col min max style>`), else 0.
 fn style_of(xml: &str, cell: &str) -> usize {
     let key = format!("<c r=\"{cell}\"");
-    let start = xml.find(&key).unwrap_or_else(|| panic!("no cell {cell}"));
-    let tag = &xml[start..start + xml[start..].find('>').unwrap()];
-    attr(tag, "s").map_or(0, |s| s.parse().unwrap())
+    if let Some(start) = xml.find(&key) {
+        let tag = &xml[start..start + xml[start..].find('>').unwrap()];
+        return attr(tag, "s").map_or(0, |s| s.parse().unwrap());
+    }
+    let split = cell.find(|c: char| c.is_ascii_digit()).unwrap();
+    let (letters, row) = cell.split_at(split);
+    let row_key = format!("<row r=\"{row}\"");
+    if let Some(start) = xml.find(&row_key) {
+        let tag = &xml[start..start + xml[start..].find('>').unwrap()];
+        if tag.contains("customFormat=\"1\"") {
+            return attr(tag, "s").map_or(0, |s| s.parse().unwrap());
+        }
+    }
+    let col = letters
+        .bytes()
+        .fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize);
+    for chunk in xml.split("<col ").skip(1) {
+        let tag = format!(" {}", &chunk[..chunk.find('>').unwrap()]);
+        let min: usize = attr(&tag, "min").unwrap().parse().unwrap();
+        let max: usize = attr(&tag, "max").unwrap().parse().unwrap();
+        if (min..=max).contains(&col) {
+            return attr(&tag, "style").map_or(0, |s| s.parse().unwrap());
+        }
+    }
+    0
 }
 
 /// The `<xf>` elements of styles.xml's cellXfs, in index order.

@@ -356,18 +356,20 @@ pub(super) fn write_table(
         ws.set_column_width(col, c.width)?;
         ws.write_string_with_format(header_row, col, &c.label, &st.head)?;
         lines = lines.max(wrapped_lines(&c.label, c.width));
-        let format = st.cell(c.kind);
-        for row in first..=last {
-            ws.write_blank(row, col, &format)?;
-        }
+        // A column format, not 300 formatted blank cells: empty cells take the column's
+        // (unlocked) style, and the sheet XML stays small, which is most of what a reader
+        // pays for every workbook sent in.
+        ws.set_column_format(col, &st.cell(c.kind))?;
         if let Some(v) = &c.validation {
             ws.add_data_validation(first, col, last, col, v)?;
         }
     }
     ws.set_row_height(header_row, row_height(lines))?;
-    // Whole rows unlocked, so rows can be deleted and sorted under protection.
-    for row in first..=last {
-        ws.set_row_format(row, &st.unlocked_row)?;
+    // Every column to the right unlocked too, so whole rows can be deleted and sorted under
+    // protection; the rows above the table keep a plain, locked style.
+    ws.set_column_range_format(last_col + 1, 16_383, &st.unlocked_row)?;
+    for row in 0..=header_row {
+        ws.set_row_format(row, &font())?;
     }
     ws.autofilter(header_row, 0, last, last_col)?;
     ws.set_freeze_panes(first, 0)?;
