@@ -6,6 +6,7 @@ pub mod csv;
 pub mod template;
 pub mod terminal;
 pub mod write;
+pub mod xlsx;
 
 use crate::model::{FileStatus, InputFile, Item, TaskStatus};
 use crate::rules::Rules;
