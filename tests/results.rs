@@ -399,18 +399,72 @@ fn same_inputs_and_as_of_give_byte_identical_outputs() {
         }
         let (d, input) = workdir();
         copy_files(src.path(), &input, order);
-        let out = zwxx(d.path(), &["score", "in", "--as-of", "2019-12-31"]);
+        let out = zwxx(
+            d.path(),
+            &["score", "in", "--as-of", "2019-12-31", "--csv", "csv"],
+        );
         assert_eq!(out.status.code(), Some(1));
         let mut files = vec![std::fs::read(d.path().join(RESULTS)).unwrap()];
-        for sub in [] as [&str; 0] {
+        for sub in ["csv"] {
             for n in file_names(&d.path().join(sub)) {
                 files.push(std::fs::read(d.path().join(sub).join(n)).unwrap());
             }
         }
         results.push((d, files));
     }
-    assert_eq!(results[0].1.len(), 1);
+    assert_eq!(results[0].1.len(), 1 + 3, "xlsx, three CSV");
     assert!(results[0].1 == results[1].1, "outputs differ between runs");
+}
+
+#[test]
+fn csv_files_have_a_bom_and_neutralised_text() {
+    let (d, input) = workdir();
+    let titles = [
+        "=1+2",
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1,1)",
+        "\t=3+4",
+        "\r=5+6",
+        "经济运行股工作动态",
+    ];
+    let rows: Vec<Row> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Row::new(t, &format!("2019-03-{:02}", i + 1)))
+        .collect();
+    section_file(&input.join("经济运行股.xlsx"), "经济运行股", 2019, 3, &rows);
+    let out = zwxx(
+        d.path(),
+        &["score", "in", "--as-of", "2019-12-31", "--csv", "csv"],
+    );
+    assert!(out.status.code().unwrap() <= 1, "{}", stdout(&out));
+    for name in ["考核排名.csv", "信息明细.csv", "校验问题.csv"] {
+        let bytes = std::fs::read(d.path().join("csv").join(name)).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{name}: BOM");
+    }
+    let ledger = std::fs::read_to_string(d.path().join("csv/信息明细.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(ledger.trim_start_matches('\u{feff}').as_bytes());
+    let got: Vec<String> = r.records().map(|rec| rec.unwrap()[1].to_string()).collect();
+    assert_eq!(got.len(), titles.len(), "every item in the ledger");
+    for t in &got {
+        assert!(
+            !t.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "not neutralised: {t:?}"
+        );
+    }
+    assert!(got.contains(&"'=1+2".to_string()));
+    assert!(got.contains(&"'+cmd|' /C calc'!A0".to_string()));
+    assert!(got.contains(&"'-2+3".to_string()));
+    assert!(got.contains(&"'@SUM(1,1)".to_string()));
+    assert!(got.contains(&"经济运行股工作动态".to_string()));
+    // Numbers stay numbers: the 基础分 column is a plain 2.
+    let rank = std::fs::read_to_string(d.path().join("csv/考核排名.csv")).unwrap();
+    assert!(rank.contains("经济运行股,7,14,0,0,0,14"), "{rank}");
+    // In the workbook the same titles are strings, never formulas.
+    let xml = xlsx_text(&d.path().join(RESULTS));
+    assert!(!xml.contains("<f>"), "a cell was written as a formula");
+    assert!(xml.contains("=1+2"));
 }
 
 #[cfg(unix)]
@@ -457,6 +511,15 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     assert_eq!(out.status.code(), Some(1));
     let path = d.path().join(RESULTS);
     let before = std::fs::read(&path).unwrap();
+
+    // A CSV folder that cannot be made (a file is in the way): nothing is written.
+    std::fs::write(d.path().join("csv"), b"not a folder").unwrap();
+    let out = zwxx(
+        d.path(),
+        &["score", "in", "--as-of", "2019-06-30", "--csv", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 
     // The target is a folder.
     std::fs::create_dir(d.path().join("结果")).unwrap();

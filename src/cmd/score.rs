@@ -13,6 +13,11 @@ use crate::rules::Rules;
 /// Where the rules came from, as `考核说明` states it.
 const EMBEDDED_RULES: &str = "内置规则(《隆阳区工业和科技信息化局政务信息工作实施方案》六、七)";
 
+/// CSV file names inside `--csv DIR`.
+pub const CSV_RANKING: &str = "考核排名.csv";
+pub const CSV_LEDGER: &str = "信息明细.csv";
+pub const CSV_FINDINGS: &str = "校验问题.csv";
+
 pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     let rules = Rules::load(args.input.rules.as_deref())?;
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
@@ -35,10 +40,23 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(report::results_file_name(a.year)));
-    let outputs = vec![write::Output {
+    let mut outputs = vec![write::Output {
         path: xlsx_path,
         bytes: report::xlsx::results_workbook(&a, &rules, &rules_source)?,
     }];
+    if let Some(dir) = &args.csv {
+        let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败:{e}"));
+        for (name, text) in [
+            (CSV_RANKING, report::csv::ranking_csv(&a, &rules)),
+            (CSV_LEDGER, report::csv::ledger_csv(&a, &rules)),
+            (CSV_FINDINGS, report::csv::findings_csv(&a.findings)),
+        ] {
+            outputs.push(write::Output {
+                path: dir.join(name),
+                bytes: text.map_err(csv_err)?.into_bytes(),
+            });
+        }
+    }
 
     // Nothing is written unless every output can be: not an input, not a folder, folder there.
     let targets: Vec<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
@@ -46,9 +64,18 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     inputs.extend(args.input.register.as_deref());
     inputs.extend(args.input.rules.as_deref());
     write::refuse_inputs(&targets, &inputs)?;
+    if let Some(dir) = &args.csv {
+        write::ensure_dir(dir, "CSV")?;
+    }
     write::check_folders(&targets)?;
     write::write_all(&outputs)?;
 
     println!("结果已写入:{}", outputs[0].path.display());
+    if let Some(dir) = &args.csv {
+        println!(
+            "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
+            dir.display()
+        );
+    }
     Ok(if errors > 0 { 1 } else { 0 })
 }
