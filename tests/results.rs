@@ -401,18 +401,31 @@ fn same_inputs_and_as_of_give_byte_identical_outputs() {
         copy_files(src.path(), &input, order);
         let out = zwxx(
             d.path(),
-            &["score", "in", "--as-of", "2019-12-31", "--csv", "csv"],
+            &[
+                "score",
+                "in",
+                "--as-of",
+                "2019-12-31",
+                "--csv",
+                "csv",
+                "--feedback",
+                "fb",
+            ],
         );
         assert_eq!(out.status.code(), Some(1));
         let mut files = vec![std::fs::read(d.path().join(RESULTS)).unwrap()];
-        for sub in ["csv"] {
+        for sub in ["csv", "fb"] {
             for n in file_names(&d.path().join(sub)) {
                 files.push(std::fs::read(d.path().join(sub).join(n)).unwrap());
             }
         }
         results.push((d, files));
     }
-    assert_eq!(results[0].1.len(), 1 + 3, "xlsx, three CSV");
+    assert_eq!(
+        results[0].1.len(),
+        3 + 1 + 1,
+        "xlsx, three CSV, one feedback"
+    );
     assert!(results[0].1 == results[1].1, "outputs differ between runs");
 }
 
@@ -573,6 +586,58 @@ fn strict_with_errors_writes_nothing() {
 }
 
 #[test]
+fn no_contact_data_reaches_any_output() {
+    let (d, input) = workdir();
+    realistic_year(&input);
+    let out = zwxx(
+        d.path(),
+        &[
+            "score",
+            "in",
+            "--as-of",
+            "2019-12-31",
+            "--csv",
+            "csv",
+            "--feedback",
+            "fb",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let mut texts = vec![xlsx_text(&d.path().join(RESULTS))];
+    for n in file_names(&d.path().join("fb")) {
+        texts.push(xlsx_text(&d.path().join("fb").join(n)));
+    }
+    for n in file_names(&d.path().join("csv")) {
+        texts.push(std::fs::read_to_string(d.path().join("csv").join(n)).unwrap());
+    }
+    assert!(texts.len() > 4);
+    for t in &texts {
+        assert!(!t.contains("1234567"), "a phone number leaked");
+        assert!(!t.contains("secret@example.cn"), "an e-mail address leaked");
+    }
+}
+
+#[test]
+fn feedback_goes_only_to_sections_with_problems() {
+    let (_d, path, out) = run_small(&["--feedback", "反馈"]);
+    assert_eq!(out.status.code(), Some(1));
+    let dir = path.parent().unwrap().join("反馈");
+    assert_eq!(file_names(&dir), ["轻工业股-问题反馈.xlsx"]);
+    let fb = dir.join("轻工业股-问题反馈.xlsx");
+    let names = sheet_names(&fb);
+    assert_eq!(names[0], "问题清单");
+    assert_eq!(names.len(), 2, "the list and the sheet as sent: {names:?}");
+    let list = grid(&fb, "问题清单");
+    let row = list.iter().find(|r| text(&r[5]) == "E-DATE").unwrap();
+    assert_eq!(text(&row[3]), "C11");
+    assert_eq!(text(&row[4]), "错误");
+    // The sheet as sent keeps the bad value at its cell, with a note saying what to write.
+    let copy = grid(&fb, &names[1]);
+    assert_eq!(text(&copy[10][2]), "2019.13.5");
+    assert!(xlsx_text(&fb).contains("请填写如 2019-03-05 的日期"));
+}
+
+#[test]
 fn a_clean_year_exits_zero_and_says_where_the_files_are() {
     let (d, input) = workdir();
     section_file(
@@ -598,6 +663,7 @@ fn a_clean_year_exits_zero_and_says_where_the_files_are() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let s = stdout(&out);
     assert!(s.contains("结果已写入:结果.xlsx"), "{s}");
+    assert!(s.contains("未生成反馈表"), "{s}");
     let names = sheet_names(&d.path().join("结果.xlsx"));
     assert_eq!(
         names.len(),

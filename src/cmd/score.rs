@@ -57,6 +57,18 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
             });
         }
     }
+    let feedback = match &args.feedback {
+        Some(dir) => report::feedback::feedback_workbooks(&a)?
+            .into_iter()
+            .map(|f| write::Output {
+                path: dir.join(&f.file_name),
+                bytes: f.bytes,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let feedback_count = feedback.len();
+    outputs.extend(feedback);
 
     // Nothing is written unless every output can be: not an input, not a folder, folder there.
     let targets: Vec<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
@@ -67,6 +79,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     if let Some(dir) = &args.csv {
         write::ensure_dir(dir, "CSV")?;
     }
+    if let Some(dir) = &args.feedback {
+        write::ensure_dir(dir, "问题反馈")?;
+    }
     write::check_folders(&targets)?;
     write::write_all(&outputs)?;
 
@@ -76,6 +91,16 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
             "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
             dir.display()
         );
+    }
+    if let Some(dir) = &args.feedback {
+        if feedback_count == 0 {
+            println!("问题反馈:各股室均无问题,未生成反馈表");
+        } else {
+            println!(
+                "问题反馈已写入:{}({feedback_count} 个股室,每个股室一个“股室-问题反馈.xlsx”)",
+                dir.display()
+            );
+        }
     }
     Ok(if errors > 0 { 1 } else { 0 })
 }

@@ -3,6 +3,7 @@
 //! (item states, task results, file names) are defined here once.
 
 pub mod csv;
+pub mod feedback;
 pub mod template;
 pub mod terminal;
 pub mod write;

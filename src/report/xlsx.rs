@@ -1342,6 +1342,7 @@ pub(crate) fn clip_utf16(s: &str, max: usize) -> String {
 pub(crate) enum V {
     Text(String),
     Int(i64),
+    Num(f64),
     Date(NaiveDate),
     /// A fraction shown as a percentage (1.0 = 100%).
     Pct(f64),
@@ -1572,7 +1573,7 @@ impl<'a> Sheet<'a> {
             V::Int(n) => {
                 self.ws.write_number_with_format(row, col, *n as f64, &f)?;
             }
-            V::Pct(x) => {
+            V::Num(x) | V::Pct(x) => {
                 self.ws.write_number_with_format(row, col, *x, &f)?;
             }
             V::Date(d) => match excel_date(*d) {
@@ -1664,6 +1665,7 @@ fn measure(v: &V) -> f64 {
     match v {
         V::Text(s) => s.lines().map(text_units).fold(0.0, f64::max),
         V::Int(n) => n.to_string().len() as f64,
+        V::Num(x) => x.to_string().len() as f64,
         V::Date(_) => 10.0,
         V::Pct(_) => 7.0,
         V::Blank => 0.0,
@@ -1682,7 +1684,7 @@ fn format_for(v: &V, look: Look, wrap: bool) -> Format {
         V::Date(_) => f
             .set_num_format("yyyy-mm-dd")
             .set_align(FormatAlign::Center),
-        V::Text(_) | V::Blank => f,
+        V::Text(_) | V::Blank | V::Num(_) => f,
     };
     if look.center {
         f = f.set_align(FormatAlign::Center);
