@@ -1646,15 +1646,18 @@ impl<'a> Sheet<'a> {
 const LINE_HEIGHT: f64 = 14.5;
 
 /// The width of text in Excel character units (the default font's digit width): a CJK or
-/// full-width character takes a little over two, anything else about one. Excel's own autofit
-/// counts every character as one, which leaves Chinese columns half as wide as they need.
+/// full-width character takes a little over two, a letter or digit one, other characters a
+/// little more. Excel's own autofit counts every character as one, which leaves Chinese columns
+/// half as wide as they need.
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
             if super::terminal::width(c.encode_utf8(&mut [0; 4])) == 2 {
                 2.1
+            } else if c.is_ascii_alphanumeric() {
+                1.0
             } else {
-                1.05
+                1.1
             }
         })
         .sum()
