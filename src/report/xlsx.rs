@@ -303,10 +303,14 @@ fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         ),
         last,
     )?;
+    // Two header rows: the groups above, each column's own label below (the autofilter row).
+    // 名次, 股室 and 最终得分 are not merged down: a filter button on a merged cell misbehaves.
     let head = Look::header();
-    sh.merge(1, 0, 2, 0, "名次", head)?;
-    sh.merge(1, 1, 2, 1, "股室", head)?;
-    sh.merge(1, last, 2, last, "最终得分", head)?;
+    for c in [0, 1, last] {
+        sh.put_unmeasured(1, c, &V::Blank, head)?;
+    }
+    sh.header(2, 0, &["名次", "股室"])?;
+    sh.header(2, last, &["最终得分"])?;
     sh.limit(0, 6.0, 6.0, false);
     sh.limit(1, 10.0, 24.0, true);
     for (g, (label, count, pts)) in groups.iter().enumerate() {
