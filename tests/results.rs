@@ -677,3 +677,24 @@ fn a_clean_year_exits_zero_and_says_where_the_files_are() {
             .any(|c| text(c).starts_with("内置默认名单"))
     );
 }
+
+/// A results workbook left in the input folder must not change the next run: it holds sheets
+/// named 约稿任务 and 扣分记录, and the register is recognised by two of its sheet names, so
+/// today it is read as the register (and then refused as an output, exit 2). The workbook is
+/// marked (custom document property `zwxx` = `results`/`feedback`) so that discovery can skip
+/// it; until read/ does, this stays ignored.
+#[test]
+#[ignore = "read/ must recognise and skip zwxx's own outputs"]
+fn a_previous_results_workbook_in_the_inputs_changes_nothing() {
+    let (d, input) = workdir();
+    small_year(&input);
+    let out = zwxx(d.path(), &["score", "in", "--as-of", "2019-12-31"]);
+    let first = stdout(&out);
+    std::fs::copy(d.path().join(RESULTS), input.join(RESULTS)).unwrap();
+    let out = zwxx(
+        d.path(),
+        &["score", "in", "--as-of", "2019-12-31", "-o", "again.xlsx"],
+    );
+    let again = stdout(&out).replace("again.xlsx", RESULTS);
+    assert_eq!(first, again);
+}
