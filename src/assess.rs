@@ -48,6 +48,16 @@ impl Assessment {
             .filter(|f| f.severity == Severity::Error)
             .count()
     }
+
+    /// The last month (1–12; 0 when the as-of date is before the year) counted for 建议约谈
+    /// and the monthly table — the same month [`assess`] ranks with.
+    pub fn up_to_month(&self) -> u32 {
+        match self.as_of.year().cmp(&self.year) {
+            std::cmp::Ordering::Less => 0,
+            std::cmp::Ordering::Greater => 12,
+            std::cmp::Ordering::Equal => self.as_of.month(),
+        }
+    }
 }
 
 /// Parse an `--as-of` value (any date shape the templates accept).

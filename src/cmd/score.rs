@@ -1,10 +1,22 @@
-//! `zwxx score`: the whole pipeline; prints the ranking and writes the results.
+//! `zwxx score`: the whole pipeline; prints the ranking and writes the results: the results
+//! workbook, and on request the CSV files and the sections' feedback workbooks. Every output is
+//! built in memory and checked (never an input, never a folder) before any is written.
+
+use std::path::{Path, PathBuf};
 
 use crate::assess::parse_as_of;
 use crate::cli::ScoreArgs;
 use crate::error::Error;
-use crate::report;
+use crate::report::{self, write};
 use crate::rules::Rules;
+
+/// Where the rules came from, as `考核说明` states it.
+const EMBEDDED_RULES: &str = "内置规则(《隆阳区工业和科技信息化局政务信息工作实施方案》六、七)";
+
+/// CSV file names inside `--csv DIR`.
+pub const CSV_RANKING: &str = "考核排名.csv";
+pub const CSV_LEDGER: &str = "信息明细.csv";
+pub const CSV_FINDINGS: &str = "校验问题.csv";
 
 pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     let rules = Rules::load(args.input.rules.as_deref())?;
@@ -18,5 +30,77 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         )));
     }
     print!("{}", report::terminal::ranking(&a, &rules));
+
+    let rules_source = args
+        .input
+        .rules
+        .as_ref()
+        .map_or(EMBEDDED_RULES.to_string(), |p| p.display().to_string());
+    let xlsx_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(report::results_file_name(a.year)));
+    let mut outputs = vec![write::Output {
+        path: xlsx_path,
+        bytes: report::xlsx::results_workbook(&a, &rules, &rules_source)?,
+    }];
+    if let Some(dir) = &args.csv {
+        let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败:{e}"));
+        for (name, text) in [
+            (CSV_RANKING, report::csv::ranking_csv(&a, &rules)),
+            (CSV_LEDGER, report::csv::ledger_csv(&a, &rules)),
+            (CSV_FINDINGS, report::csv::findings_csv(&a.findings)),
+        ] {
+            outputs.push(write::Output {
+                path: dir.join(name),
+                bytes: text.map_err(csv_err)?.into_bytes(),
+            });
+        }
+    }
+    let feedback = match &args.feedback {
+        Some(dir) => report::feedback::feedback_workbooks(&a)?
+            .into_iter()
+            .map(|f| write::Output {
+                path: dir.join(&f.file_name),
+                bytes: f.bytes,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let feedback_count = feedback.len();
+    outputs.extend(feedback);
+
+    // Nothing is written unless every output can be: not an input, not a folder, folder there.
+    let targets: Vec<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
+    let mut inputs: Vec<&Path> = a.files.iter().map(|f| f.path.as_path()).collect();
+    inputs.extend(args.input.register.as_deref());
+    inputs.extend(args.input.rules.as_deref());
+    write::refuse_inputs(&targets, &inputs)?;
+    if let Some(dir) = &args.csv {
+        write::ensure_dir(dir, "CSV")?;
+    }
+    if let Some(dir) = &args.feedback {
+        write::ensure_dir(dir, "问题反馈")?;
+    }
+    write::check_folders(&targets)?;
+    write::write_all(&outputs)?;
+
+    println!("结果已写入:{}", outputs[0].path.display());
+    if let Some(dir) = &args.csv {
+        println!(
+            "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
+            dir.display()
+        );
+    }
+    if let Some(dir) = &args.feedback {
+        if feedback_count == 0 {
+            println!("问题反馈:各股室均无问题,未生成反馈表");
+        } else {
+            println!(
+                "问题反馈已写入:{}({feedback_count} 个股室,每个股室一个“股室-问题反馈.xlsx”)",
+                dir.display()
+            );
+        }
+    }
     Ok(if errors > 0 { 1 } else { 0 })
 }

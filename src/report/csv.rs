@@ -2,7 +2,9 @@
 //! text cells that a spreadsheet would run as a formula (beginning `=`, `+`, `-`, `@`, tab or
 //! CR) neutralised with a leading apostrophe. Numbers are written as numbers, untouched.
 
+use crate::assess::Assessment;
 use crate::model::Finding;
+use crate::rules::Rules;
 
 /// A CSV cell: text (neutralised) or a number (as is).
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +74,90 @@ pub fn findings_csv(findings: &[Finding]) -> Result<String, csv::Error> {
         })
         .collect();
     render(&["文件", "工作表", "单元格", "级别", "代码", "说明"], &rows)
+}
+
+/// `考核排名.csv`: the ranking sheet's columns; rates as percentages (numbers, one decimal),
+/// empty when no target; sections not taking part after the ranking without a rank.
+pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
+    let pct = |r: Option<f64>| r.map_or(Cell::Empty, |x| Cell::Float((x * 10.0).round() / 10.0));
+    let rows: Vec<Vec<Cell>> = a
+        .standings
+        .iter()
+        .map(|st| {
+            let s = &a.scores[st.section];
+            let verdict = if s.participates {
+                st.verdict(rules)
+            } else {
+                super::NOT_TAKING_PART
+            };
+            vec![
+                st.rank.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
+                s.name.as_str().into(),
+                Cell::Int(s.qualifying() as i64),
+                Cell::Int(s.base()),
+                Cell::Int(s.adoption()),
+                Cell::Int(s.task_points()),
+                Cell::Int(s.deductions_total()),
+                Cell::Int(s.final_score()),
+                pct(st.item_rate),
+                pct(st.score_rate),
+                verdict.into(),
+                st.remarks().into(),
+            ]
+        })
+        .collect();
+    let mut headers = super::RANKING_COLUMNS;
+    headers[8] = "条数任务完成率(%)";
+    headers[9] = "分值任务完成率(%)";
+    render(&headers, &rows)
+}
+
+/// `信息明细.csv`: the item ledger — every item of every section (counted or not, with the
+/// reason), its adoption levels and points, and where it came from.
+pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
+    let mut headers: Vec<String> = [
+        "股室",
+        "信息标题",
+        "报送日期",
+        "信息类别",
+        "约稿任务编号",
+        "采用级别",
+        "采用期号",
+        "计分情况",
+        "基础分",
+    ]
+    .map(String::from)
+    .to_vec();
+    headers.extend(rules.adoption_labels().map(|l| format!("{l}加分")));
+    headers.extend(["合计", "完成的约稿任务", "文件", "工作表", "行"].map(String::from));
+    let mut rows = Vec::new();
+    for s in &a.scores {
+        for si in &s.items {
+            let it = &si.item;
+            let mut row: Vec<Cell> = vec![
+                s.name.as_str().into(),
+                it.title.as_str().into(),
+                it.date.format("%Y-%m-%d").to_string().into(),
+                it.category.as_str().into(),
+                it.task_id.as_deref().unwrap_or("").into(),
+                super::adopted_levels(it, rules).into(),
+                it.issue_no.as_str().into(),
+                super::item_state(si.state).into(),
+                Cell::Int(si.base),
+            ];
+            row.extend(si.adoption.iter().map(|p| Cell::Int(*p)));
+            row.extend([
+                Cell::Int(si.points()),
+                si.completes.as_deref().unwrap_or("").into(),
+                (&*it.source.file).into(),
+                (&*it.source.sheet).into(),
+                Cell::Int(it.source.row_number() as i64),
+            ]);
+            rows.push(row);
+        }
+    }
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    render(&headers, &rows)
 }
 
 #[cfg(test)]

@@ -1,5 +1,115 @@
 //! Outputs: the templates, the results workbook, CSV, feedback workbooks, the terminal view.
+//! Every output is a view of the [`crate::assess::Assessment`]; the words the views share
+//! (item states, task results, file names) are defined here once.
 
 pub mod csv;
+pub mod feedback;
 pub mod template;
 pub mod terminal;
+pub mod write;
+pub mod xlsx;
+
+use crate::model::{FileStatus, InputFile, Item, TaskStatus};
+use crate::rules::Rules;
+use crate::score::{ItemState, TaskOutcome};
+
+/// 评定 of a section that does not take part (`参与考核 = 否`).
+pub const NOT_TAKING_PART: &str = "不参与考核";
+/// The 计分情况 of an item, by its state.
+pub const STATE_COUNTED: &str = "计分";
+pub const STATE_REJECTED: &str = "信息员审核不通过";
+pub const STATE_AFTER_AS_OF: &str = "晚于统计截止日期";
+pub const STATE_SUPERSEDED: &str = "重复(已按较新版本计)";
+/// The 结果 of a commissioned task.
+pub const TASK_DONE: &str = "已完成";
+pub const TASK_FAILED: &str = "未完成";
+pub const TASK_PENDING: &str = "未到期";
+/// Shown for a month without a submission.
+pub const NOT_SUBMITTED: &str = "未报送";
+/// The columns of `考核排名` (and of `考核排名.csv`), exactly as SPEC "Outputs" names them.
+pub const RANKING_COLUMNS: [&str; 12] = [
+    "名次",
+    "股室",
+    "合格信息条数",
+    "基础分",
+    "加分",
+    "约稿任务",
+    "扣分",
+    "最终得分",
+    "条数任务完成率",
+    "分值任务完成率",
+    "评定",
+    "备注",
+];
+/// The columns of `校验问题` (and of `校验问题.csv`), plus the section they belong to.
+pub const FINDING_COLUMNS: [&str; 7] = ["文件", "工作表", "单元格", "级别", "代码", "说明", "股室"];
+/// What the document properties say made the file (also lets a later run recognise it).
+pub const GENERATOR: &str = concat!("zwxx ", env!("CARGO_PKG_VERSION"));
+
+/// Default name of the results workbook.
+pub fn results_file_name(year: i32) -> String {
+    format!("{year}年度政务信息工作考核结果.xlsx")
+}
+
+/// Name of a section's feedback workbook.
+pub fn feedback_file_name(section: &str) -> String {
+    write::safe_file_name(&format!("{section}-问题反馈.xlsx"))
+}
+
+/// 计分情况 of an item.
+pub fn item_state(state: ItemState) -> &'static str {
+    match state {
+        ItemState::Counted => STATE_COUNTED,
+        ItemState::Rejected => STATE_REJECTED,
+        ItemState::AfterAsOf => STATE_AFTER_AS_OF,
+        ItemState::Superseded => STATE_SUPERSEDED,
+    }
+}
+
+/// 结果 of a task.
+pub fn task_result(outcome: TaskOutcome) -> &'static str {
+    match outcome {
+        TaskOutcome::Done { .. } => TASK_DONE,
+        TaskOutcome::Failed { .. } => TASK_FAILED,
+        TaskOutcome::Pending => TASK_PENDING,
+    }
+}
+
+/// 完成情况 as the register gives it (blank = decided from the items).
+pub fn task_status_given(status: Option<TaskStatus>) -> &'static str {
+    match status {
+        Some(TaskStatus::Done) => crate::labels::STATUS_DONE,
+        Some(TaskStatus::Failed) => crate::labels::STATUS_FAILED,
+        None => "",
+    }
+}
+
+/// The adoption levels of an item, joined with "、".
+pub fn adopted_levels(item: &Item, rules: &Rules) -> String {
+    rules
+        .adoption_labels()
+        .enumerate()
+        .filter(|(i, _)| item.adopted & (1 << i) != 0)
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// What became of an input file: a short result and the detail.
+pub fn file_outcome(f: &InputFile) -> (&'static str, String) {
+    match &f.status {
+        FileStatus::Section { section, month } => {
+            ("报送表", format!("股室:{section},报送月份:{month} 月"))
+        }
+        FileStatus::Register => ("考核登记表", "本次使用的股室名单、任务与扣分".into()),
+        FileStatus::Skipped(why) => ("跳过", why.clone()),
+        FileStatus::Failed(why) => (
+            "无法使用",
+            if why.is_empty() {
+                "详见“校验问题”".into()
+            } else {
+                format!("{why}(详见“校验问题”)")
+            },
+        ),
+    }
+}

@@ -368,3 +368,147 @@ pub fn findings_of(
         .map(|f| (f.code, f.cell.clone(), f.severity))
         .collect()
 }
+
+// ---- Added for the results tests (tests/results.rs) ----
+
+/// Copy every file of `from` into `to` (created), in the given name order.
+pub fn copy_files(from: &Path, to: &Path, names: &[String]) {
+    std::fs::create_dir_all(to).unwrap();
+    for n in names {
+        std::fs::copy(from.join(n), to.join(n)).unwrap();
+    }
+}
+
+/// File names in a folder, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every XML part of an xlsx file, concatenated (for grepping what the file holds).
+pub fn xlsx_text(path: &Path) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut out = String::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let mut s = String::new();
+        use std::io::Read;
+        let _ = e.read_to_string(&mut s);
+        out.push_str(&s);
+    }
+    out
+}
+
+/// A realistic small year (2019) under `dir`: the seed's eleven sections in a register with
+/// leaders, targets, tasks and deductions (one section not taking part), and monthly files for
+/// most sections with a few typical mistakes. Returns nothing; run `zwxx score dir`.
+pub fn realistic_year(dir: &Path) {
+    const SECTIONS: [&str; 11] = [
+        "办公室",
+        "信息化管理股",
+        "经济运行股",
+        "要素保障和煤炭管理股",
+        "轻工业股",
+        "中小企业股",
+        "发展规划股",
+        "行政审批事项管理股",
+        "科技管理股",
+        "园区管理办公室",
+        "企业改革股",
+    ];
+    const TOPICS: [&str; 8] = [
+        "召开工作推进会",
+        "规模以上工业增加值同比增长",
+        "开展安全生产大检查",
+        "推进“放管服”改革取得新成效",
+        "组织企业参加产销对接会",
+        "深入园区开展入企服务",
+        "完成重点项目调度",
+        "举办政务信息业务培训",
+    ];
+    let mut reg = Reg::default();
+    for (k, s) in SECTIONS.iter().enumerate() {
+        let part = if k == 9 { "否" } else { "" };
+        let items = if k % 3 == 0 { "30" } else { "" };
+        let score = if k % 4 == 0 { "120" } else { "" };
+        reg.roster
+            .push((s.to_string(), part.into(), items.into(), score.into()));
+    }
+    reg.leaders = vec![
+        ("李局长".into(), "主要负责人".into()),
+        ("王副局长".into(), "分管负责人".into()),
+    ];
+    reg = reg
+        .task("YG2019-01", "经济运行股", "2019-04-30", "")
+        .task("YG2019-02", "办公室", "2019-06-30", "按时按质完成")
+        .task("YG2019-03", "轻工业股", "2019-05-31", "")
+        .task("YG2019-04", "轻工业股", "2019-09-30", "未完成")
+        .task("YG2019-05", "科技管理股", "2019-11-30", "")
+        .deduction("中小企业股", "2019-07-15", "重要信息迟报", "1")
+        .deduction("企业改革股", "2019-10-08", "明显抄袭", "");
+    register_file(&dir.join("考核登记表.xlsx"), &reg);
+
+    for (k, s) in SECTIONS.iter().enumerate() {
+        let months: Vec<u32> = match k {
+            4 => vec![1, 2, 3, 6, 7, 8, 9, 12], // 轻工业股 misses four months
+            10 => vec![],                       // 企业改革股 sends nothing
+            7 => (1..=11).collect(),
+            _ => (1..=12).collect(),
+        };
+        for m in months {
+            let n = (k * 7 + m as usize * 3) % 4 + usize::from(k < 3) * 2;
+            let mut rows = Vec::new();
+            for i in 0..n {
+                let t = TOPICS[(k + i + m as usize) % TOPICS.len()];
+                let mut r = Row::new(
+                    &format!("{s}{m}月{t}"),
+                    &format!("2019-{m:02}-{:02}", 3 + i * 5),
+                );
+                let h = k * 31 + m as usize * 7 + i * 13;
+                if h.is_multiple_of(5) {
+                    r = r.adopted(&[0]);
+                } else if h.is_multiple_of(17) {
+                    r = r.adopted(&[0, 1]);
+                } else if h.is_multiple_of(29) {
+                    r = r.adopted(&[0, 2]);
+                }
+                rows.push(r);
+            }
+            match (k, m) {
+                (2, 3) => rows.push(
+                    Row::new("经济运行股关于一季度工业运行情况的约稿", "2019-03-28")
+                        .category("约稿信息")
+                        .task("YG2019-01")
+                        .adopted(&[1]),
+                ),
+                (0, 5) => rows.push(
+                    Row::new("办公室突发信息:某企业发生停电", "2019-05-12")
+                        .category("突发信息")
+                        .reviewer("王副局长"),
+                ),
+                (3, 4) => rows.push(Row::new("要素保障和煤炭管理股煤炭保供情况", "2019.13.5")),
+                (5, 8) => {
+                    let mut r = Row::new("中小企业股内部资料:融资对接名单", "2019-08-20");
+                    r.author = String::new();
+                    rows.push(r);
+                }
+                (6, 2) => rows
+                    .push(Row::new("发展规划股春节假期值班情况", "2019-02-11").officer("不通过")),
+                (8, 10) => rows.push(
+                    Row::new("=HYPERLINK(\"http://x\")科技管理股约稿", "2019-10-20")
+                        .category("约稿信息")
+                        .task("YG2019-05")
+                        .adopted(&[0]),
+                ),
+                _ => {}
+            }
+            section_file(&dir.join(format!("{s}-{m:02}月.xlsx")), s, 2019, m, &rows);
+        }
+    }
+    std::fs::write(dir.join("说明.txt"), "各股室报送表").unwrap();
+}

@@ -1,0 +1,267 @@
+//! Writing output files safely. Every output is built in memory first, then written to a
+//! temporary file in the target folder and renamed over the target, so a failed run never
+//! leaves a half-written file and never touches a previous results file. An output path that
+//! is one of the inputs (the same path, a symbolic link to it or a hard link of it) is refused
+//! before anything is written: no input file is ever modified.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// One file to write: where, and what.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Refuse output paths that are inputs (the same path, a symbolic link to one, a hard link of
+/// one) or that repeat each other. Called for every output before anything is written.
+pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
+    for (i, t) in targets.iter().enumerate() {
+        if let Some(input) = inputs.iter().find(|p| same_file(t, p)) {
+            return Err(Error::Output(format!(
+                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请用 -o 指定其他位置;如是上次生成的结果,请先把它移出输入文件夹",
+                t.display(),
+                input.display()
+            )));
+        }
+        if targets[..i].iter().any(|o| same_file(t, o)) {
+            return Err(Error::Output(format!(
+                "输出文件 {} 被指定了两次。请为各项输出指定不同的位置",
+                t.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse targets that are folders or whose folder does not exist, before anything is written.
+pub fn check_folders(targets: &[&Path]) -> Result<(), Error> {
+    for t in targets {
+        if t.is_dir() {
+            return Err(Error::Output(format!(
+                "输出路径 {} 是一个文件夹,不是文件。请写出文件名,如 {}",
+                t.display(),
+                t.join("结果.xlsx").display()
+            )));
+        }
+        let dir = folder_of(t);
+        if !dir.is_dir() {
+            return Err(Error::Output(format!(
+                "无法写入 {}:文件夹 {} 不存在。请先建立该文件夹,或指定其他位置",
+                t.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Create an output folder (for `--csv DIR`, `--feedback DIR`) if it does not exist.
+pub fn ensure_dir(dir: &Path, what: &str) -> Result<(), Error> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.exists() {
+        return Err(Error::Output(format!(
+            "{what}的输出位置 {} 已有同名文件,不是文件夹。请指定一个文件夹",
+            dir.display()
+        )));
+    }
+    fs::create_dir_all(dir).map_err(|e| {
+        Error::Output(format!(
+            "无法建立{what}的文件夹 {}:{}",
+            dir.display(),
+            io_reason(&e)
+        ))
+    })
+}
+
+/// Write one file atomically: a temporary file beside the target, then a rename. On any
+/// failure the temporary file is removed and the target (if it existed) is left as it was.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let fail = |e: &std::io::Error| {
+        Error::Output(format!(
+            "无法写入 {}:{}。原有文件(如有)未被改动",
+            target.display(),
+            io_reason(e)
+        ))
+    };
+    if target.is_dir() {
+        return Err(Error::Output(format!(
+            "输出路径 {} 是一个文件夹,不是文件。请写出文件名",
+            target.display()
+        )));
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| Error::Output(format!("输出路径 {} 没有文件名", target.display())))?;
+    let dir = folder_of(target);
+    let (tmp, mut file) = {
+        let mut attempt = 0u32;
+        loop {
+            let candidate = dir.join(format!(
+                ".{}.{}-{attempt}.tmp",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&candidate)
+            {
+                Ok(f) => break (candidate, f),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(fail(&e)),
+            }
+        }
+    };
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            fs::rename(&tmp, target)
+        });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(fail(&e));
+    }
+    Ok(())
+}
+
+/// Write every output (already checked with [`refuse_inputs`] and [`check_folders`]).
+pub fn write_all(outputs: &[Output]) -> Result<(), Error> {
+    outputs
+        .iter()
+        .try_for_each(|o| write_atomic(&o.path, &o.bytes))
+}
+
+/// The folder a file goes into (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether two paths name the same file: same canonical path (symbolic links resolved), or —
+/// when both exist — the same device and inode (hard links).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if let (Some(x), Some(y)) = (canonical(a), canonical(b))
+        && x == y
+    {
+        return true;
+    }
+    same_inode(a, b)
+}
+
+/// The canonical path of a file, or of its folder joined with its name when it does not exist.
+fn canonical(p: &Path) -> Option<PathBuf> {
+    if let Ok(c) = fs::canonicalize(p) {
+        return Some(c);
+    }
+    let dir = fs::canonicalize(folder_of(p)).ok()?;
+    Some(dir.join(p.file_name()?))
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// A short Chinese reason for an I/O error.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => "没有写入权限(文件夹只读,或文件正被 Excel/WPS 打开)".into(),
+        K::NotFound => "文件夹不存在".into(),
+        K::IsADirectory => "目标是一个文件夹".into(),
+        K::StorageFull => "磁盘空间不足".into(),
+        K::ReadOnlyFilesystem => "磁盘为只读".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Replace the characters a file name cannot hold on Windows or Unix with `_`.
+pub fn safe_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let s = s.trim().trim_start_matches('.').to_string();
+    if s.is_empty() { "_".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let d = tempfile::tempdir().unwrap();
+        let t = d.path().join("结果.xlsx");
+        write_atomic(&t, b"one").unwrap();
+        write_atomic(&t, b"two").unwrap();
+        assert_eq!(fs::read(&t).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_write_leaves_no_temp_and_keeps_the_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let t = d.path().join("out");
+        fs::create_dir(&t).unwrap();
+        fs::write(t.join("keep"), b"k").unwrap();
+        assert!(write_atomic(&t, b"x").is_err());
+        assert_eq!(fs::read(t.join("keep")).unwrap(), b"k");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_an_input_are_the_same_file() {
+        let d = tempfile::tempdir().unwrap();
+        let input = d.path().join("a.xlsx");
+        fs::write(&input, b"x").unwrap();
+        let sym = d.path().join("s.xlsx");
+        std::os::unix::fs::symlink(&input, &sym).unwrap();
+        let hard = d.path().join("h.xlsx");
+        fs::hard_link(&input, &hard).unwrap();
+        let other = d.path().join("o.xlsx");
+        for t in [&input, &sym, &hard] {
+            assert!(refuse_inputs(&[t], &[&input]).is_err(), "{}", t.display());
+        }
+        assert!(refuse_inputs(&[&other], &[&input]).is_ok());
+        let dotted = d.path().join(".").join("a.xlsx");
+        assert!(refuse_inputs(&[&dotted], &[&input]).is_err());
+        assert!(refuse_inputs(&[&other, &other], &[&input]).is_err());
+        assert!(check_folders(&[d.path()]).is_err());
+        assert!(check_folders(&[&d.path().join("无/x.csv")]).is_err());
+        assert!(check_folders(&[&other]).is_ok());
+    }
+
+    #[test]
+    fn file_names_are_made_safe() {
+        assert_eq!(safe_file_name("综合/信息:股"), "综合_信息_股");
+        assert_eq!(safe_file_name(".."), "_");
+    }
+}
