@@ -407,7 +407,9 @@ mod tests {
                 cell(5, 0, "标题"),
                 cell(5, 1, "secret@example.cn"),
             ],
-            ..SheetData::default()
+            visible: true,
+            merged: vec![],
+            formula_no_value: vec![],
         };
         let hidden = contact_cells(&sheet);
         assert_eq!(hidden, vec![(2, 1), (5, 1)]);
