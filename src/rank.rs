@@ -53,18 +53,35 @@ impl Standing {
             ));
         }
         if !self.interview_months.is_empty() {
-            let months: Vec<String> = self
-                .interview_months
-                .iter()
-                .map(|m| format!("{m}月"))
-                .collect();
-            parts.push(format!("建议约谈:{} 未报送", months.join("、")));
+            parts.push(format!(
+                "建议约谈:{} 未报送",
+                month_ranges(&self.interview_months)
+            ));
         }
         if self.no_adoption {
             parts.push("无采用信息".to_string());
         }
-        parts.join(";")
+        parts.join("\u{FF1B}")
     }
+}
+
+/// Months as short ranges: [1, 2, 4, 5, 6, 9] → "1–2月、4–6月、9月".
+pub fn month_ranges(months: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < months.len() {
+        let mut j = i;
+        while j + 1 < months.len() && months[j + 1] == months[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            format!("{}月", months[i])
+        } else {
+            format!("{}–{}月", months[i], months[j])
+        });
+        i = j + 1;
+    }
+    parts.join("、")
 }
 
 /// Rank the sections. `up_to_month` is the last month counted for 建议约谈 (the as-of month).
@@ -301,6 +318,12 @@ mod tests {
     }
 
     #[test]
+    fn month_ranges_are_compact() {
+        assert_eq!(month_ranges(&[1, 2, 4, 5, 6, 9]), "1–2月、4–6月、9月");
+        assert_eq!(month_ranges(&[7]), "7月");
+    }
+
+    #[test]
     fn interview_after_three_missing_months_up_to_as_of() {
         let mut s = section("S0", 10, 0);
         s.submitted = [
@@ -308,7 +331,11 @@ mod tests {
         ];
         let st = rank(std::slice::from_ref(&s), &Rules::default_rules(), 12);
         assert_eq!(st[0].interview_months, [2, 3, 5]);
-        assert!(st[0].remarks().contains("建议约谈:2月、3月、5月"));
+        assert!(
+            st[0].remarks().contains("建议约谈:2–3月、5月"),
+            "{}",
+            st[0].remarks()
+        );
         let st = rank(&[s], &Rules::default_rules(), 4);
         assert!(
             st[0].interview_months.is_empty(),

@@ -241,7 +241,10 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
         &mut findings,
     ) {
         for row in t.rows() {
-            let name = clean_text(&t.text(row, 0)).replace(' ', "");
+            let name = clean_text(&t.text(row, 0))
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>();
             if name.is_empty() {
                 findings.push(t.finding(
                     row,

@@ -170,7 +170,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             f::FILE_NOT_TEMPLATE,
             format!(
                 "不是本模板:{}。请使用 zwxx template 生成的模板,勿删改表头",
-                what.join(";")
+                what.join("\u{FF1B}")
             ),
         )]);
     }
@@ -897,7 +897,11 @@ pub fn check(
                     }
                 }
                 if !register.leaders.is_empty() {
-                    let reviewer = item.reviewer.replace(' ', "");
+                    let reviewer = item
+                        .reviewer
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>();
                     match register.leaders.iter().find(|x| x.name == reviewer) {
                         None => file_findings.push(at(&fname, &sheet, (row, cols.reviewer), Severity::Warning, f::W_REVIEWER, format!(
                             "审核人“{}”不在领导名单中。信息须经领导审核(谁提供、谁审核、谁负责),请填写审核领导的姓名", item.reviewer))),

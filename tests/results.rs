@@ -684,7 +684,6 @@ fn a_clean_year_exits_zero_and_says_where_the_files_are() {
 /// marked (custom document property `zwxx` = `results`/`feedback`) so that discovery can skip
 /// it; until read/ does, this stays ignored.
 #[test]
-#[ignore = "read/ must recognise and skip zwxx's own outputs"]
 fn a_previous_results_workbook_in_the_inputs_changes_nothing() {
     let (d, input) = workdir();
     small_year(&input);
@@ -696,5 +695,26 @@ fn a_previous_results_workbook_in_the_inputs_changes_nothing() {
         &["score", "in", "--as-of", "2019-12-31", "-o", "again.xlsx"],
     );
     let again = stdout(&out).replace("again.xlsx", RESULTS);
-    assert_eq!(first, again);
+    // Only the file summary differs: the old results workbook is listed as skipped.
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("文件:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&first), strip(&again));
+    assert!(again.contains("跳过 1 个"), "{again}");
+    // Run inside the folder with the default name: the old results are replaced, not refused.
+    let before = zwxx(
+        d.path(),
+        &["score", "in", "--as-of", "2019-12-31", "-o", "x.xlsx"],
+    );
+    let out = zwxx(&input, &["score", ".", "--as-of", "2019-12-31"]);
+    assert_eq!(
+        out.status.code(),
+        before.status.code(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains(RESULTS));
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::assess::parse_as_of;
 use crate::cli::ScoreArgs;
 use crate::error::Error;
+use crate::model::FileStatus;
 use crate::report::{self, write};
 use crate::rules::Rules;
 
@@ -72,7 +73,14 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
 
     // Nothing is written unless every output can be: not an input, not a folder, folder there.
     let targets: Vec<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
-    let mut inputs: Vec<&Path> = a.files.iter().map(|f| f.path.as_path()).collect();
+    // A previous results workbook among the inputs was skipped as zwxx's own output, and
+    // may be replaced.
+    let mut inputs: Vec<&Path> = a
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Skipped(crate::read::OWN_OUTPUT.to_string()))
+        .map(|f| f.path.as_path())
+        .collect();
     inputs.extend(args.input.register.as_deref());
     inputs.extend(args.input.rules.as_deref());
     write::refuse_inputs(&targets, &inputs)?;

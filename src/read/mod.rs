@@ -37,6 +37,8 @@ enum Outcome {
     Section(SectionFile),
     Register(Register, Vec<Finding>),
     Failed(Vec<Finding>, String),
+    /// A workbook zwxx wrote itself (results or feedback): not an input.
+    OwnOutput,
 }
 
 /// Read every input. Fatal only for a missing argument or an unusable `--register`.
@@ -84,7 +86,7 @@ pub fn load_with_progress(
                         p.display()
                     )));
                 }
-                Outcome::Section(_) => {
+                Outcome::Section(_) | Outcome::OwnOutput => {
                     return Err(Error::Usage(format!(
                         "{} 不是考核登记表(缺少工作表“股室名单”),请检查 --register 参数",
                         p.display()
@@ -163,6 +165,9 @@ pub fn load_with_progress(
                     loaded.findings.extend(findings);
                     loaded.register = Some(reg);
                 }
+            }
+            Outcome::OwnOutput => {
+                file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
             }
             Outcome::Failed(findings, why) => {
                 file.status = FileStatus::Failed(why);
@@ -299,6 +304,9 @@ fn read_one(
         }
     };
     drop(bytes);
+    if is_own_output(&wb) {
+        return (sha, Outcome::OwnOutput);
+    }
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if is_register(&wb) {
             let (reg, findings) = parse_register(display, &wb, rules);
@@ -331,6 +339,18 @@ fn read_one(
         o => o,
     };
     (sha, outcome)
+}
+
+/// Why a results or feedback workbook of zwxx among the inputs is skipped.
+pub const OWN_OUTPUT: &str = "zwxx 生成的结果文件";
+
+/// Whether a workbook is one zwxx wrote: a results workbook (考核排名 + 考核说明) or a
+/// feedback workbook (问题清单). An officer who keeps the results in the input folder must
+/// get the same scores on the next run, not a second register or a file error.
+fn is_own_output(wb: &workbook::WorkbookData) -> bool {
+    let has = |name: &str| wb.sheets.iter().any(|s| s.name == name);
+    use crate::report::{feedback, xlsx};
+    (has(xlsx::SHEET_RANKING) && has(xlsx::SHEET_NOTES)) || has(feedback::SHEET_LIST)
 }
 
 /// Code, Chinese message and short reason for a reader error.

@@ -97,7 +97,7 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
         }
         if !remarks.is_empty() {
             if !verdict.is_empty() {
-                verdict.push(';');
+                verdict.push('\u{FF1B}');
             }
             verdict.push_str(&remarks);
         }
