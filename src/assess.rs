@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::Error;
-use crate::merge::{Merged, merge};
+use crate::merge::merge;
 use crate::model::{FileStatus, Finding, InputFile, Register, Severity};
 use crate::rank::{Standing, rank};
 use crate::read::Loaded;
@@ -36,11 +36,21 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     pub scores: Vec<SectionScore>,
     pub standings: Vec<Standing>,
-    pub merged: Merged,
     pub rows: RowAccounting,
 }
 
 impl Assessment {
+    /// Every distinct item of the year (one version of each; superseded versions left out),
+    /// section by section in roster order.
+    pub fn items(&self) -> impl Iterator<Item = &crate::model::Item> {
+        self.scores.iter().flat_map(|s| {
+            s.items
+                .iter()
+                .filter(|i| i.state != crate::score::ItemState::Superseded)
+                .map(|i| &i.item)
+        })
+    }
+
     /// Number of error findings.
     pub fn error_count(&self) -> usize {
         self.findings
@@ -133,9 +143,9 @@ pub fn assess(
         items: checked.items.len(),
         refused: checked.rows_refused,
     };
-    let merged = merge(checked.items, &files, &checked.submissions);
-    findings.extend(merged.findings.iter().cloned());
-    let scores = score(&register, &merged, &checked.submissions, rules, as_of);
+    let mut merged = merge(checked.items, &files, &checked.submissions);
+    findings.append(&mut merged.findings);
+    let scores = score(&register, merged, &checked.submissions, rules, as_of);
     let standings = rank(&scores, rules, up_to_month);
     findings.sort_by(|a, b| {
         (&a.file, &a.sheet, a.pos, a.code, &a.message)
@@ -151,7 +161,6 @@ pub fn assess(
         findings,
         scores,
         standings,
-        merged,
         rows,
     })
 }

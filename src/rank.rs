@@ -142,7 +142,7 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
 mod tests {
     use super::*;
     use crate::model::{Source, Task};
-    use crate::score::{Category, Line, ScoredTask, TaskOutcome};
+    use crate::score::{Category, Line, Origin, ScoredTask, TaskOutcome};
     use std::sync::Arc;
 
     fn section(name: &str, fin: i64, failed: usize) -> SectionScore {
@@ -179,8 +179,7 @@ mod tests {
             lines: vec![Line {
                 category: Category::Base,
                 points: fin,
-                source: src,
-                about: String::new(),
+                origin: Origin::Item(0),
             }],
             submitted: [true; 12],
         }

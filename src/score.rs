@@ -1,10 +1,12 @@
 //! The merged year + rules + register → one [`SectionScore`] per roster section, with every
 //! point itemised as a [`Line`]. Totals are sums of lines and are never computed elsewhere.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::merge::Merged;
-use crate::model::{Deduction, Item, Register, Source, Task, TaskStatus};
+use crate::model::{Deduction, Item, Register, Task, TaskStatus};
 use crate::rules::{MultiAdoption, Rules};
 use crate::validate::Submission;
 
@@ -24,15 +26,22 @@ pub enum Category {
 }
 
 /// One itemised score line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Line {
     pub category: Category,
     /// Signed points.
     pub points: i64,
-    /// Where it came from: the item's row, or the register's row.
-    pub source: Source,
-    /// What it is about: the item title, task id or deduction note.
-    pub about: String,
+    /// What it comes from, within its section's score.
+    pub origin: Origin,
+}
+
+/// Where a line's points come from: an index into the section's `items`, `tasks` or
+/// `deductions` (each of which carries its source file, sheet and row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Item(usize),
+    Task(usize),
+    Deduction(usize),
 }
 
 /// What became of an item of the section.
@@ -178,50 +187,60 @@ impl SectionScore {
     }
 }
 
-/// Score every roster section (in roster order).
+/// Score every roster section (in roster order). Takes the merged items by value: each
+/// moves into its section's score (no copies; a year may hold hundreds of thousands).
 pub fn score(
     register: &Register,
-    merged: &Merged,
+    merged: Merged,
     submissions: &[Submission],
     rules: &Rules,
     as_of: NaiveDate,
 ) -> Vec<SectionScore> {
+    let index: HashMap<&str, usize> = register
+        .roster
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.as_str(), i))
+        .collect();
+    let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); register.roster.len()];
+    let levels = rules.adoption.len();
+    let scored = |item: Item, state: ItemState| ScoredItem {
+        item,
+        state,
+        base: 0,
+        adoption: vec![0; levels],
+        completes: None,
+    };
+    for item in merged.items {
+        let state = if item.date > as_of {
+            ItemState::AfterAsOf
+        } else if item.rejected {
+            ItemState::Rejected
+        } else {
+            ItemState::Counted
+        };
+        if let Some(&k) = index.get(item.section.as_str()) {
+            items[k].push(scored(item, state));
+        }
+    }
+    for item in merged.superseded {
+        if let Some(&k) = index.get(item.section.as_str()) {
+            items[k].push(scored(item, ItemState::Superseded));
+        }
+    }
+    let mut submitted = vec![[false; 12]; register.roster.len()];
+    for s in submissions {
+        if let (Some(&k), true) = (index.get(s.section.as_str()), (1..=12).contains(&s.month)) {
+            submitted[k][s.month as usize - 1] = true;
+        }
+    }
     register
         .roster
         .iter()
-        .map(|entry| {
+        .zip(items)
+        .zip(submitted)
+        .map(|((entry, mut items), submitted)| {
             let name = entry.name.as_str();
-            let mut items: Vec<ScoredItem> = merged
-                .items
-                .iter()
-                .filter(|i| i.section == name)
-                .map(|i| ScoredItem {
-                    state: if i.date > as_of {
-                        ItemState::AfterAsOf
-                    } else if i.rejected {
-                        ItemState::Rejected
-                    } else {
-                        ItemState::Counted
-                    },
-                    item: i.clone(),
-                    base: 0,
-                    adoption: vec![0; rules.adoption.len()],
-                    completes: None,
-                })
-                .chain(
-                    merged
-                        .superseded
-                        .iter()
-                        .filter(|i| i.section == name)
-                        .map(|i| ScoredItem {
-                            item: i.clone(),
-                            state: ItemState::Superseded,
-                            base: 0,
-                            adoption: vec![0; rules.adoption.len()],
-                            completes: None,
-                        }),
-                )
-                .collect();
             items.sort_by(|a, b| {
                 (
                     a.item.date,
@@ -238,12 +257,6 @@ pub fn score(
             score_items(&mut items, rules, &mut lines);
             let tasks = score_tasks(register, name, &mut items, rules, as_of, &mut lines);
             let deductions = score_deductions(register, name, rules, as_of, &mut lines);
-            let mut submitted = [false; 12];
-            for s in submissions.iter().filter(|s| s.section == name) {
-                if (1..=12).contains(&s.month) {
-                    submitted[s.month as usize - 1] = true;
-                }
-            }
             SectionScore {
                 name: name.to_string(),
                 participates: entry.participates,
@@ -262,7 +275,11 @@ pub fn score(
 /// Base (capped) and adoption points of each qualifying item, in date order.
 fn score_items(items: &mut [ScoredItem], rules: &Rules, lines: &mut Vec<Line>) {
     let mut base_left = rules.base.cap;
-    for si in items.iter_mut().filter(|i| i.state == ItemState::Counted) {
+    for (k, si) in items
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, i)| i.state == ItemState::Counted)
+    {
         let base = rules.base.points_per_item.min(base_left);
         base_left -= base;
         si.base = base;
@@ -270,8 +287,7 @@ fn score_items(items: &mut [ScoredItem], rules: &Rules, lines: &mut Vec<Line>) {
             lines.push(Line {
                 category: Category::Base,
                 points: base,
-                source: si.item.source.clone(),
-                about: si.item.title.clone(),
+                origin: Origin::Item(k),
             });
         }
         let adopted: Vec<usize> = (0..rules.adoption.len())
@@ -299,8 +315,7 @@ fn score_items(items: &mut [ScoredItem], rules: &Rules, lines: &mut Vec<Line>) {
                 lines.push(Line {
                     category: Category::Adoption(level),
                     points,
-                    source: si.item.source.clone(),
-                    about: si.item.title.clone(),
+                    origin: Origin::Item(k),
                 });
             }
         }
@@ -351,8 +366,7 @@ fn score_tasks(
             lines.push(Line {
                 category,
                 points,
-                source: task.source.clone(),
-                about: task.id.clone(),
+                origin: Origin::Task(out.len()),
             });
         }
         out.push(ScoredTask {
@@ -385,8 +399,7 @@ fn score_deductions(
             lines.push(Line {
                 category: Category::Deduction(k),
                 points,
-                source: d.source.clone(),
-                about: d.label.clone(),
+                origin: Origin::Deduction(out.len()),
             });
         }
         out.push(ScoredDeduction {

@@ -15,9 +15,7 @@ fn items_of(file: &str) -> Vec<Key> {
     let a = assess(&path, None);
     assert_eq!(a.error_count(), 0, "{file}: {:#?}", a.findings);
     let mut v: Vec<Key> = a
-        .merged
-        .items
-        .iter()
+        .items()
         .map(|i| {
             (
                 i.section.clone(),
@@ -115,9 +113,7 @@ fn template_filled_in_libreoffice_reads_the_same_in_every_format() {
         let a = assess(&path, None);
         assert_eq!(a.error_count(), 0, "{ext}: {:#?}", a.findings);
         let mut got: Vec<(String, String, u32, Option<String>)> = a
-            .merged
-            .items
-            .iter()
+            .items()
             .map(|i| {
                 (
                     i.title.clone(),

@@ -19,10 +19,29 @@ pub const CSV_RANKING: &str = "考核排名.csv";
 pub const CSV_LEDGER: &str = "信息明细.csv";
 pub const CSV_FINDINGS: &str = "校验问题.csv";
 
+/// Stage timings on stderr when `ZWXX_TIMING` is set (for profiling; off by default).
+struct Timing(Option<std::time::Instant>);
+
+impl Timing {
+    fn from_env() -> Timing {
+        Timing(std::env::var_os("ZWXX_TIMING").map(|_| std::time::Instant::now()))
+    }
+    fn mark(&self, stage: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "[timing] {stage}: {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
 pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     let rules = Rules::load(args.input.rules.as_deref())?;
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    let a = super::validate::assess_inputs(&args.input, &rules, as_of)?;
+    let timing = Timing::from_env();
+    let a = super::validate::assess_inputs_with(&args.input, &rules, as_of, !args.quiet)?;
+    timing.mark("read + assess");
     let errors = a.error_count();
     if args.strict && errors > 0 {
         eprint!("{}", report::terminal::findings_text(&a));
@@ -45,6 +64,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         path: xlsx_path,
         bytes: report::xlsx::results_workbook(&a, &rules, &rules_source)?,
     }];
+    timing.mark("results workbook");
     if let Some(dir) = &args.csv {
         let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败:{e}"));
         for (name, text) in [
@@ -92,6 +112,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     }
     write::check_folders(&targets)?;
     write::write_all(&outputs)?;
+    timing.mark("written");
 
     println!("结果已写入:{}", outputs[0].path.display());
     if let Some(dir) = &args.csv {

@@ -1,0 +1,225 @@
+//! Benchmark harness: `zwxx score` end to end against the physical floor, in the same run.
+//!
+//! For each size — S = 11 units × 12 months × 20 items (132 files), M = 100 × 12 × 25 (1,200),
+//! L = 1,000 × 12 × 25 (12,000 files, 300k rows) — it measures
+//!   (a) `zwxx score DIR -q -o OUT --as-of 2019-12-31` (the release binary, a child process);
+//!   (b) the floor: a bare calamine loop reading every cell of every sheet of every file on
+//!       2 threads, plus a constant-memory rust_xlsxwriter write of as many 12-column ledger
+//!       rows as the year has items (a child process running this example with `floor`);
+//! and reports the median wall time, the peak RSS (from wait4) and the ratio a/b.
+//! Data sets are generated once by the `gen_year` example into target/bench-data/.
+//!
+//! Usage: cargo build --release --examples && cargo run --release --example bench -- [S M L] [--runs N]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use calamine::Reader;
+
+struct Size {
+    name: &'static str,
+    units: usize,
+    items: usize,
+}
+
+const SIZES: [Size; 3] = [
+    Size {
+        name: "S",
+        units: 11,
+        items: 20,
+    },
+    Size {
+        name: "M",
+        units: 100,
+        items: 25,
+    },
+    Size {
+        name: "L",
+        units: 1000,
+        items: 25,
+    },
+];
+
+/// Run a command, returning (wall time, peak RSS in KiB) from wait4.
+fn measure(cmd: &mut Command) -> (Duration, u64) {
+    let start = Instant::now();
+    // Waited for with wait4 below, which also gives the peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let child = cmd.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child; status and usage are valid out-pointers.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(r, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "child failed: {status}"
+    );
+    (wall, usage.ru_maxrss as u64)
+}
+
+fn median(mut v: Vec<(Duration, u64)>) -> (Duration, u64) {
+    v.sort_by_key(|x| x.0);
+    let rss = v.iter().map(|x| x.1).max().unwrap_or(0);
+    (v[v.len() / 2].0, rss)
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The floor, run in a child: read every cell of every file on 2 threads, then write `rows`
+/// ledger rows with a constant-memory worksheet.
+fn floor(dir: &Path, rows: usize, out: &Path) {
+    let files = files_in(dir);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let cells = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if k >= files.len() {
+                        break;
+                    }
+                    let mut wb = calamine::open_workbook_auto(&files[k]).unwrap();
+                    for name in wb.sheet_names() {
+                        if let Ok(r) = wb.worksheet_range(&name) {
+                            let n = r.used_cells().count();
+                            cells.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    for r in 0..rows as u32 {
+        ws.write(r, 0, "第0001单位").unwrap();
+        ws.write(
+            r,
+            1,
+            "全区规上工业企业工作推进情况助力经济稳中向好(第123期)",
+        )
+        .unwrap();
+        for c in 2..12u16 {
+            ws.write(r, c, (r as f64) * 0.5 + c as f64).unwrap();
+        }
+    }
+    wb.save(out).unwrap();
+    std::hint::black_box(cells.load(std::sync::atomic::Ordering::Relaxed));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("floor") {
+        floor(
+            Path::new(&args[1]),
+            args[2].parse().unwrap(),
+            Path::new(&args[3]),
+        );
+        return;
+    }
+    let mut runs = 5usize;
+    let mut wanted: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--runs" {
+            runs = args[i + 1].parse().unwrap();
+            i += 2;
+        } else {
+            wanted.push(args[i].as_str());
+            i += 1;
+        }
+    }
+    if wanted.is_empty() {
+        wanted = vec!["S", "M", "L"];
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("target");
+    let exe_dir = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let zwxx = exe_dir.parent().unwrap().join("zwxx");
+    let gen_year = exe_dir.join("gen_year");
+    let me = std::env::current_exe().unwrap();
+    assert!(
+        zwxx.exists(),
+        "build first: cargo build --release --examples"
+    );
+    let tmp = target.join("bench-out");
+    std::fs::create_dir_all(&tmp).unwrap();
+
+    println!(
+        "| size | files | items | zwxx score (median) | peak RSS | floor (median) | floor RSS | ratio |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for size in SIZES.iter().filter(|s| wanted.contains(&s.name)) {
+        let data = target.join("bench-data").join(size.name);
+        let marker = target
+            .join("bench-data")
+            .join(format!("{}.done", size.name));
+        if !marker.exists() {
+            let _ = std::fs::remove_dir_all(&data);
+            let st = Command::new(&gen_year)
+                .args([
+                    "--units",
+                    &size.units.to_string(),
+                    "--items",
+                    &size.items.to_string(),
+                    "--out",
+                ])
+                .arg(&data)
+                .status()
+                .unwrap();
+            assert!(st.success());
+            std::fs::write(&marker, b"").unwrap();
+        }
+        let files = files_in(&data).len();
+        let items = size.units * 12 * size.items;
+        let runs = if size.name == "L" { runs.min(3) } else { runs };
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for _ in 0..runs {
+            a.push(measure(
+                Command::new(&zwxx)
+                    .arg("score")
+                    .arg(&data)
+                    .args(["-q", "--as-of", "2019-12-31", "-o"])
+                    .arg(tmp.join("results.xlsx"))
+                    .stdout(std::process::Stdio::null()),
+            ));
+            b.push(measure(
+                Command::new(&me)
+                    .arg("floor")
+                    .arg(&data)
+                    .arg(items.to_string())
+                    .arg(tmp.join("floor.xlsx")),
+            ));
+        }
+        let (ta, ra) = median(a);
+        let (tb, rb) = median(b);
+        println!(
+            "| {} | {} | {} | {:.3} s | {:.1} MiB | {:.3} s | {:.1} MiB | {:.2} |",
+            size.name,
+            files,
+            items,
+            ta.as_secs_f64(),
+            ra as f64 / 1024.0,
+            tb.as_secs_f64(),
+            rb as f64 / 1024.0,
+            ta.as_secs_f64() / tb.as_secs_f64()
+        );
+    }
+}
