@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod feedback;
+pub mod ledger;
 pub mod template;
 pub mod terminal;
 pub mod write;

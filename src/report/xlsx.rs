@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
     FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::ledger;
 use crate::assess::Assessment;
 use crate::error::Error;
 use crate::model::Severity;
@@ -86,9 +87,15 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Vec<u8>> {
 
     wb.push_worksheet(ranking_sheet(a, rules)?);
     wb.push_worksheet(breakdown_sheet(a, rules)?);
-    wb.push_worksheet(catalog_sheet(a, rules)?);
-    for (i, s) in a.scores.iter().enumerate() {
-        wb.push_worksheet(section_sheet(a, rules, s, by_section[i], &sheet_names[i])?);
+    if a.scores.len() > ledger::LARGE_ROSTER {
+        // A city-sized roster: one streamed item sheet instead of a sheet per section.
+        ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
+        ledger::ledger_sheet(&mut wb, a, rules)?;
+    } else {
+        wb.push_worksheet(catalog_sheet(a, rules)?);
+        for (i, s) in a.scores.iter().enumerate() {
+            wb.push_worksheet(section_sheet(a, rules, s, by_section[i], &sheet_names[i])?);
+        }
     }
     wb.push_worksheet(monthly_sheet(a, &by_section)?);
     wb.push_worksheet(tasks_sheet(a)?);

@@ -1,0 +1,224 @@
+//! The results workbook of a large year (more than [`LARGE_ROSTER`] sections, e.g. a whole
+//! city's units): instead of one sheet per section, every item goes into one `信息明细`
+//! sheet with a 股室 column and an autofilter, and the adopted-items list is written the same
+//! way. Both are constant-memory worksheets written row by row, so a year of 300,000 items
+//! costs a few MiB of memory, not gigabytes; widths are fixed up front (a streamed sheet
+//! cannot be measured after the fact).
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::assess::Assessment;
+use crate::rules::Rules;
+use crate::score::ItemState;
+
+use super::xlsx::{clip, excel_date};
+use super::{adopted_levels, item_state};
+
+/// Above this many sections the per-section sheets become one `信息明细` sheet.
+pub const LARGE_ROSTER: usize = 50;
+/// Name of the one item sheet of a large year.
+pub const SHEET_LEDGER: &str = "信息明细";
+
+/// Shared formats of the streamed sheets.
+struct Looks {
+    title: Format,
+    head: Format,
+    text: Format,
+    wrap: Format,
+    num: Format,
+    date: Format,
+    grey: Format,
+}
+
+impl Looks {
+    fn new() -> Looks {
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xBFBFBF))
+            .set_align(FormatAlign::VerticalCenter);
+        Looks {
+            title: Format::new().set_bold().set_font_size(14),
+            head: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xDDEBF7)),
+            text: cell.clone(),
+            wrap: cell.clone().set_text_wrap(),
+            num: cell.clone().set_num_format("0"),
+            date: cell.clone().set_num_format("yyyy-mm-dd"),
+            grey: cell.set_font_color(Color::RGB(0x7F7F7F)),
+        }
+    }
+}
+
+/// Print setup shared with the other sheets: A4 landscape, header row repeated, fit to width.
+fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+/// `信息明细`: every item of every section, with its points and its source.
+pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<(), XlsxError> {
+    let looks = Looks::new();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(SHEET_LEDGER)?;
+    let levels = rules.adoption.len() as u16;
+    let mut head: Vec<(&str, f64)> = vec![
+        ("股室", 14.0),
+        ("序号", 6.0),
+        ("信息标题", 44.0),
+        ("报送日期", 11.0),
+        ("信息类别", 9.0),
+        ("约稿任务编号", 11.0),
+        ("采用期号", 11.0),
+        ("计分情况", 12.0),
+        ("基础分", 7.0),
+    ];
+    for l in &rules.adoption {
+        head.push((l.label.as_str(), 10.0));
+    }
+    head.extend([
+        ("合计", 7.0),
+        ("完成的约稿任务", 11.0),
+        ("文件", 24.0),
+        ("工作表", 9.0),
+        ("行", 6.0),
+    ]);
+    let last = head.len() as u16 - 1;
+    for (c, (_, w)) in head.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{}年度政务信息明细(统计截至{})",
+            a.year,
+            a.as_of.format("%Y-%m-%d")
+        ),
+        &looks.title,
+    )?;
+    for (c, (label, _)) in head.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
+    }
+    let mut row = 2u32;
+    for s in &a.scores {
+        for (n, si) in s.items.iter().enumerate() {
+            let it = &si.item;
+            let counted = si.state == ItemState::Counted;
+            let text = if counted { &looks.text } else { &looks.grey };
+            ws.write_string_with_format(row, 0, &s.name, text)?;
+            ws.write_number_with_format(row, 1, n as f64 + 1.0, &looks.num)?;
+            ws.write_string_with_format(
+                row,
+                2,
+                clip(&it.title),
+                if counted { &looks.wrap } else { &looks.grey },
+            )?;
+            match excel_date(it.date) {
+                Some(d) => ws.write_datetime_with_format(row, 3, d, &looks.date)?,
+                None => ws.write_string_with_format(row, 3, it.date.to_string(), text)?,
+            };
+            ws.write_string_with_format(row, 4, &it.category, text)?;
+            ws.write_string_with_format(row, 5, it.task_id.as_deref().unwrap_or(""), text)?;
+            ws.write_string_with_format(row, 6, clip(&it.issue_no), text)?;
+            ws.write_string_with_format(row, 7, item_state(si.state), text)?;
+            ws.write_number_with_format(row, 8, si.base as f64, &looks.num)?;
+            for (l, p) in si.adoption.iter().enumerate() {
+                if it.adopted & (1 << l) != 0 {
+                    ws.write_number_with_format(row, 9 + l as u16, *p as f64, &looks.num)?;
+                }
+            }
+            ws.write_number_with_format(row, 9 + levels, si.points() as f64, &looks.num)?;
+            ws.write_string_with_format(
+                row,
+                10 + levels,
+                si.completes.as_deref().unwrap_or(""),
+                text,
+            )?;
+            ws.write_string_with_format(row, 11 + levels, clip(&it.source.file), text)?;
+            ws.write_string_with_format(row, 12 + levels, &*it.source.sheet, text)?;
+            ws.write_number_with_format(
+                row,
+                13 + levels,
+                it.source.row_number() as f64,
+                &looks.num,
+            )?;
+            row += 1;
+        }
+    }
+    ws.autofilter(1, 0, (row - 1).max(1), last)?;
+    print_setup(ws, 1)
+}
+
+/// `采用信息目录` of a large year: every adopted, counted item.
+pub fn catalog_sheet(
+    wb: &mut Workbook,
+    a: &Assessment,
+    rules: &Rules,
+    name: &str,
+) -> Result<(), XlsxError> {
+    let looks = Looks::new();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(name)?;
+    let head = [
+        ("序号", 6.0),
+        ("股室", 14.0),
+        ("信息标题", 44.0),
+        ("报送日期", 11.0),
+        ("信息类别", 9.0),
+        ("采用级别", 24.0),
+        ("采用期号", 12.0),
+        ("加分", 7.0),
+    ];
+    for (c, (_, w)) in head.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{}年度被采用的政务信息目录(统计截至{})",
+            a.year,
+            a.as_of.format("%Y-%m-%d")
+        ),
+        &looks.title,
+    )?;
+    for (c, (label, _)) in head.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
+    }
+    let mut row = 2u32;
+    for s in &a.scores {
+        for si in s
+            .items
+            .iter()
+            .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
+        {
+            let it = &si.item;
+            ws.write_number_with_format(row, 0, row as f64 - 1.0, &looks.num)?;
+            ws.write_string_with_format(row, 1, &s.name, &looks.text)?;
+            ws.write_string_with_format(row, 2, clip(&it.title), &looks.wrap)?;
+            if let Some(d) = excel_date(it.date) {
+                ws.write_datetime_with_format(row, 3, d, &looks.date)?;
+            }
+            ws.write_string_with_format(row, 4, &it.category, &looks.text)?;
+            ws.write_string_with_format(row, 5, adopted_levels(it, rules), &looks.wrap)?;
+            ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
+            ws.write_number_with_format(
+                row,
+                7,
+                si.adoption.iter().sum::<i64>() as f64,
+                &looks.num,
+            )?;
+            row += 1;
+        }
+    }
+    ws.autofilter(1, 0, (row - 1).max(1), head.len() as u16 - 1)?;
+    print_setup(ws, 1)
+}
