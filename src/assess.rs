@@ -126,7 +126,8 @@ pub fn assess(
     };
 
     let register_file = register.as_ref().and_then(|r| r.file.clone());
-    let register = register.unwrap_or_else(Register::default_roster);
+    let mut register = register.unwrap_or_else(Register::default_roster);
+    findings.extend(crate::register::keep_year(&mut register, year));
     let checked = check(sections, year, &register, rules);
     for (i, why) in &checked.failed {
         files[*i].status = FileStatus::Failed(why.clone());

@@ -43,6 +43,7 @@ pub const W_CLASSIFIED: &str = "W-CLASSIFIED";
 pub const W_HEADER: &str = "W-HEADER";
 pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
 pub const W_REGISTER: &str = "W-REGISTER";
+pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 
 /// A file-level finding (no sheet, no cell).
 pub fn file_error(file: &str, code: &'static str, message: String) -> Finding {
@@ -175,6 +176,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_HEADER, Severity::Warning, "表头的填报人缺失"),
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
     (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
+    (
+        W_REGISTER_YEAR,
+        Severity::Warning,
+        "登记表中的任务或扣分不在考核年度,未计入",
+    ),
 ];
 
 #[cfg(test)]

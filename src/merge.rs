@@ -51,18 +51,27 @@ pub fn merge(
         }
     }
     for group in groups {
+        // The officer's 不通过 on any version holds unless the winning version says otherwise
+        // (staff resending a cumulative file leave 信息员审核 blank).
+        let officer_rejected = group.iter().any(|i| i.rejected);
         let mut it = group.into_iter();
-        let winner = it.next().expect("non-empty group");
+        let mut winner = it.next().expect("non-empty group");
+        if !winner.officer_filled && officer_rejected {
+            winner.rejected = true;
+        }
+        // A repeat within one file is a warning wherever it is, in the winning file or not.
+        let mut first_in_file: Vec<(usize, u32)> = vec![(winner.file_index, winner.source.row)];
         for other in it {
-            if other.file_index == winner.file_index {
-                out.findings.push(warn(
+            match first_in_file.iter().find(|(f, _)| *f == other.file_index) {
+                Some(&(_, row)) => out.findings.push(warn(
                     &other,
                     f::W_DUP_IN_FILE,
                     format!(
                         "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次。请删除重复行",
-                        winner.source.row_number()
+                        row + 1
                     ),
-                ));
+                )),
+                None => first_in_file.push((other.file_index, other.source.row)),
             }
             out.superseded.push(other);
         }

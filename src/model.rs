@@ -78,6 +78,9 @@ pub struct Item {
     pub reviewer: String,
     /// 信息员审核 = 不通过.
     pub rejected: bool,
+    /// Whether 信息员审核 was filled in at all (a blank cell in a later resend does not undo
+    /// the officer's 不通过 on an earlier version).
+    pub officer_filled: bool,
     pub remark: String,
     pub source: Source,
     /// Column of the 信息标题 cell (findings about the item point at it).
@@ -130,6 +133,8 @@ pub struct Task {
     pub deadline: NaiveDate,
     pub status: Option<TaskStatus>,
     pub source: Source,
+    /// Column of the 截止日期 cell (findings point at it).
+    pub date_col: u32,
 }
 
 /// A deduction (扣分记录).
@@ -141,6 +146,8 @@ pub struct Deduction {
     pub count: i64,
     pub note: String,
     pub source: Source,
+    /// Column of the 日期 cell (findings point at it).
+    pub date_col: u32,
 }
 
 /// The officer's register, or the embedded default (roster only).

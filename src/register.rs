@@ -387,6 +387,7 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
                     deadline,
                     status,
                     source: t.source(row),
+                    date_col: t.cell_of(row, 5).1,
                 });
             }
         }
@@ -482,11 +483,59 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
                     count,
                     note: t.text(row, 4),
                     source: t.source(row),
+                    date_col: t.cell_of(row, 1).1,
                 });
             }
         }
     }
     (reg, findings)
+}
+
+/// Tasks due, and deductions dated, outside the assessment year belong to another year's
+/// assessment (an officer may keep one register for several years): they are left out of this
+/// year with a warning at their date cell. Undated deductions stay.
+pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
+    use chrono::Datelike;
+    let mut findings = Vec::new();
+    let warn = |src: &Source, col: u32, msg: String| {
+        at(
+            &src.file,
+            &src.sheet,
+            (src.row, col),
+            Severity::Warning,
+            f::W_REGISTER_YEAR,
+            msg,
+        )
+    };
+    reg.tasks.retain(|t| {
+        let keep = t.deadline.year() == year;
+        if !keep {
+            findings.push(warn(
+                &t.source,
+                t.date_col,
+                format!(
+                    "任务“{}”的截止日期 {} 不在考核年度 {year} 内,本年度不计。如有误请更正截止日期",
+                    t.id, t.deadline
+                ),
+            ));
+        }
+        keep
+    });
+    reg.deductions.retain(|d| {
+        let keep = d.date.is_none_or(|x| x.year() == year);
+        if !keep {
+            findings.push(warn(
+                &d.source,
+                d.date_col,
+                format!(
+                    "扣分记录日期 {} 不在考核年度 {year} 内,本年度不计。如有误请更正日期",
+                    d.date.map(|x| x.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        keep
+    });
+    findings
 }
 
 /// An optional date cell: `Some(None)` blank, `Some(Some(d))` a date, `None` a bad value.

@@ -623,6 +623,7 @@ impl<'a> RowCtx<'a> {
             }
         }
         let mut rejected = false;
+        let officer_filled = self.value(row, col::OFFICER).is_some();
         if let Some((c, d)) = self.value(row, col::OFFICER) {
             let t = clean_text(&cell_text(d)).into_owned();
             if t == l::OFFICER_REJECT {
@@ -714,6 +715,7 @@ impl<'a> RowCtx<'a> {
             author,
             reviewer,
             rejected,
+            officer_filled,
             remark,
             source: Source {
                 file: Arc::from(""),

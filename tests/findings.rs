@@ -489,3 +489,17 @@ fn w_template_version() {
     wb.save(input.join("a.xlsx")).unwrap();
     expect(&input, "a.xlsx", "W-TEMPLATE-VERSION", "", Warning);
 }
+
+#[test]
+fn w_dup_in_file_also_in_a_file_that_lost_the_merge() {
+    let (_d, input) = workdir();
+    section_file(
+        &input.join("a.xlsx"),
+        "办公室",
+        2019,
+        3,
+        &[ok_row(), ok_row()],
+    );
+    section_file(&input.join("b.xlsx"), "办公室", 2019, 4, &[ok_row()]);
+    expect(&input, "a.xlsx", "W-DUP-IN-FILE", "B7", Warning);
+}

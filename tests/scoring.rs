@@ -225,3 +225,59 @@ fn final_is_the_sum_of_lines_and_parts() {
         );
     }
 }
+
+#[test]
+fn register_rows_of_another_year_do_not_count() {
+    // An officer keeping one register for several years: a 2018 task and deduction are left
+    // out of 2019 with a warning, not scored.
+    let (_d, input) = workdir();
+    section_file(
+        &input.join("a.xlsx"),
+        "办公室",
+        2019,
+        1,
+        &routine_rows("a", 5, 1),
+    );
+    let reg = Reg::with_sections(&["办公室"])
+        .task("T0", "办公室", "2018-12-20", "")
+        .deduction("办公室", "2018-11-01", "重要信息漏报", "");
+    register_file(&input.join("reg.xlsx"), &reg);
+    let a = assess(&input, None);
+    assert_eq!(parts(&a, "办公室"), (10, 0, 0, 0, 10));
+    let codes: Vec<(&str, &str)> = a
+        .findings
+        .iter()
+        .map(|f| (f.code, f.cell.as_str()))
+        .collect();
+    assert!(
+        codes.contains(&("W-REG-YEAR", "F2")) && codes.contains(&("W-REG-YEAR", "B2")),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn officer_rejection_survives_a_later_resend_with_the_cell_blank() {
+    let (_d, input) = workdir();
+    let rejected = Row::new("被退回的信息", "2019-03-02").officer("不通过");
+    section_file(
+        &input.join("m3.xlsx"),
+        "办公室",
+        2019,
+        3,
+        &[rejected, Row::new("另一条", "2019-03-03")],
+    );
+    let resent = [
+        Row::new("被退回的信息", "2019-03-02").adopted(&[0]),
+        Row::new("另一条", "2019-03-03"),
+    ];
+    section_file(&input.join("m4.xlsx"), "办公室", 2019, 4, &resent);
+    let a = assess(&input, None);
+    assert_eq!(section(&a, "办公室").qualifying(), 1);
+    // An explicit 通过 on the later version is the officer changing their mind.
+    let passed = [
+        Row::new("被退回的信息", "2019-03-02").officer("通过"),
+        Row::new("另一条", "2019-03-03"),
+    ];
+    section_file(&input.join("m5.xlsx"), "办公室", 2019, 5, &passed);
+    assert_eq!(section(&assess(&input, None), "办公室").qualifying(), 2);
+}
