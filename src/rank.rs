@@ -162,6 +162,7 @@ mod tests {
                     deadline: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
                     status: None,
                     source: src.clone(),
+                    date_col: 5,
                 },
                 outcome: TaskOutcome::Failed { explicit: true },
                 points: 0,
