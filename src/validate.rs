@@ -310,8 +310,19 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             ));
         }
     }
+    // Merges inside the table that change what is read: vertical merges over content
+    // columns (序号 and unknown columns do not matter).
+    let content_cols: Vec<u32> = cols
+        .found
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != col::SEQ)
+        .filter_map(|(_, c)| *c)
+        .collect();
     for m in grid.merges_below(header_row) {
-        let top = (m.start.0.max(header_row + 1), m.start.1);
+        if m.start.0 <= header_row || m.start.1 != m.end.1 || !content_cols.contains(&m.start.1) {
+            continue;
+        }
         findings.push(at(
             file,
             sname,
@@ -319,10 +330,10 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             Severity::Warning,
             f::W_MERGED,
             format!(
-                "表格中有合并单元格 {}:{},已按左上角的值“{}”读取。请取消合并,每行分别填写",
+                "表格中有合并单元格 {}:{},其中各行均按左上角的值“{}”读取。请取消合并,每行分别填写",
                 cell::a1(m.start.0, m.start.1),
                 cell::a1(m.end.0, m.end.1),
-                grid.get(top.0, top.1)
+                grid.raw(m.start.0, m.start.1)
                     .map(|d| cell_text(d).into_owned())
                     .unwrap_or_default()
             ),
@@ -341,15 +352,9 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
     };
     let mut items = Vec::new();
     let mut rows_seen = 0;
-    let last_row = grid.rows().last().map(|(r, _)| r).unwrap_or(header_row);
-    let merged_rows: Vec<(u32, u32)> = grid
-        .merges_below(header_row)
-        .map(|m| (m.start.0, m.end.0))
-        .collect();
+    // Rows are the rows with cells of their own: a row reached only through a merge (or
+    // holding only 序号) is blank.
     for (row, _) in grid.rows().filter(|(r, _)| *r > header_row) {
-        if merged_rows.iter().any(|(s, e)| row > *s && row <= *e) {
-            // Rows inside a merged range are visited below too; nothing special here.
-        }
         if ctx.is_blank_row(row) {
             continue;
         }
@@ -363,24 +368,6 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             item.report_month = month;
             item.file_index = file_index;
             items.push(item);
-        }
-    }
-    // Rows only reachable through a merge (no cell of their own) are not in grid.rows().
-    for (s, e) in merged_rows {
-        for row in s.max(header_row + 1)..=e.min(last_row) {
-            if grid.row(row).is_empty() && !ctx.is_blank_row(row) {
-                rows_seen += 1;
-                if let Some(mut item) = ctx.parse_row(row, &mut findings) {
-                    item.source = Source {
-                        file: file_arc.clone(),
-                        sheet: sheet_arc.clone(),
-                        row,
-                    };
-                    item.report_month = month;
-                    item.file_index = file_index;
-                    items.push(item);
-                }
-            }
         }
     }
     items.sort_by_key(|i| i.source.row);
@@ -452,7 +439,16 @@ impl<'a> RowCtx<'a> {
             .map(|_| c)
     }
 
-    /// A row counts as blank when none of its content columns holds anything: only 序号,
+    /// A cell's own value (not one inherited from a merge), if not blank.
+    fn raw_value(&self, row: u32, column: usize) -> Option<(u32, &'a Data)> {
+        let c = self.found.get(column).copied().flatten()?;
+        self.grid
+            .raw(row, c)
+            .filter(|d| !is_blank(d))
+            .map(|d| (c, d))
+    }
+
+    /// A row counts as blank when none of its content columns holds anything of its own: only 序号,
     /// unknown columns, 否 in adoption columns or 通过 in 信息员审核 do not make an item.
     fn is_blank_row(&self, row: u32) -> bool {
         let content = [
@@ -465,20 +461,19 @@ impl<'a> RowCtx<'a> {
             col::REVIEWER,
             col::REMARK,
         ];
-        if content
-            .iter()
-            .any(|&c| self.value(row, c).is_some() || self.has_formula_no_value(row, c).is_some())
-        {
+        if content.iter().any(|&c| {
+            self.raw_value(row, c).is_some() || self.has_formula_no_value(row, c).is_some()
+        }) {
             return false;
         }
         let levels = col::FIRST_LEVEL..col::FIRST_LEVEL + self.rules.adoption.len();
         if levels.into_iter().any(|c| {
-            self.value(row, c)
+            self.raw_value(row, c)
                 .is_some_and(|(_, d)| parse_bool(d) != Some(false))
         }) {
             return false;
         }
-        self.value(row, col::OFFICER)
+        self.raw_value(row, col::OFFICER)
             .is_none_or(|(_, d)| clean_text(&cell_text(d)) == l::OFFICER_PASS)
     }
 

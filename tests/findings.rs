@@ -503,3 +503,26 @@ fn w_dup_in_file_also_in_a_file_that_lost_the_merge() {
     section_file(&input.join("b.xlsx"), "办公室", 2019, 4, &[ok_row()]);
     expect(&input, "a.xlsx", "W-DUP-IN-FILE", "B7", Warning);
 }
+
+#[test]
+fn a_merged_footer_line_is_not_an_item() {
+    // A signature line merged across the table under the items: no item, no row errors.
+    let (_d, input) = workdir();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    write_items_sheet(ws, "办公室", "2019", "3", &[ok_row()]);
+    ws.merge_range(
+        7,
+        0,
+        7,
+        13,
+        "股室负责人签字:          信息员签字:",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .unwrap();
+    wb.save(input.join("a.xlsx")).unwrap();
+    let a = assess(&input, None);
+    assert_eq!(a.error_count(), 0, "{:#?}", a.findings);
+    assert!(a.findings.iter().all(|f| f.code != "W-MERGED"));
+    assert_eq!(section(&a, "办公室").qualifying(), 1);
+}

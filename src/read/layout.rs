@@ -59,12 +59,16 @@ impl<'a> Grid<'a> {
             .map(|i| &cells[i].2)
     }
 
-    /// The value of a cell, where a cell covered by a merged range reads as its top-left value.
+    /// The value of a cell, where a cell inside a vertical merge (one column, several rows:
+    /// a date or category merged over the items it applies to) reads as its top-left value.
+    /// A merge across columns (a footer or signature line) gives its value to its top-left
+    /// cell only.
     pub fn get(&self, row: u32, col: u32) -> Option<&'a Data> {
         if let Some(d) = self.raw(row, col) {
             return Some(d);
         }
         self.merge_at(row, col)
+            .filter(|m| m.start.1 == m.end.1)
             .and_then(|m| self.raw(m.start.0, m.start.1))
     }
 
