@@ -20,8 +20,8 @@
 //!   要素保障和煤炭管理股 fails two (取消评先资格) while scoring third.
 //! - Three deductions (迟报, 漏报, 明显抄袭 — the copied title is also a W-DUP-SECTION warning).
 //! - Mistakes: a date typed `2019.13.2`, a category `常规新息`, a missing 审核人, a 突发信息
-//!   approved by a deputy, a section head as reviewer, a 调研信息 without task id, a missing
-//!   填报人, an item the officer marked `不通过`, a `~$` lock file and a `.docx` note.
+//!   approved by a deputy, a section head as reviewer, a 调研信息 without task id,
+//!   an item the officer marked `不通过`, a `~$` lock file and a `.docx` note.
 //! - 办公室 and 信息化管理股 tie in final score (75).
 //!
 //! Deterministic: a fixed seed drives a small PRNG (titles, days, authors); no clock, no OS
@@ -1430,12 +1430,7 @@ pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
                 section: plan.name,
                 year: YEAR,
                 month: m,
-                // 企业改革股 left 填报人 empty in its one real file.
-                filler: if plan.name == "企业改革股" && m == 3 {
-                    ""
-                } else {
-                    plan.officer
-                },
+                filler: plan.officer,
                 phone: &phone,
                 rows,
                 flags_after,

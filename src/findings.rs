@@ -40,7 +40,6 @@ pub const W_COLUMN_MISSING: &str = "W-COLUMN-MISSING";
 pub const W_MERGED: &str = "W-MERGED";
 pub const W_LONG_TITLE: &str = "W-LONG-TITLE";
 pub const W_CLASSIFIED: &str = "W-CLASSIFIED";
-pub const W_HEADER: &str = "W-HEADER";
 pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
@@ -173,7 +172,6 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_MERGED, Severity::Warning, "表格中有合并单元格"),
     (W_LONG_TITLE, Severity::Warning, "标题过长"),
     (W_CLASSIFIED, Severity::Warning, "标题或备注含涉密标识"),
-    (W_HEADER, Severity::Warning, "表头的填报人缺失"),
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
     (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
     (

@@ -118,8 +118,13 @@ impl Rules {
         match path {
             None => Ok(Rules::default_rules()),
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| Error::Rules(format!("无法读取规则文件 {}:{}", p.display(), e)))?;
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    Error::Rules(format!(
+                        "无法读取规则文件 {}:{}",
+                        p.display(),
+                        crate::read::discover::io_reason(&e)
+                    ))
+                })?;
                 Rules::parse(&text, &p.display().to_string())
             }
         }
@@ -127,8 +132,12 @@ impl Rules {
 
     /// Parse and check rules text; `origin` names the file in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Rules, Error> {
-        let raw: Rules = toml::from_str(text)
-            .map_err(|e| Error::Rules(format!("规则文件 {origin} 有误:{e}")))?;
+        let raw: Rules = toml::from_str(text).map_err(|e| {
+            Error::Rules(format!(
+                "规则文件 {origin} 有误:{}",
+                describe_toml_error(&e, text)
+            ))
+        })?;
         raw.checked()
             .map_err(|m| Error::Rules(format!("规则文件 {origin} 有误:{m}")))
     }
@@ -262,6 +271,55 @@ impl Rules {
             .iter()
             .find(|d| d.label == label)
             .map(|d| d.points)
+    }
+}
+
+/// A TOML/serde error in Chinese: the line, its text, and what is wrong with the key.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim();
+    let between = |s: &str, a: &str, b: &str| -> Option<String> {
+        let i = s.find(a)? + a.len();
+        let j = s[i..].find(b)? + i;
+        Some(s[i..j].to_string())
+    };
+    let what = if let Some(k) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        format!("未知的键“{k}”(请检查拼写;可用 zwxx rules 查看全部键)")
+    } else if let Some(k) = msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        format!("缺少键“{k}”")
+    } else if let Some(v) = between(msg, "unknown variant `", "`") {
+        let expected = msg.split("expected ").nth(1).unwrap_or("");
+        let expected = expected
+            .replace('`', "")
+            .replace(" or ", "、")
+            .replace(", ", "、");
+        format!("取值“{v}”无效,可选:{expected}")
+    } else if msg.starts_with("invalid type") {
+        let expected = msg.split("expected ").nth(1).unwrap_or("").trim();
+        let expected = match expected {
+            "i64" | "an integer" => "整数",
+            "a string" => "文字(加引号)",
+            "a sequence" => "列表 [...]",
+            other => other,
+        };
+        format!("类型不对,应为{expected}")
+    } else if msg.contains("duplicate key") {
+        format!("键重复({msg})")
+    } else {
+        format!("格式错误({msg})")
+    };
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
+            format!("第 {line} 行“{line_text}”:{what}")
+        }
+        None => what,
     }
 }
 

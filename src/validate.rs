@@ -254,13 +254,14 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         }
     };
     if value_of(3).is_none() {
-        findings.push(at(
+        // 填报人 is required like 股室, 报送年份 and 报送月份 (SPEC, header block).
+        header_ok = false;
+        findings.push(missing_header(
             file,
             sname,
             label_at(3),
-            Severity::Warning,
-            f::W_HEADER,
-            "填报人为空,请在“填报人”右侧填写填报人姓名".to_string(),
+            l::H_FILLER,
+            "填报人姓名",
         ));
     }
     if !header_ok {

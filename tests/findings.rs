@@ -457,14 +457,14 @@ fn w_classified() {
 }
 
 #[test]
-fn w_header() {
+fn e_file_header_missing_filler() {
     let (_d, input) = workdir();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     write_items_sheet(ws, "办公室", "2019", "3", &[ok_row()]);
     ws.clear_cell(2, 1);
     wb.save(input.join("a.xlsx")).unwrap();
-    expect(&input, "a.xlsx", "W-HEADER", "A3", Warning);
+    expect(&input, "a.xlsx", "E-FILE-HEADER", "A3", Error);
 }
 
 #[test]

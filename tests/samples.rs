@@ -317,7 +317,6 @@ fn the_sample_year_exercises_every_flag_and_finding() {
             "W-TASK-MISSING",
             Severity::Warning,
         ),
-        ("企业改革股-2019-03.xlsx G2", "W-HEADER", Severity::Warning),
         (
             "信息化管理股-2019-06.xlsx L7",
             "E-REQUIRED",

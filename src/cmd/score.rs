@@ -49,7 +49,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
             "发现 {errors} 个错误(--strict),未生成结果。请先更正上列问题"
         )));
     }
-    print!("{}", report::terminal::ranking(&a, &rules));
+    super::out_fmt!("{}", report::terminal::ranking(&a, &rules));
 
     let rules_source = args
         .input
@@ -114,18 +114,18 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     write::write_all(&outputs)?;
     timing.mark("written");
 
-    println!("结果已写入:{}", outputs[0].path.display());
+    super::outln!("结果已写入:{}", outputs[0].path.display());
     if let Some(dir) = &args.csv {
-        println!(
+        super::outln!(
             "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
             dir.display()
         );
     }
     if let Some(dir) = &args.feedback {
         if feedback_count == 0 {
-            println!("问题反馈:各股室均无问题,未生成反馈表");
+            super::outln!("问题反馈:各股室均无问题,未生成反馈表");
         } else {
-            println!(
+            super::outln!(
                 "问题反馈已写入:{}({feedback_count} 个股室,每个股室一个“股室-问题反馈.xlsx”)",
                 dir.display()
             );

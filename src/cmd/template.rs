@@ -46,7 +46,7 @@ pub fn run(args: &TemplateArgs) -> Result<i32, Error> {
             .and_then(|mut w| w.save_to_buffer())
             .map_err(|e| Error::Output(format!("无法生成 {}:{e}", path.display())))?;
         write_atomic(&path, &bytes)?;
-        println!("已生成 {}", path.display());
+        super::outln!("已生成 {}", path.display());
     }
     Ok(0)
 }

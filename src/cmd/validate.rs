@@ -48,7 +48,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
             report::csv::findings_csv(&a.findings).map_err(|e| Error::Output(e.to_string()))?
         }
     };
-    print!("{text}");
+    super::out_fmt!("{text}");
     Ok(
         if a.findings.iter().any(|f| f.severity == Severity::Error) {
             1

@@ -27,8 +27,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
     let mut seen_dirs = HashSet::new();
     let mut seen_files = HashSet::new();
     for p in paths {
-        let meta = std::fs::metadata(p)
-            .map_err(|e| Error::Usage(format!("找不到输入路径 {}:{}", p.display(), e)))?;
+        let meta = std::fs::metadata(p).map_err(|e| {
+            Error::Usage(format!("找不到输入路径 {}:{}", p.display(), io_reason(&e)))
+        })?;
         if meta.is_dir() {
             walk(p, &mut out, &mut seen_dirs, &mut seen_files);
         } else {
@@ -115,6 +116,16 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// An I/O error in Chinese.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件或文件夹不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        std::io::ErrorKind::IsADirectory => "这是一个文件夹".into(),
+        _ => format!("系统错误({e})"),
+    }
 }
 
 /// Whether a file name has one of the spreadsheet extensions (case-insensitive).

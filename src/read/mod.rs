@@ -291,7 +291,11 @@ fn read_one(
         Err(e) => {
             return (
                 String::new(),
-                fail(f::FILE_UNREADABLE, format!("无法读取文件:{e}"), "无法读取"),
+                fail(
+                    f::FILE_UNREADABLE,
+                    format!("无法读取文件:{}", discover::io_reason(&e)),
+                    "无法读取",
+                ),
             );
         }
     };
