@@ -13,6 +13,8 @@ pub struct Standing {
     pub rank: Option<usize>,
     /// Another ranked section has the same final.
     pub tied: bool,
+    /// The section takes part in the assessment (参与考核 ≠ 否).
+    pub takes_part: bool,
     /// 年度信息工作先进股室.
     pub awarded: bool,
     /// 通报批评.
@@ -43,6 +45,9 @@ impl Standing {
     /// 备注: 并列; 取消评先资格:ids; 建议约谈:months; 无采用信息 — joined with "；".
     pub fn remarks(&self) -> String {
         let mut parts = Vec::new();
+        if !self.takes_part {
+            parts.push(crate::report::NOT_TAKING_PART.to_string());
+        }
         if self.tied {
             parts.push("并列".to_string());
         }
@@ -116,6 +121,7 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
                 section: i,
                 rank,
                 tied,
+                takes_part,
                 awarded,
                 criticised,
                 ineligible_for: if eligible {
@@ -123,12 +129,15 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
                 } else {
                     s.failed_tasks().iter().map(|x| x.to_string()).collect()
                 },
-                interview_months: if missing.len() as i64 >= a.interview_missing_months {
+                // A section not taking part is not flagged: it is only listed.
+                interview_months: if takes_part
+                    && missing.len() as i64 >= a.interview_missing_months
+                {
                     missing
                 } else {
                     vec![]
                 },
-                no_adoption: s.adopted_count() == 0,
+                no_adoption: takes_part && s.adopted_count() == 0,
                 item_rate: pct(s.qualifying() as f64, s.item_target),
                 score_rate: pct(fin as f64, s.score_target),
             }

@@ -73,7 +73,7 @@ pub fn findings_csv(findings: &[Finding]) -> Result<String, csv::Error> {
             ]
         })
         .collect();
-    render(&["文件", "工作表", "单元格", "级别", "代码", "说明"], &rows)
+    render(&super::FINDING_COLUMNS, &rows)
 }
 
 /// `考核排名.csv`: the ranking sheet's columns; rates as percentages (numbers, one decimal),
@@ -85,11 +85,7 @@ pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> 
         .iter()
         .map(|st| {
             let s = &a.scores[st.section];
-            let verdict = if s.participates {
-                st.verdict(rules)
-            } else {
-                super::NOT_TAKING_PART
-            };
+            let verdict = st.verdict(rules);
             vec![
                 st.rank.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
                 s.name.as_str().into(),
@@ -106,10 +102,7 @@ pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> 
             ]
         })
         .collect();
-    let mut headers = super::RANKING_COLUMNS;
-    headers[8] = "条数任务完成率(%)";
-    headers[9] = "分值任务完成率(%)";
-    render(&headers, &rows)
+    render(&super::RANKING_COLUMNS, &rows)
 }
 
 /// `信息明细.csv`: the item ledger — every item of every section (counted or not, with the

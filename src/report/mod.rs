@@ -42,8 +42,8 @@ pub const RANKING_COLUMNS: [&str; 12] = [
     "评定",
     "备注",
 ];
-/// The columns of `校验问题` (and of `校验问题.csv`), plus the section they belong to.
-pub const FINDING_COLUMNS: [&str; 7] = ["文件", "工作表", "单元格", "级别", "代码", "说明", "股室"];
+/// The columns of `校验问题` (and of `校验问题.csv`), exactly as SPEC "Outputs" names them.
+pub const FINDING_COLUMNS: [&str; 6] = ["文件", "工作表", "单元格", "级别", "代码", "说明"];
 /// What the document properties say made the file (also lets a later run recognise it).
 pub const GENERATOR: &str = concat!("zwxx ", env!("CARGO_PKG_VERSION"));
 

@@ -92,9 +92,6 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
         };
         let mut verdict = st.verdict(rules).to_string();
         let remarks = st.remarks();
-        if !s.participates {
-            verdict = "不参与考核".into();
-        }
         if !remarks.is_empty() {
             if !verdict.is_empty() {
                 verdict.push('\u{FF1B}');

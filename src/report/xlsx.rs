@@ -134,13 +134,10 @@ fn standings_by_section(a: &Assessment) -> Vec<&Standing> {
         .collect()
 }
 
-/// 评定 as shown: the award or criticism, `不参与考核`, or empty.
-fn verdict<'a>(s: &SectionScore, st: &Standing, rules: &'a Rules) -> &'a str {
-    if s.participates {
-        st.verdict(rules)
-    } else {
-        NOT_TAKING_PART
-    }
+/// 评定 as shown: the award or criticism, or empty (a section not taking part says so in
+/// 备注).
+fn verdict<'a>(_s: &SectionScore, st: &Standing, rules: &'a Rules) -> &'a str {
+    st.verdict(rules)
 }
 
 /// Sum of a section's lines of one category.
@@ -1053,7 +1050,6 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     sh.limit(3, 6.0, 6.0, false);
     sh.limit(4, 10.0, 18.0, false);
     sh.limit(5, 30.0, 60.0, true);
-    sh.limit(6, 10.0, 20.0, true);
     let (e, w) = super::terminal::counts(a.findings.iter());
     sh.title(
         0,
@@ -1077,7 +1073,6 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
                 V::text(f.severity.label()),
                 V::text(f.code),
                 V::text(&f.message),
-                V::text(f.section.as_deref().unwrap_or("")),
             ],
             look,
         )?;
