@@ -353,7 +353,19 @@ fn contact_cells(sheet: &SheetData) -> Vec<(u32, u32)> {
         .map(|c| c.0);
     let mut out = Vec::new();
     let mut contact_cols = Vec::new();
+    // "联系电话:13900001111" typed into one cell (the reader accepts that form too).
+    let inline_contact = |d: &Data| {
+        matches!(d, Data::String(s) if [l::H_PHONE, l::R_EMAIL].iter().any(|x| {
+            let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            t.strip_prefix(x)
+                .is_some_and(|rest| rest.starts_with(crate::read::cell::COLONS) && rest.chars().count() > 1)
+        }))
+    };
     for (i, (r, c, d)) in sheet.cells.iter().enumerate() {
+        if inline_contact(d) {
+            out.push((*r, *c));
+            continue;
+        }
         if !is_contact(d) {
             continue;
         }
@@ -413,6 +425,18 @@ mod tests {
         };
         let hidden = contact_cells(&sheet);
         assert_eq!(hidden, vec![(2, 1), (5, 1)]);
+        let inline = SheetData {
+            name: "报送信息".into(),
+            cells: vec![
+                cell(1, 0, "股室:办公室"),
+                cell(2, 2, "联系电话:13900001111"),
+                cell(4, 0, "信息标题"),
+            ],
+            visible: true,
+            merged: vec![],
+            formula_no_value: vec![],
+        };
+        assert_eq!(contact_cells(&inline), vec![(2, 2)]);
     }
 
     #[test]
