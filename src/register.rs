@@ -63,6 +63,45 @@ impl<'a> Table<'a> {
             return None;
         };
         let cols = columns(&grid, header_row, wanted);
+        for (c, text) in &cols.unknown {
+            findings.push(at(
+                file,
+                &sheet.name,
+                (header_row, *c),
+                Severity::Warning,
+                f::W_COLUMN_UNKNOWN,
+                format!(
+                    "未知的列“{}”,已忽略。本表的列为:{}",
+                    text.trim(),
+                    wanted.join("、")
+                ),
+            ));
+        }
+        // Columns the sheet cannot be read without (the first label found the header row).
+        let required: &[usize] = match wanted[0] {
+            l::T_ID => &[0, 1, 5],
+            _ if wanted == l::DEDUCTION_COLUMNS.as_slice() => &[0, 2],
+            _ => &[0],
+        };
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|&&i| cols.found[i].is_none())
+            .map(|&i| wanted[i])
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|m| format!("“{m}”")).collect();
+            findings.push(f::sheet_level(
+                file,
+                &sheet.name,
+                Severity::Error,
+                f::FILE_NOT_TEMPLATE,
+                format!(
+                    "工作表“{name}”缺少列 {},该表未读取。请勿修改模板表头",
+                    names.join("、")
+                ),
+            ));
+            return None;
+        }
         Some(Table {
             file,
             sheet: &sheet.name,

@@ -526,3 +526,42 @@ fn a_merged_footer_line_is_not_an_item() {
     assert!(a.findings.iter().all(|f| f.code != "W-MERGED"));
     assert_eq!(section(&a, "办公室").qualifying(), 1);
 }
+
+#[test]
+fn register_sheet_missing_a_column_names_it() {
+    let (_d, input) = workdir();
+    one_row(&input, ok_row());
+    cells_file(
+        &input.join("reg.xlsx"),
+        &[
+            ("股室名单", vec![(0, 0, "股室"), (1, 0, "办公室")]),
+            (
+                "约稿任务",
+                vec![
+                    (0, 0, "任务编号"),
+                    (0, 1, "股室"),
+                    (0, 2, "截止时间"),
+                    (1, 0, "T1"),
+                    (1, 1, "办公室"),
+                    (1, 2, "2019-06-30"),
+                ],
+            ),
+        ],
+    );
+    let a = assess(&input, None);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.file.ends_with("reg.xlsx") && f.code == "E-FILE-TEMPLATE")
+        .expect("named");
+    assert!(f.message.contains("截止日期"), "{}", f.message);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.code == "W-COLUMN" && f.cell == "C1")
+    );
+    assert!(
+        !a.findings.iter().any(|f| f.code == "E-REQUIRED"),
+        "no per-row noise"
+    );
+}
