@@ -334,7 +334,7 @@ fn read_one(
             "内部错误",
         )
     });
-    let modified = wb.modified.clone();
+    let modified = wb.modified.as_deref().and_then(normalize_modified);
     let outcome = match outcome {
         Outcome::Section(mut s) => {
             s.modified = modified;
@@ -343,6 +343,21 @@ fn read_one(
         o => o,
     };
     (sha, outcome)
+}
+
+/// A workbook's "modified" property as a comparable UTC timestamp (`2019-03-05T02:00:00.000Z`):
+/// xlsx stores UTC with `Z`, ODS local time without a zone (taken as UTC), some writers an
+/// offset. Unparseable values are dropped rather than compared as text.
+fn normalize_modified(raw: &str) -> Option<String> {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    let raw = raw.trim();
+    let utc: DateTime<Utc> = match DateTime::parse_from_rfc3339(raw) {
+        Ok(d) => d.with_timezone(&Utc),
+        Err(_) => NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()?
+            .and_utc(),
+    };
+    Some(utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
 /// Why a results or feedback workbook of zwxx among the inputs is skipped.
@@ -375,4 +390,19 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+#[cfg(test)]
+mod modified_tests {
+    use super::normalize_modified;
+
+    #[test]
+    fn modified_times_compare_across_zones_and_formats() {
+        let xlsx = normalize_modified("2019-03-05T02:00:00Z").unwrap();
+        let offset = normalize_modified("2019-03-05T10:00:00+08:00").unwrap();
+        let ods = normalize_modified("2019-03-05T02:00:00.123456789").unwrap();
+        assert_eq!(xlsx, offset);
+        assert!(ods > xlsx);
+        assert_eq!(normalize_modified("yesterday"), None);
+    }
 }
