@@ -43,40 +43,51 @@ pub fn merge(
             .then_with(|| a.source.row.cmp(&b.source.row))
     });
 
-    let mut groups: Vec<Vec<Item>> = Vec::new();
-    for item in items {
-        match groups.last_mut() {
-            Some(g) if same_item(&g[0], &item) => g.push(item),
-            _ => groups.push(vec![item]),
+    // Groups of versions of the same item are runs of the sorted items; the first of each run
+    // wins. Work in place: a year may hold hundreds of thousands of items.
+    let n = items.len();
+    let mut winner_at = vec![false; n];
+    let mut k = 0;
+    while k < n {
+        let mut e = k + 1;
+        while e < n && same_item(&items[k], &items[e]) {
+            e += 1;
         }
-    }
-    for group in groups {
-        // The officer's 不通过 on any version holds unless the winning version says otherwise
-        // (staff resending a cumulative file leave 信息员审核 blank).
-        let officer_rejected = group.iter().any(|i| i.rejected);
-        let mut it = group.into_iter();
-        let mut winner = it.next().expect("non-empty group");
-        if !winner.officer_filled && officer_rejected {
-            winner.rejected = true;
-        }
-        // A repeat within one file is a warning wherever it is, in the winning file or not.
-        let mut first_in_file: Vec<(usize, u32)> = vec![(winner.file_index, winner.source.row)];
-        for other in it {
-            match first_in_file.iter().find(|(f, _)| *f == other.file_index) {
-                Some(&(_, row)) => out.findings.push(warn(
-                    &other,
-                    f::W_DUP_IN_FILE,
-                    format!(
-                        "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次。请删除重复行",
-                        row + 1
-                    ),
-                )),
-                None => first_in_file.push((other.file_index, other.source.row)),
+        winner_at[k] = true;
+        if e - k > 1 {
+            // The officer's 不通过 on any version holds unless the winning version says
+            // otherwise (staff resending a cumulative file leave 信息员审核 blank).
+            if !items[k].officer_filled && items[k + 1..e].iter().any(|i| i.rejected) {
+                items[k].rejected = true;
             }
-            out.superseded.push(other);
+            // A repeat within one file is a warning wherever it is, in the winning file or not.
+            let mut first_in_file: Vec<(usize, u32)> =
+                vec![(items[k].file_index, items[k].source.row)];
+            for other in &items[k + 1..e] {
+                match first_in_file.iter().find(|(f, _)| *f == other.file_index) {
+                    Some(&(_, row)) => out.findings.push(warn(
+                        other,
+                        f::W_DUP_IN_FILE,
+                        format!(
+                            "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次。请删除重复行",
+                            row + 1
+                        ),
+                    )),
+                    None => first_in_file.push((other.file_index, other.source.row)),
+                }
+            }
         }
-        out.items.push(winner);
+        k = e;
     }
+    let mut position = 0;
+    out.superseded = items
+        .extract_if(.., |_| {
+            let lost = !winner_at[position];
+            position += 1;
+            lost
+        })
+        .collect();
+    out.items = items;
 
     // Same title, different dates, different files, one section.
     let mut by_title: HashMap<(&str, &str), Vec<usize>> = HashMap::new();

@@ -204,28 +204,44 @@ pub fn score(
         .collect();
     let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); register.roster.len()];
     let levels = rules.adoption.len();
-    let scored = |item: Item, state: ItemState| ScoredItem {
-        item,
-        state,
-        base: 0,
-        adoption: vec![0; levels],
-        completes: None,
-    };
-    for item in merged.items {
-        let state = if item.date > as_of {
-            ItemState::AfterAsOf
-        } else if item.rejected {
-            ItemState::Rejected
-        } else {
-            ItemState::Counted
-        };
-        if let Some(&k) = index.get(item.section.as_str()) {
-            items[k].push(scored(item, state));
-        }
-    }
-    for item in merged.superseded {
-        if let Some(&k) = index.get(item.section.as_str()) {
-            items[k].push(scored(item, ItemState::Superseded));
+    let Merged {
+        items: mut current,
+        superseded: mut old,
+        ..
+    } = merged;
+    // The merge leaves each section's items contiguous. Take them section by section from the
+    // end, shrinking the shared buffer as it empties, so the year is never held twice.
+    for (list, superseded) in [(&mut current, false), (&mut old, true)] {
+        while let Some(last) = list.last() {
+            let section = last.section.clone();
+            let start = list
+                .iter()
+                .rposition(|i| i.section != section)
+                .map_or(0, |p| p + 1);
+            let chunk = list.split_off(start);
+            list.shrink_to(start);
+            let Some(&k) = index.get(section.as_str()) else {
+                continue;
+            };
+            items[k].reserve_exact(chunk.len());
+            items[k].extend(chunk.into_iter().map(|item| {
+                let state = if superseded {
+                    ItemState::Superseded
+                } else if item.date > as_of {
+                    ItemState::AfterAsOf
+                } else if item.rejected {
+                    ItemState::Rejected
+                } else {
+                    ItemState::Counted
+                };
+                ScoredItem {
+                    item,
+                    state,
+                    base: 0,
+                    adoption: vec![0; levels],
+                    completes: None,
+                }
+            }));
         }
     }
     let mut submitted = vec![[false; 12]; register.roster.len()];

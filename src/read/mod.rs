@@ -115,19 +115,19 @@ pub fn load_with_progress(
         read_one(i, &found[i].display, &found[i].path, rules, limits)
     });
 
-    let mut seen_sha: Vec<(String, usize)> = Vec::new();
+    let mut seen_sha: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut register_from: Option<usize> = None;
     for (&i, (sha, outcome)) in to_read.iter().zip(results) {
         let file = &mut loaded.files[i];
         file.sha256 = sha.clone();
         if !sha.is_empty() {
-            if let Some((_, first)) = seen_sha.iter().find(|(s, _)| *s == sha) {
-                let first = loaded.files[*first].display.clone();
+            if let Some(&first) = seen_sha.get(&sha) {
+                let first = loaded.files[first].display.clone();
                 loaded.files[i].status =
                     FileStatus::Skipped(format!("与 {first} 内容完全相同,只读一次"));
                 continue;
             }
-            seen_sha.push((sha.clone(), i));
+            seen_sha.insert(sha.clone(), i);
         }
         match outcome {
             Outcome::Section(s) => {
