@@ -109,6 +109,9 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Vec<u8>> {
 /// clock), so identical inputs give byte-identical files. `kind` marks zwxx's own outputs.
 pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workbook> {
     let mut wb = Workbook::new();
+    // Level 2 instead of 6: about 10% larger files, saved in a little over half the time
+    // (rust_xlsxwriter's own measurements; compression was a tenth of a small year's run).
+    wb.set_zip_compression_level(2);
     let created = excel_date(as_of)
         .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"))
         .and_hms(0, 0, 0)?;
