@@ -85,6 +85,17 @@ pub(super) fn zip_format(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Format, 
     if names.iter().any(|n| n == "content.xml") {
         return Ok(Format::Ods);
     }
+    // Some Windows tools write `xl\workbook.xml`: a spreadsheet calamine cannot open (it
+    // looks parts up by their `/` names), and a broken file rather than some other kind.
+    if names.iter().any(|n| {
+        n.contains('\\')
+            && matches!(
+                n.replace('\\', "/").as_str(),
+                "xl/workbook.xml" | "xl/workbook.bin"
+            )
+    }) {
+        return Err(corrupt("zip: entry names use '\\' as the path separator"));
+    }
     Err(ReadError::NotSpreadsheet)
 }
 
@@ -304,6 +315,25 @@ mod tests {
                 read_workbook(&bytes, &Limits::default())
             }),
             &["max_zip_entries"],
+        );
+    }
+
+    #[test]
+    fn backslash_entry_names_are_corrupt_not_another_format() {
+        // what some Windows zip tools write: a spreadsheet, broken
+        let bytes = zip_files(&[
+            ("[Content_Types].xml", content_types().as_bytes()),
+            ("xl\\workbook.xml", b"<workbook/>"),
+        ]);
+        match read_workbook(&bytes, &Limits::default()) {
+            Err(ReadError::Corrupt(m)) => assert!(m.contains("separator"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // a zip of other files with backslashes is still no spreadsheet
+        let bytes = zip_files(&[("docs\\readme.txt", b"hello")]);
+        assert_eq!(
+            read_workbook(&bytes, &Limits::default()),
+            Err(ReadError::NotSpreadsheet)
         );
     }
 
