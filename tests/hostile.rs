@@ -5,8 +5,8 @@
 //!
 //! Memory: the child runs under `prlimit --as=2000000000` (util-linux), so a blow-up fails
 //! the allocation (an abort, caught by the exit-status check) instead of swapping the machine,
-//! and under `/usr/bin/time -f %M` to check its peak RSS. Either tool missing: that check is
-//! skipped with a note on stderr.
+//! and under `/usr/bin/time -f %M` to check its peak RSS; `timeout -s KILL 60` turns a hang
+//! into a failure. A tool missing: that check is skipped with a note on stderr.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,6 +37,10 @@ fn zwxx(dir: &Path, args: &[&str]) -> Run {
     let bin = env!("CARGO_BIN_EXE_zwxx");
     let rss_file = tempfile::NamedTempFile::new().unwrap();
     let mut argv: Vec<String> = Vec::new();
+    // a hang must fail the test (killed: no exit status), not stall CI
+    if Path::new("/usr/bin/timeout").exists() {
+        argv.extend(["/usr/bin/timeout", "-s", "KILL", "60"].map(String::from));
+    }
     if Path::new("/usr/bin/prlimit").exists() {
         argv.extend(["/usr/bin/prlimit", &format!("--as={ADDRESS_SPACE}"), "--"].map(String::from));
     } else {
@@ -623,4 +627,45 @@ fn empty_directory_named_like_a_workbook_as_the_path() {
         "{}",
         run.stderr
     );
+}
+
+/// Regression: a named pipe called `x.xlsx` in the input folder made `zwxx` block forever in
+/// the read (no writer ever comes). It must be reported as not a regular file, at once.
+#[cfg(unix)]
+#[test]
+fn fifo_named_like_a_workbook_does_not_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let made = Command::new("mkfifo")
+        .arg(tmp.path().join("pipe.xlsx"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: mkfifo unavailable, skipped");
+        return;
+    }
+    let run = zwxx(tmp.path(), &["validate", "pipe.xlsx", "--format", "json"]);
+    assert_contained("fifo", &run, MAX_TIME);
+    let found = findings(&run.stdout);
+    assert_eq!(run.status, Some(1));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "E-FILE-READ");
+}
+
+/// Regression: a symlink to /dev/zero called `x.xlsx` was read until memory ran out (the
+/// size check saw a length of 0). It must be refused without reading, and no read may ever
+/// take more than the file-size limit plus one byte.
+#[cfg(unix)]
+#[test]
+fn device_named_like_a_workbook_does_not_exhaust_memory() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", tmp.path().join("zero.xlsx")).unwrap();
+    let run = zwxx(tmp.path(), &["validate", "zero.xlsx", "--format", "json"]);
+    assert_contained("/dev/zero", &run, MAX_TIME);
+    let found = findings(&run.stdout);
+    assert_eq!(run.status, Some(1));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "E-FILE-READ");
+    assert!(found[0].message.contains("不是普通文件"), "{found:#?}");
 }
