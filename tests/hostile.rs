@@ -176,172 +176,36 @@ struct Case {
     exit: i32,
 }
 
+#[rustfmt::skip]
 const CASES: &[Case] = &[
-    Case {
-        file: "empty.xlsx",
-        code: "E-FILE-FORMAT",
-        at: "",
-        says: "不是电子表格",
-        exit: 1,
-    },
-    Case {
-        file: "text-renamed.xlsx",
-        code: "E-FILE-FORMAT",
-        at: "",
-        says: "不是电子表格",
-        exit: 1,
-    },
-    Case {
-        file: "truncated.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "zip",
-        exit: 1,
-    },
-    Case {
-        file: "zip-bomb-ratio.xlsx",
-        code: "E-FILE-LIMIT",
-        at: "",
-        says: "max_ratio",
-        exit: 1,
-    },
-    Case {
-        file: "zip-bomb-declared.xlsx",
-        code: "E-FILE-LIMIT",
-        at: "",
-        says: "max_ratio",
-        exit: 1,
-    },
-    Case {
-        file: "zip-bomb-overlap.xlsx",
-        code: "E-FILE-LIMIT",
-        at: "",
-        says: "max_uncompressed_bytes",
-        exit: 1,
-    },
-    Case {
-        file: "huge-shared-strings.xlsx",
-        code: "E-FILE-LIMIT",
-        at: "",
-        says: "max_cells",
-        exit: 1,
-    },
-    Case {
-        file: "encrypted.xlsx",
-        code: "E-FILE-ENCRYPTED",
-        at: "",
-        says: "密码",
-        exit: 1,
-    },
-    Case {
-        file: "encrypted.xls",
-        code: "E-FILE-ENCRYPTED",
-        at: "",
-        says: "密码",
-        exit: 1,
-    },
-    Case {
-        file: "encrypted.ods",
-        code: "E-FILE-ENCRYPTED",
-        at: "",
-        says: "密码",
-        exit: 1,
-    },
-    Case {
-        file: "no-sheets.xlsx",
-        code: "E-FILE-TEMPLATE",
-        at: "",
-        says: "没有工作表",
-        exit: 1,
-    },
+    Case { file: "empty.xlsx", code: "E-FILE-FORMAT", at: "", says: "不是电子表格", exit: 1 },
+    Case { file: "text-renamed.xlsx", code: "E-FILE-FORMAT", at: "", says: "不是电子表格", exit: 1 },
+    Case { file: "truncated.xlsx", code: "E-FILE-CORRUPT", at: "", says: "zip", exit: 1 },
+    Case { file: "zip-bomb-ratio.xlsx", code: "E-FILE-LIMIT", at: "", says: "max_ratio", exit: 1 },
+    Case { file: "zip-bomb-declared.xlsx", code: "E-FILE-LIMIT", at: "", says: "max_ratio", exit: 1 },
+    Case { file: "zip-bomb-overlap.xlsx", code: "E-FILE-LIMIT", at: "", says: "max_uncompressed_bytes", exit: 1 },
+    Case { file: "huge-shared-strings.xlsx", code: "E-FILE-LIMIT", at: "", says: "max_cells", exit: 1 },
+    Case { file: "encrypted.xlsx", code: "E-FILE-ENCRYPTED", at: "", says: "密码", exit: 1 },
+    Case { file: "encrypted.xls", code: "E-FILE-ENCRYPTED", at: "", says: "密码", exit: 1 },
+    Case { file: "encrypted.ods", code: "E-FILE-ENCRYPTED", at: "", says: "密码", exit: 1 },
+    Case { file: "no-sheets.xlsx", code: "E-FILE-TEMPLATE", at: "", says: "没有工作表", exit: 1 },
     // the one item's category is wrong; the 100,000 formatted empty rows are no items
-    Case {
-        file: "blank-formatted-rows.xlsx",
-        code: "E-VALUE",
-        at: "报送信息!D6",
-        says: "普通信息",
-        exit: 1,
-    },
-    Case {
-        file: "billion-laughs-sheet.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "entity",
-        exit: 1,
-    },
-    Case {
-        file: "billion-laughs-sst.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "entity",
-        exit: 1,
-    },
+    Case { file: "blank-formatted-rows.xlsx", code: "E-VALUE", at: "报送信息!D6", says: "普通信息", exit: 1 },
+    Case { file: "billion-laughs-sheet.xlsx", code: "E-FILE-CORRUPT", at: "", says: "entity", exit: 1 },
+    Case { file: "billion-laughs-sst.xlsx", code: "E-FILE-CORRUPT", at: "", says: "entity", exit: 1 },
     // a valid section file with an ignored 100,000-deep <extLst>
-    Case {
-        file: "deep-nesting.xlsx",
-        code: "",
-        at: "",
-        says: "",
-        exit: 0,
-    },
-    Case {
-        file: "zip-duplicate-names.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "duplicate",
-        exit: 1,
-    },
-    Case {
-        file: "zip-backslash-duplicate.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "duplicate",
-        exit: 1,
-    },
-    Case {
-        file: "zip-backslash-paths.xlsx",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "separator",
-        exit: 1,
-    },
-    Case {
-        file: "broken-fat-loop.xls",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "loops",
-        exit: 1,
-    },
-    Case {
-        file: "broken-fat-free.xls",
-        code: "E-FILE-CORRUPT",
-        at: "",
-        says: "out of range",
-        exit: 1,
-    },
+    Case { file: "deep-nesting.xlsx", code: "", at: "", says: "", exit: 0 },
+    Case { file: "zip-duplicate-names.xlsx", code: "E-FILE-CORRUPT", at: "", says: "duplicate", exit: 1 },
+    Case { file: "zip-backslash-duplicate.xlsx", code: "E-FILE-CORRUPT", at: "", says: "duplicate", exit: 1 },
+    // Windows tools write `xl\\workbook.xml`; calamine reads it, and so a valid file is read
+    Case { file: "zip-backslash-paths.xlsx", code: "", at: "", says: "", exit: 0 },
+    Case { file: "broken-fat-loop.xls", code: "E-FILE-CORRUPT", at: "", says: "loops", exit: 1 },
+    Case { file: "broken-fat-free.xls", code: "E-FILE-CORRUPT", at: "", says: "out of range", exit: 1 },
     // the last row's title alone: its other required cells are reported in that row
-    Case {
-        file: "max-rows.xlsx",
-        code: "E-REQUIRED",
-        at: "报送信息!C1048576",
-        says: "报送日期",
-        exit: 1,
-    },
+    Case { file: "max-rows.xlsx", code: "E-REQUIRED", at: "报送信息!C1048576", says: "报送日期", exit: 1 },
     // an unknown column in XFD is ignored with a warning
-    Case {
-        file: "max-cols.xlsx",
-        code: "W-COLUMN",
-        at: "报送信息!XFD5",
-        says: "多余的列",
-        exit: 0,
-    },
-    Case {
-        file: "formula-no-value.xlsx",
-        code: "E-FORMULA",
-        at: "报送信息!C6",
-        says: "报送日期",
-        exit: 1,
-    },
+    Case { file: "max-cols.xlsx", code: "W-COLUMN", at: "报送信息!XFD5", says: "多余的列", exit: 0 },
+    Case { file: "formula-no-value.xlsx", code: "E-FORMULA", at: "报送信息!C6", says: "报送日期", exit: 1 },
 ];
 
 fn case(file: &str) -> &'static Case {
@@ -502,7 +366,7 @@ fn zip_with_a_backslash_twin_of_an_entry_is_corrupt() {
 }
 
 #[test]
-fn zip_with_backslash_paths_is_corrupt() {
+fn zip_with_backslash_paths_is_read() {
     check("zip-backslash-paths.xlsx");
 }
 

@@ -65,16 +65,21 @@ pub(super) fn zip_format(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Format, 
     for name in zip.file_names() {
         names.push(
             name.map_err(|e| corrupt(format_args!("zip: {e}")))?
-                .to_ascii_lowercase(),
+                .to_string(),
         );
     }
-    if names.iter().any(|n| n == "xl/workbook.xml") {
+    // calamine finds xlsx/xlsb parts by their name folded to '/' and lower case (Windows
+    // tools write `xl\workbook.xml`, calamine issue 530); ods parts by their exact name.
+    let folded = |n: &str| n.replace('\\', "/").to_ascii_lowercase();
+    if names.iter().any(|n| folded(n) == "xl/workbook.xml") {
         return Ok(Format::Xlsx);
     }
-    if names.iter().any(|n| n == "xl/workbook.bin") {
+    if names.iter().any(|n| folded(n) == "xl/workbook.bin") {
         return Ok(Format::Xlsb);
     }
-    if let Some(i) = names.iter().position(|n| n == "mimetype")
+    if let Some(i) = names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case("mimetype"))
         && let Ok(f) = zip.by_index(i)
     {
         let mut buf = Vec::new();
@@ -82,19 +87,8 @@ pub(super) fn zip_format(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Format, 
             return Ok(Format::Ods);
         }
     }
-    if names.iter().any(|n| n == "content.xml") {
+    if names.iter().any(|n| n.eq_ignore_ascii_case("content.xml")) {
         return Ok(Format::Ods);
-    }
-    // Some Windows tools write `xl\workbook.xml`: a spreadsheet calamine cannot open (it
-    // looks parts up by their `/` names), and a broken file rather than some other kind.
-    if names.iter().any(|n| {
-        n.contains('\\')
-            && matches!(
-                n.replace('\\', "/").as_str(),
-                "xl/workbook.xml" | "xl/workbook.bin"
-            )
-    }) {
-        return Err(corrupt("zip: entry names use '\\' as the path separator"));
     }
     Err(ReadError::NotSpreadsheet)
 }
@@ -318,17 +312,26 @@ mod tests {
         );
     }
 
+    /// Regression: calamine's own corpus file issue_530.xlsx (every part named with `\\`,
+    /// as some Windows tools write) was refused as "not a spreadsheet"; calamine reads it.
     #[test]
-    fn backslash_entry_names_are_corrupt_not_another_format() {
-        // what some Windows zip tools write: a spreadsheet, broken
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", content_types().as_bytes()),
-            ("xl\\workbook.xml", b"<workbook/>"),
-        ]);
-        match read_workbook(&bytes, &Limits::default()) {
-            Err(ReadError::Corrupt(m)) => assert!(m.contains("separator"), "{m}"),
-            other => panic!("{other:?}"),
+    fn backslash_entry_names_read_as_calamine_reads_them() {
+        let xml = sheet_xml("A1", r#"<row r="1"><c r="A1"><v>7</v></c></row>"#, "");
+        let good = xlsx_with_sheets(&[("S", &xml)]);
+        let mut zip = zip::ZipArchive::new(Cursor::new(&good[..])).unwrap();
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            w.start_file(f.name().unwrap().replace('/', "\\"), deflated())
+                .unwrap();
+            w.write_all(&data).unwrap();
         }
+        let bytes = w.finish().unwrap().into_inner();
+        assert!(bytes.windows(15).any(|x| x == b"xl\\workbook.xml"));
+        let wb = read_workbook(&bytes, &Limits::default()).unwrap();
+        assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(7.0))]);
         // a zip of other files with backslashes is still no spreadsheet
         let bytes = zip_files(&[("docs\\readme.txt", b"hello")]);
         assert_eq!(
