@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use zip::ZipArchive;
 
+use super::xml_scan::{XmlEv, attr, local_name, scan_xml, unescape};
 use super::{Format, Limits, MIB, ODS_MIME, ReadError, ZIP_MAGIC, corrupt, limit, u16le};
 
 pub(super) struct ZipEntry {
@@ -90,7 +91,63 @@ pub(super) fn zip_format(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Format, 
     if names.iter().any(|n| n.eq_ignore_ascii_case("content.xml")) {
         return Ok(Format::Ods);
     }
+    // A workbook elsewhere than xl/ (an OPC package may put it anywhere): calamine follows
+    // the officeDocument relationship of _rels/.rels, so do we, and the part it names must
+    // be a <workbook> (a .docx names a <document>).
+    if let Some(target) = office_document(zip, &names, "_rels/.rels")
+        && let Some(i) = names.iter().position(|n| folded(n) == target)
+        && root_element(zip, i).as_deref() == Some(b"workbook".as_slice())
+    {
+        return Ok(Format::Xlsx);
+    }
     Err(ReadError::NotSpreadsheet)
+}
+
+/// How much of `_rels/.rels` or of a part's start is read to classify a package.
+const PEEK: u64 = 64 * 1024;
+
+/// The folded target of the officeDocument relationship in the part `rels`, if any.
+fn office_document(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    names: &[String],
+    rels: &str,
+) -> Option<String> {
+    let i = names
+        .iter()
+        .position(|n| n.replace('\\', "/").eq_ignore_ascii_case(rels))?;
+    let f = zip.by_index(i).ok()?;
+    let mut target = None;
+    let _ = scan_xml(f.take(PEEK), |ev| {
+        if let XmlEv::Start { name, attrs, .. } = ev
+            && local_name(name) == b"Relationship"
+            && attr(attrs, b"Type").is_some_and(|t| t.ends_with(b"/relationships/officeDocument"))
+        {
+            target = attr(attrs, b"Target").and_then(unescape);
+            return Ok(false);
+        }
+        Ok(true)
+    });
+    let target = target?;
+    Some(
+        target
+            .trim_start_matches('/')
+            .replace('\\', "/")
+            .to_ascii_lowercase(),
+    )
+}
+
+/// Local name of the first element of entry `index`, read from its first bytes only.
+fn root_element(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Option<Vec<u8>> {
+    let f = zip.by_index(index).ok()?;
+    let mut root = None;
+    let _ = scan_xml(f.take(PEEK), |ev| {
+        if let XmlEv::Start { name, .. } = ev {
+            root = Some(local_name(name).to_vec());
+            return Ok(false);
+        }
+        Ok(true)
+    });
+    root
 }
 
 pub(super) fn zip_checks(
@@ -338,6 +395,35 @@ mod tests {
             read_workbook(&bytes, &Limits::default()),
             Err(ReadError::NotSpreadsheet)
         );
+    }
+
+    /// Regression: calamine's corpus file minimal_package.xlsx (workbook.xml at the root,
+    /// found through _rels/.rels) was refused as "not a spreadsheet"; calamine reads it.
+    #[test]
+    fn workbook_found_through_the_package_relationship() {
+        let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/book/Workbook.xml"/></Relationships>"#;
+        let (wb, wb_rels) = workbook_parts(&["S"], |i| i);
+        let sheet = sheet_xml("A1", r#"<row r="1"><c r="A1"><v>7</v></c></row>"#, "");
+        let bytes = zip_files(&[
+            ("_rels/.rels", rels.as_bytes()),
+            ("book/workbook.xml", wb.as_bytes()),
+            ("book/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+            ("book/worksheets/sheet1.xml", sheet.as_bytes()),
+        ]);
+        assert_eq!(sniff(&bytes), Ok(Format::Xlsx));
+        let wb = read_workbook(&bytes, &Limits::default()).unwrap();
+        assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(7.0))]);
+        // a word document is an OPC package too, with a <document> as its main part
+        let doc = r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"#;
+        let bytes = zip_files(&[
+            (
+                "_rels/.rels",
+                rels.replace("/book/Workbook.xml", "word/document.xml")
+                    .as_bytes(),
+            ),
+            ("word/document.xml", doc.as_bytes()),
+        ]);
+        assert_eq!(sniff(&bytes), Err(ReadError::NotSpreadsheet));
     }
 
     #[test]
