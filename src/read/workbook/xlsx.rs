@@ -1,5 +1,5 @@
-//! xlsx/xlsm: the shared-strings pre-scan (calamine reserves `uniqueCount` strings up front)
-//! and the streaming cell reader that keeps cells sparse (never the dense `Range` calamine
+//! xlsx/xlsm: the pre-scans (shared-string count: calamine reserves `uniqueCount` strings up
+//! front; cell references: calamine's A1 arithmetic is unchecked) and the streaming cell reader that keeps cells sparse (never the dense `Range` calamine
 //! would allocate for the sheet's bounding box), with formula cells that lack a cached value.
 
 use std::io::Cursor;
@@ -51,7 +51,94 @@ pub(super) fn prescan(
             Ok(true)
         })?;
     }
+    for e in info
+        .entries
+        .iter()
+        .filter(|e| e.lower.ends_with(".xml") && !e.lower.ends_with("sharedstrings.xml"))
+    {
+        let f = zip
+            .by_index(e.index)
+            .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
+        check_sheet_references(f).map_err(|err| match err {
+            ReadError::Corrupt(m) => corrupt(format_args!("xlsx: {}: {m}", e.name)),
+            other => other,
+        })?;
+    }
     Ok(())
+}
+
+/// Beyond any real sheet (Excel stops at row 1,048,576 and column 16,384) and far enough
+/// below `u32::MAX` that calamine's `+= 1` per row and per cell cannot reach it either.
+const REF_MAX: u64 = 1 << 31;
+
+/// calamine 0.38 parses the A1 references of a worksheet with unchecked `u32` arithmetic —
+/// column letters ×26, row digits ×10, `end - start` of a range, +1 per row and per cell —
+/// which panics in a build with overflow checks and wraps without. So before calamine reads
+/// a worksheet part, every reference it will parse (`c@r`, `row@r`, `dimension@ref`,
+/// `mergeCell@ref`, `f@ref`) must stay below [`REF_MAX`] and every range must run forwards.
+/// Parts whose root is no sheet are left after their first element.
+fn check_sheet_references(part: impl std::io::Read) -> Result<(), ReadError> {
+    let mut first = true;
+    scan_xml(part, |ev| {
+        let XmlEv::Start { name, attrs, .. } = ev else {
+            return Ok(true);
+        };
+        let name = local_name(name);
+        if std::mem::take(&mut first) {
+            return Ok(matches!(
+                name,
+                b"worksheet" | b"dialogsheet" | b"macrosheet"
+            ));
+        }
+        let (key, range): (&[u8], bool) = match name {
+            b"c" | b"row" => (b"r", false),
+            b"dimension" | b"mergeCell" | b"f" => (b"ref", true),
+            _ => return Ok(true),
+        };
+        let Some(value) = attr(attrs, key) else {
+            return Ok(true);
+        };
+        let bad = || {
+            corrupt(format_args!(
+                "cell reference \"{}\" out of range",
+                String::from_utf8_lossy(&value[..value.len().min(40)])
+            ))
+        };
+        if !range {
+            return a1(value).map(|_| true).map_err(|()| bad());
+        }
+        let mut parts = Vec::new();
+        for part in value.split(|&b| b == b':') {
+            parts.push(a1(part).map_err(|()| bad())?);
+        }
+        if let [Some(start), Some(end)] = parts[..]
+            && (end.0 < start.0 || end.1 < start.1)
+        {
+            return Err(bad());
+        }
+        Ok(true)
+    })
+}
+
+/// An A1 reference read the way calamine reads it: `Ok(Some((row, col)))` zero-based,
+/// `Ok(None)` where calamine stops with an error of its own (no column, no row, another
+/// character), `Err` where its arithmetic would pass [`REF_MAX`] on the way.
+fn a1(reference: &[u8]) -> Result<Option<(u64, u64)>, ()> {
+    let (mut row, mut col, mut digits) = (0u64, 0u64, false);
+    for &b in reference {
+        if !digits && b.is_ascii_alphabetic() {
+            col = col * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1;
+        } else if b.is_ascii_digit() {
+            digits = true;
+            row = row * 10 + u64::from(b - b'0');
+        } else {
+            return Ok(None);
+        }
+        if row > REF_MAX || col > REF_MAX {
+            return Err(());
+        }
+    }
+    Ok((row > 0 && col > 0).then(|| (row - 1, col - 1)))
 }
 
 /// Digits (optionally after `+`) as a saturating number, like atoi.
@@ -129,6 +216,65 @@ fn xlsx_err(e: XlsxError) -> ReadError {
 mod tests {
     use super::*;
     use crate::read::workbook::test_support::*;
+
+    fn corrupt_message(bytes: &[u8]) -> String {
+        match read_workbook(bytes, &Limits::default()) {
+            Err(ReadError::Corrupt(m)) => m,
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
+
+    /// Regression (fuzzer, 2026-11-28): `<mergeCell ref="B2:A1">` made calamine compute
+    /// `end - start` in u32 and panic ("attempt to subtract with overflow") in builds with
+    /// overflow checks — caught, but with panic text on stderr; wrapped silently without.
+    #[test]
+    fn reversed_merge_range_is_corrupt_not_a_calamine_panic() {
+        let one = r#"<row r="1"><c r="A1"><v>1</v></c></row>"#;
+        for tail in [
+            r#"<mergeCells count="1"><mergeCell ref="B2:A1"/></mergeCells>"#,
+            r#"<mergeCells count="1"><mergeCell ref="A2:B1"/></mergeCells>"#,
+        ] {
+            let bytes = xlsx_with_sheets(&[("S", &sheet_xml("A1", one, tail))]);
+            let m = corrupt_message(&bytes);
+            assert!(
+                m.contains("out of range") && m.contains("sheet1.xml"),
+                "{m}"
+            );
+        }
+        // a reversed <dimension> and a reversed shared-formula range are the same subtraction
+        let bytes = xlsx_with_sheets(&[("S", &sheet_xml("C3:A1", one, ""))]);
+        assert!(corrupt_message(&bytes).contains("C3:A1"));
+        let rows =
+            r#"<row r="1"><c r="A1"><f t="shared" ref="A2:A1" si="0">1</f><v>1</v></c></row>"#;
+        let bytes = xlsx_with_sheets(&[("S", &sheet_xml("A1", rows, ""))]);
+        assert!(corrupt_message(&bytes).contains("A2:A1"));
+    }
+
+    /// The same arithmetic on one reference: seven column letters or ten row digits overflow
+    /// u32 while calamine parses them (and a row index near u32::MAX overflows at `</row>`).
+    #[test]
+    fn overlong_cell_references_are_corrupt_not_a_calamine_panic() {
+        for cell in [
+            r#"<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#,
+            r#"<row r="4294967295"><c><v>1</v></c></row><row><c><v>2</v></c></row>"#,
+            r#"<row r="1"><c r="ZZZZZZZZZZ!"><v>1</v></c></row>"#,
+        ] {
+            let bytes = xlsx_with_sheets(&[("S", &sheet_xml("A1", cell, ""))]);
+            assert!(corrupt_message(&bytes).contains("out of range"), "{cell}");
+        }
+        // while the largest real references read (and cells past the limits are skipped)
+        let far = r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c><c r="XFE1048576"><v>2</v></c></row>"#;
+        let wb = read_workbook(
+            &xlsx_with_sheets(&[("S", &sheet_xml("A1:XFE1048576", far, ""))]),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            wb.sheets[0].cells,
+            vec![(1_048_575, 16_383, Data::Float(1.0))]
+        );
+    }
 
     #[test]
     fn formula_without_cached_value() {
