@@ -270,6 +270,17 @@ fn read_one(
                 ),
             );
         }
+        // A FIFO would block the read forever, a device (/dev/zero) never end.
+        Ok(m) if !m.is_file() => {
+            return (
+                String::new(),
+                fail(
+                    f::FILE_UNREADABLE,
+                    "这不是普通文件(可能是设备、管道或套接字),未读取".into(),
+                    "不是普通文件",
+                ),
+            );
+        }
         Ok(m) if m.len() > limits.max_file_bytes => {
             return (
                 String::new(),
@@ -286,7 +297,8 @@ fn read_one(
         }
         _ => {}
     }
-    let bytes = match std::fs::read(path) {
+    // Never more than the limit plus one byte, even if the file grows after the check above.
+    let bytes = match read_at_most(path, limits.max_file_bytes.saturating_add(1)) {
         Ok(b) => b,
         Err(e) => {
             return (
@@ -370,6 +382,16 @@ fn is_own_output(wb: &workbook::WorkbookData) -> bool {
     let has = |name: &str| wb.sheets.iter().any(|s| s.name == name);
     use crate::report::{feedback, xlsx};
     (has(xlsx::SHEET_RANKING) && has(xlsx::SHEET_NOTES)) || has(feedback::SHEET_LIST)
+}
+
+/// The first `max` bytes of a file.
+fn read_at_most(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Code, Chinese message and short reason for a reader error.

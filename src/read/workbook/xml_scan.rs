@@ -1,0 +1,253 @@
+//! A minimal streaming XML tokenizer for the pre-scans: no entity expansion (a billion-laughs
+//! DTD is skipped as one markup), no validation, memory bounded by the largest single markup
+//! (16 MiB). It only has to see what calamine will see well enough to bound it.
+
+use std::io::{self, Read};
+
+use super::{ReadError, corrupt};
+
+pub(super) enum XmlEv<'a> {
+    Start {
+        name: &'a [u8],
+        attrs: &'a [u8],
+        empty: bool,
+    },
+    End {
+        name: &'a [u8],
+    },
+    Text(&'a [u8]),
+}
+
+const XML_CHUNK: usize = 64 * 1024;
+const XML_MAX_MARKUP: usize = 16 * 1024 * 1024;
+
+/// Feeds `f` with the events of an XML stream; `f` returns `Ok(false)` to
+/// stop early.  Memory is bounded by the largest markup (16 MiB).
+pub(super) fn scan_xml<R: Read>(
+    mut r: R,
+    mut f: impl FnMut(XmlEv<'_>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut pos = 0usize;
+    let mut eof = false;
+    let mut want = XML_CHUNK;
+    loop {
+        if pos >= buf.len() {
+            if eof {
+                return Ok(());
+            }
+            buf.clear();
+            pos = 0;
+            eof = fill(&mut r, &mut buf, XML_CHUNK)?;
+            continue;
+        }
+        if buf[pos] != b'<' {
+            let end = buf[pos..]
+                .iter()
+                .position(|&b| b == b'<')
+                .map_or(buf.len(), |i| pos + i);
+            if !f(XmlEv::Text(&buf[pos..end]))? {
+                return Ok(());
+            }
+            pos = end;
+            continue;
+        }
+        match markup_len(&buf[pos..]) {
+            Some(len) => {
+                if !emit_markup(&buf[pos..pos + len], &mut f)? {
+                    return Ok(());
+                }
+                pos += len;
+                want = XML_CHUNK;
+            }
+            None => {
+                if eof {
+                    return Err(corrupt("XML: unterminated markup"));
+                }
+                if buf.len() - pos > XML_MAX_MARKUP {
+                    return Err(corrupt("XML: markup too large"));
+                }
+                buf.drain(..pos);
+                pos = 0;
+                eof = fill(&mut r, &mut buf, want)?;
+                want = want.saturating_mul(2).min(XML_MAX_MARKUP);
+            }
+        }
+    }
+}
+
+/// Appends up to `n` bytes; returns true at end of stream.
+fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<bool, ReadError> {
+    let old = buf.len();
+    buf.resize(old + n, 0);
+    let mut got = 0;
+    let mut eof = false;
+    while got < n {
+        match r.read(&mut buf[old + got..]) {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(k) => got += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(old + got);
+                return Err(corrupt(format_args!("zip read: {e}")));
+            }
+        }
+    }
+    buf.truncate(old + got);
+    Ok(eof)
+}
+
+fn find_from(s: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    s.get(from..)?
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|i| i + from)
+}
+
+/// Length of the markup starting at `s[0] == b'<'`, or None if incomplete.
+fn markup_len(s: &[u8]) -> Option<usize> {
+    match *s.get(1)? {
+        b'?' => find_from(s, 2, b"?>").map(|i| i + 2),
+        b'!' => {
+            if s.starts_with(b"<!--") {
+                find_from(s, 4, b"-->").map(|i| i + 3)
+            } else if s.starts_with(b"<![CDATA[") {
+                find_from(s, 9, b"]]>").map(|i| i + 3)
+            } else if s.len() < 9 && (b"<!--".starts_with(s) || b"<![CDATA[".starts_with(s)) {
+                None
+            } else {
+                let mut depth = 0i64;
+                let mut quote = 0u8;
+                for (i, &b) in s.iter().enumerate().skip(2) {
+                    if quote != 0 {
+                        if b == quote {
+                            quote = 0;
+                        }
+                        continue;
+                    }
+                    match b {
+                        b'"' | b'\'' => quote = b,
+                        b'[' => depth += 1,
+                        b']' => depth -= 1,
+                        b'>' if depth <= 0 => return Some(i + 1),
+                        _ => {}
+                    }
+                }
+                None
+            }
+        }
+        _ => {
+            let mut quote = 0u8;
+            for (i, &b) in s.iter().enumerate().skip(1) {
+                if quote != 0 {
+                    if b == quote {
+                        quote = 0;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' | b'\'' => quote = b,
+                    b'>' => return Some(i + 1),
+                    _ => {}
+                }
+            }
+            None
+        }
+    }
+}
+
+fn emit_markup(
+    m: &[u8],
+    f: &mut impl FnMut(XmlEv<'_>) -> Result<bool, ReadError>,
+) -> Result<bool, ReadError> {
+    if let Some(inner) = m.strip_prefix(b"<![CDATA[") {
+        return f(XmlEv::Text(&inner[..inner.len().saturating_sub(3)]));
+    }
+    match m.get(1) {
+        Some(b'!' | b'?') | None => Ok(true),
+        Some(b'/') => f(XmlEv::End {
+            name: m[2..m.len() - 1].trim_ascii(),
+        }),
+        Some(_) => {
+            let inner = &m[1..m.len() - 1];
+            let (inner, empty) = match inner.strip_suffix(b"/") {
+                Some(i) => (i, true),
+                None => (inner, false),
+            };
+            let name_end = inner
+                .iter()
+                .position(|b| b.is_ascii_whitespace())
+                .unwrap_or(inner.len());
+            f(XmlEv::Start {
+                name: &inner[..name_end],
+                attrs: &inner[name_end..],
+                empty,
+            })
+        }
+    }
+}
+
+pub(super) fn local_name(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// Raw (still escaped) value of attribute `key`.
+pub(super) fn attr<'a>(mut s: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    loop {
+        s = s.trim_ascii_start();
+        if s.is_empty() {
+            return None;
+        }
+        let eq = s.iter().position(|&b| b == b'=')?;
+        let name = s[..eq].trim_ascii();
+        let rest = s[eq + 1..].trim_ascii_start();
+        let quote = *rest.first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let end = rest[1..].iter().position(|&b| b == quote)? + 1;
+        if name == key {
+            return Some(&rest[1..end]);
+        }
+        s = &rest[end + 1..];
+    }
+}
+
+/// XML attribute unescaping (predefined entities and character references),
+/// None where quick-xml would report an error.
+pub(super) fn unescape(v: &[u8]) -> Option<String> {
+    let s = std::str::from_utf8(v).ok()?;
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find(';')?;
+        let ent = &after[..end];
+        let ch = match ent {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "apos" => '\'',
+            "quot" => '"',
+            _ => {
+                let code = if let Some(hex) = ent.strip_prefix("#x") {
+                    u32::from_str_radix(hex, 16).ok()?
+                } else {
+                    ent.strip_prefix('#')?.parse::<u32>().ok()?
+                };
+                char::from_u32(code)?
+            }
+        };
+        out.push(ch);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
