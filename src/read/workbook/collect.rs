@@ -106,6 +106,15 @@ pub(super) fn sheet_list(
     if out.is_empty() {
         return Err(ReadError::NoSheets);
     }
+    let skipped = |name: &str| {
+        limits
+            .skip_sheets
+            .iter()
+            .any(|s| crate::read::cell::label_eq(name, s))
+    };
+    if out.iter().any(|(name, _)| !skipped(name)) {
+        out.retain(|(name, _)| !skipped(name));
+    }
     Ok(out)
 }
 

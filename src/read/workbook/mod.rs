@@ -83,6 +83,10 @@ pub struct Limits {
     /// Cells whose 0-based column index is `>= max_cols` are skipped
     /// (default 16 384).
     pub max_cols: u32,
+    /// Sheets never read, by name (white space ignored), as long as another sheet is left:
+    /// by default the templates' `填报说明`, whose prose is a good part of every workbook's XML
+    /// and never holds data.
+    pub skip_sheets: &'static [&'static str],
 }
 
 impl Default for Limits {
@@ -96,6 +100,7 @@ impl Default for Limits {
             max_cells: 2_000_000,
             max_rows: 1_048_576,
             max_cols: 16_384,
+            skip_sheets: &[crate::labels::SHEET_INSTRUCTIONS],
         }
     }
 }
