@@ -37,8 +37,8 @@ pub fn merge(
     let mut out = Merged::default();
     // A canonical order first, so that nothing depends on the order files were found in.
     items.sort_by(|a, b| {
-        (&a.section, &a.title_key, a.date)
-            .cmp(&(&b.section, &b.title_key, b.date))
+        (&a.section, a.key(), a.date)
+            .cmp(&(&b.section, b.key(), b.date))
             .then_with(|| version_key(b, files).cmp(&version_key(a, files)))
             .then_with(|| a.source.row.cmp(&b.source.row))
     });
@@ -93,7 +93,7 @@ pub fn merge(
     let mut by_title: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, item) in out.items.iter().enumerate() {
         by_title
-            .entry((item.section.as_str(), item.title_key.as_str()))
+            .entry((item.section.as_str(), item.key()))
             .or_default()
             .push(i);
     }
@@ -114,7 +114,7 @@ pub fn merge(
     // Same title in two sections: a warning on the later item, naming the other.
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, item) in out.items.iter().enumerate() {
-        by_key.entry(item.title_key.as_str()).or_default().push(i);
+        by_key.entry(item.key()).or_default().push(i);
     }
     let mut groups: Vec<Vec<usize>> = by_key.into_values().filter(|v| v.len() > 1).collect();
     groups.sort();
@@ -171,7 +171,7 @@ pub fn merge(
 }
 
 fn same_item(a: &Item, b: &Item) -> bool {
-    a.section == b.section && a.title_key == b.title_key && a.date == b.date
+    a.section == b.section && a.key() == b.key() && a.date == b.date
 }
 
 fn warn(item: &Item, code: &'static str, message: String) -> Finding {

@@ -66,7 +66,8 @@ pub struct Item {
     /// Title as written (cleaned of surrounding and repeated spaces).
     pub title: String,
     /// Identity key: title folded for full/half width and spaces.
-    pub title_key: String,
+    /// Only when it differs from the title (most titles are already folded): see [`Item::key`].
+    pub title_key: Option<Box<str>>,
     pub date: NaiveDate,
     /// 信息类别 as in the rules.
     pub category: String,
@@ -92,6 +93,11 @@ pub struct Item {
 }
 
 impl Item {
+    /// The identity key of the title: full/half width and spaces folded.
+    pub fn key(&self) -> &str {
+        self.title_key.as_deref().unwrap_or(&self.title)
+    }
+
     /// Whether the item was adopted at some level.
     pub fn is_adopted(&self) -> bool {
         self.adopted != 0

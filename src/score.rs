@@ -63,16 +63,33 @@ pub struct ScoredItem {
     pub item: Item,
     pub state: ItemState,
     pub base: i64,
-    /// Adoption points per level (same order as `rules.adoption`), 0 where not scored.
-    pub adoption: Vec<i64>,
+    /// Adoption levels that scored (bit i = `rules.adoption[i]`); under `"highest"` only the
+    /// best level, and none for an item that does not count.
+    pub scored_levels: u32,
     /// The task this item completed, if any.
     pub completes: Option<String>,
 }
 
 impl ScoredItem {
+    /// Adoption points of one level (0 when that level did not score).
+    pub fn level_points(&self, level: usize, rules: &Rules) -> i64 {
+        if self.scored_levels & (1 << level) != 0 {
+            rules.adoption[level].points
+        } else {
+            0
+        }
+    }
+
+    /// Adoption points of this item, all levels.
+    pub fn adoption_points(&self, rules: &Rules) -> i64 {
+        (0..rules.adoption.len())
+            .map(|l| self.level_points(l, rules))
+            .sum()
+    }
+
     /// Base plus adoption points of this item.
-    pub fn points(&self) -> i64 {
-        self.base + self.adoption.iter().sum::<i64>()
+    pub fn points(&self, rules: &Rules) -> i64 {
+        self.base + self.adoption_points(rules)
     }
 }
 
@@ -203,7 +220,6 @@ pub fn score(
         .map(|(i, e)| (e.name.as_str(), i))
         .collect();
     let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); register.roster.len()];
-    let levels = rules.adoption.len();
     let Merged {
         items: mut current,
         superseded: mut old,
@@ -238,7 +254,7 @@ pub fn score(
                     item,
                     state,
                     base: 0,
-                    adoption: vec![0; levels],
+                    scored_levels: 0,
                     completes: None,
                 }
             }));
@@ -258,16 +274,11 @@ pub fn score(
         .map(|((entry, mut items), submitted)| {
             let name = entry.name.as_str();
             items.sort_by(|a, b| {
-                (
-                    a.item.date,
-                    &a.item.title_key,
-                    a.state != ItemState::Counted,
-                )
-                    .cmp(&(
-                        b.item.date,
-                        &b.item.title_key,
-                        b.state != ItemState::Counted,
-                    ))
+                (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
+                    b.item.date,
+                    b.item.key(),
+                    b.state != ItemState::Counted,
+                ))
             });
             let mut lines = Vec::new();
             score_items(&mut items, rules, &mut lines);
@@ -326,7 +337,7 @@ fn score_items(items: &mut [ScoredItem], rules: &Rules, lines: &mut Vec<Line>) {
         };
         for level in scored {
             let points = rules.adoption[level].points;
-            si.adoption[level] = points;
+            si.scored_levels |= 1 << level;
             if points != 0 {
                 lines.push(Line {
                     category: Category::Adoption(level),

@@ -701,7 +701,9 @@ impl<'a> RowCtx<'a> {
             (title?.1, date?, category?, author?, reviewer?);
         Some(Item {
             section: String::new(),
-            title_key: cell::title_key(&title),
+            title_key: Some(cell::title_key(&title))
+                .filter(|k| *k != title)
+                .map(String::into_boxed_str),
             title,
             date,
             category,

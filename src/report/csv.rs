@@ -138,9 +138,9 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
                 super::item_state(si.state).into(),
                 Cell::Int(si.base),
             ];
-            row.extend(si.adoption.iter().map(|p| Cell::Int(*p)));
+            row.extend((0..rules.adoption.len()).map(|l| Cell::Int(si.level_points(l, rules))));
             row.extend([
-                Cell::Int(si.points()),
+                Cell::Int(si.points(rules)),
                 si.completes.as_deref().unwrap_or("").into(),
                 (&*it.source.file).into(),
                 (&*it.source.sheet).into(),

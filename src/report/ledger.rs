@@ -130,12 +130,13 @@ pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<
             ws.write_string_with_format(row, 6, clip(&it.issue_no), text)?;
             ws.write_string_with_format(row, 7, item_state(si.state), text)?;
             ws.write_number_with_format(row, 8, si.base as f64, &looks.num)?;
-            for (l, p) in si.adoption.iter().enumerate() {
+            for l in 0..rules.adoption.len() {
                 if it.adopted & (1 << l) != 0 {
-                    ws.write_number_with_format(row, 9 + l as u16, *p as f64, &looks.num)?;
+                    let p = si.level_points(l, rules);
+                    ws.write_number_with_format(row, 9 + l as u16, p as f64, &looks.num)?;
                 }
             }
-            ws.write_number_with_format(row, 9 + levels, si.points() as f64, &looks.num)?;
+            ws.write_number_with_format(row, 9 + levels, si.points(rules) as f64, &looks.num)?;
             ws.write_string_with_format(
                 row,
                 10 + levels,
@@ -210,12 +211,7 @@ pub fn catalog_sheet(
             ws.write_string_with_format(row, 4, &it.category, &looks.text)?;
             ws.write_string_with_format(row, 5, adopted_levels(it, rules), &looks.wrap)?;
             ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
-            ws.write_number_with_format(
-                row,
-                7,
-                si.adoption.iter().sum::<i64>() as f64,
-                &looks.num,
-            )?;
+            ws.write_number_with_format(row, 7, si.adoption_points(rules) as f64, &looks.num)?;
             row += 1;
         }
     }

@@ -427,7 +427,7 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
                     V::text(&it.category),
                     V::Text(adopted_levels(it, rules)),
                     V::text(&it.issue_no),
-                    V::Int(si.adoption.iter().sum()),
+                    V::Int(si.adoption_points(rules)),
                 ],
                 Look::default(),
             )?;
@@ -573,16 +573,16 @@ fn section_sheet(
             (C::ISSUE, V::text(&it.issue_no)),
             (C::STATE, V::text(item_state(si.state))),
             (C::BASE, V::Int(si.base)),
-            (cols.total(), V::Int(si.points())),
+            (cols.total(), V::Int(si.points(rules))),
             (cols.done(), V::text(si.completes.as_deref().unwrap_or(""))),
             (cols.file(), V::text(&it.source.file)),
             (cols.sheet(), V::text(&it.source.sheet)),
             (cols.row(), V::Int(it.source.row_number() as i64)),
         ];
-        for (l, p) in si.adoption.iter().enumerate() {
+        for l in 0..rules.adoption.len() {
             // Adopted levels show their points (0 when not counted); others stay blank.
             if it.adopted & (1 << l) != 0 {
-                cells.push((cols.level(l), V::Int(*p)));
+                cells.push((cols.level(l), V::Int(si.level_points(l, rules))));
             }
         }
         let look = Look {
