@@ -41,6 +41,7 @@ pub const W_MERGED: &str = "W-MERGED";
 pub const W_LONG_TITLE: &str = "W-LONG-TITLE";
 pub const W_CLASSIFIED: &str = "W-CLASSIFIED";
 pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
+pub const W_SHEET_IGNORED: &str = "W-SHEET-IGNORED";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 
@@ -173,6 +174,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_LONG_TITLE, Severity::Warning, "标题过长"),
     (W_CLASSIFIED, Severity::Warning, "标题或备注含涉密标识"),
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
+    (
+        W_SHEET_IGNORED,
+        Severity::Warning,
+        "其他工作表中的信息表未读取",
+    ),
     (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
     (
         W_REGISTER_YEAR,

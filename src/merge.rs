@@ -60,6 +60,13 @@ pub fn merge(
             if !items[k].officer_filled && items[k + 1..e].iter().any(|i| i.rejected) {
                 items[k].rejected = true;
             }
+            // A repeat within the winning file counts once, with the adoptions of every copy
+            // (staff often mark the adoption on a second copy of the row).
+            let same_file: u32 = items[k + 1..e]
+                .iter()
+                .filter(|i| i.file_index == items[k].file_index)
+                .fold(0, |m, i| m | i.adopted);
+            items[k].adopted |= same_file;
             // A repeat within one file is a warning wherever it is, in the winning file or not.
             let mut first_in_file: Vec<(usize, u32)> =
                 vec![(items[k].file_index, items[k].source.row)];
@@ -69,7 +76,7 @@ pub fn merge(
                         other,
                         f::W_DUP_IN_FILE,
                         format!(
-                            "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次。请删除重复行",
+                            "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次(采用情况合并计算)。请合并为一行",
                             row + 1
                         ),
                     )),

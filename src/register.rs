@@ -325,7 +325,7 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
                 .iter()
                 .filter(|x| x.severity == Severity::Error)
                 .count();
-            let id = cell::normalize_label(&t.text(row, 0));
+            let id = cell::id_key(&t.text(row, 0));
             if id.is_empty() {
                 findings.push(t.finding(
                     row,

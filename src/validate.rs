@@ -268,6 +268,23 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         return Parsed::Failed(findings);
     }
 
+    // Items kept on other sheets too (a sheet per month, a copied sheet) are not read: say so.
+    for other in wb.sheets.iter().filter(|s| !std::ptr::eq(*s, sheet)) {
+        if other.cells.iter().any(|c| is_label(&c.2, l::C_TITLE)) {
+            findings.push(f::sheet_level(
+                file,
+                &other.name,
+                Severity::Warning,
+                f::W_SHEET_IGNORED,
+                format!(
+                    "工作表“{}”也有信息表,未读取(只读取“{sname}”)。请把信息都填在“{}”中,或每月一个文件分别报送",
+                    other.name,
+                    l::SHEET_ITEMS
+                ),
+            ));
+        }
+    }
+
     // An outdated template: the version marker (on the hidden list sheet) differs.
     if let Some(old) = template_marker(wb).filter(|m| *m != l::TEMPLATE_VERSION) {
         findings.push(f::sheet_level(
@@ -355,7 +372,16 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
     let mut rows_seen = 0;
     // Rows are the rows with cells of their own: a row reached only through a merge (or
     // holding only 序号) is blank.
+    let title_col = cols.found[col::TITLE].unwrap_or(0);
     for (row, _) in grid.rows().filter(|(r, _)| *r > header_row) {
+        // A header row repeated inside the table (a month pasted with its header): a label
+        // cell is never a value.
+        if grid
+            .raw(row, title_col)
+            .is_some_and(|d| is_label(d, l::C_TITLE))
+        {
+            continue;
+        }
         if ctx.is_blank_row(row) {
             continue;
         }
@@ -870,11 +896,7 @@ pub fn check(
                 // validating their own file): task ids are then taken as written.
                 if let Some(id) = item.task_id.as_ref().filter(|_| register.file.is_some()) {
                     let c = cols.task.unwrap_or(cols.title);
-                    match register
-                        .tasks
-                        .iter()
-                        .find(|t| cell::normalize_label(id) == t.id)
-                    {
+                    match register.tasks.iter().find(|t| cell::id_key(id) == t.id) {
                         None => {
                             file_findings.push(at(&fname, &sheet, (row, c), Severity::Error, f::ROW_TASK, format!(
                                 "约稿任务编号“{id}”不在登记表的约稿任务中,本行不计。请核对任务编号,或请信息员登记该任务")));

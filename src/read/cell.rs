@@ -403,6 +403,10 @@ fn excel_datetime_to_date(dt: &ExcelDateTime) -> Option<NaiveDate> {
     if !v.is_finite() {
         return None;
     }
+    // 20190305 typed into a date-formatted cell: the digits are the date.
+    if (19_000_101.0..=99_991_231.0).contains(&v) {
+        return number_to_date(v);
+    }
     let ok = if is_1904(dt) {
         (0.0..MAX_SERIAL_1904 + 1.0).contains(&v)
     } else {
@@ -523,11 +527,22 @@ fn parse_date_str(s: &str) -> Option<NaiveDate> {
     make_date(y, m, d)
 }
 
+/// A number in a date column: an Excel serial, or `20190305` typed without separators (Excel
+/// and LibreOffice store that as a number; it is far above the largest serial, 2958465).
+fn number_to_date(x: f64) -> Option<NaiveDate> {
+    if (19_000_101.0..=99_991_231.0).contains(&x) && x.fract() == 0.0 {
+        let n = x as u32;
+        return NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100);
+    }
+    serial_to_date(x)
+}
+
 /// A cell of a DATE column as a date.
 ///
 /// - `DateTime`: calamine's conversion (honours the 1904 flag); durations,
 ///   1900-system serials below 1 and serial 60 (1900-02-29) give `None`.
-/// - `Float`/`Int`: an Excel 1900-system serial, see [`serial_to_date`].
+/// - `Float`/`Int`: an Excel 1900-system serial, see [`serial_to_date`], or an eight-digit
+///   `20190305` typed into the cell.
 /// - `DateTimeIso` (ODS): `2019-03-05`, `2019-03-05T00:00:00[.fff]`.
 /// - `String`: trimmed, full-width digits and punctuation folded (`０-９`,
 ///   `－`, `／`, `．`, `。`), then `2019-03-05`, `2019-3-5`, `2019/3/5`,
@@ -540,8 +555,8 @@ fn parse_date_str(s: &str) -> Option<NaiveDate> {
 pub fn parse_date(d: &Data) -> Option<NaiveDate> {
     match d {
         Data::DateTime(dt) => excel_datetime_to_date(dt),
-        Data::Float(x) => serial_to_date(*x),
-        Data::Int(i) => serial_to_date(*i as f64),
+        Data::Float(x) => number_to_date(*x),
+        Data::Int(i) => number_to_date(*i as f64),
         Data::String(s) | Data::DateTimeIso(s) => parse_date_str(s),
         Data::Bool(_) | Data::Error(_) | Data::Empty | Data::DurationIso(_) => None,
     }
@@ -1718,10 +1733,33 @@ mod colon_tests {
     use super::*;
 
     #[test]
+    fn eight_digit_numbers_in_a_date_column_are_dates() {
+        assert_eq!(
+            parse_date(&Data::Float(20190305.0)),
+            NaiveDate::from_ymd_opt(2019, 3, 5)
+        );
+        assert_eq!(
+            parse_date(&Data::Int(20190305)),
+            NaiveDate::from_ymd_opt(2019, 3, 5)
+        );
+        assert_eq!(parse_date(&Data::Float(20191305.0)), None);
+        assert_eq!(
+            parse_date(&Data::Float(43529.0)),
+            NaiveDate::from_ymd_opt(2019, 3, 5)
+        );
+    }
+
+    #[test]
     fn full_width_colon_is_stripped_from_labels() {
         assert!(label_eq("股室\u{FF1A}", "股室"));
         assert!(label_eq("股 室 \u{FF1A} ", "股室"));
         assert!(label_eq("股室:", "股室"));
         assert_eq!(normalize_label("报送月份\u{FF1A}"), "报送月份");
     }
+}
+
+/// A task id as compared: full-width forms folded (`ＹＧ－０１` typed in an IME is `YG-01`),
+/// all white space removed, ASCII letters upper-cased (`yg-01` is `YG-01` to a person).
+pub fn id_key(s: &str) -> String {
+    normalize_label(&title_key(s)).to_ascii_uppercase()
 }

@@ -395,21 +395,9 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
         let range = wb.worksheet_range(&sd.name).map_err(ods_err)?;
         range_cells(&range, limits, &mut budget, &mut sd.cells)?;
         drop(range);
-        let formulas = wb.worksheet_formula(&sd.name).map_err(ods_err)?;
-        if let Some((r0, c0)) = formulas.start() {
-            for (r, c, f) in formulas.used_cells() {
-                let row = u32::try_from(r).ok().and_then(|r| r.checked_add(r0));
-                let col = u32::try_from(c).ok().and_then(|c| c.checked_add(c0));
-                if let (Some(row), Some(col)) = (row, col)
-                    && !f.is_empty()
-                    && limits.in_bounds(row, col)
-                {
-                    budget.slots(1)?;
-                    sd.formula_no_value.push((row, col));
-                }
-            }
-        }
-        drop(formulas);
+        // No formula-without-value check for ods: LibreOffice stores a formula's result
+        // always, and an empty-string result has no value type at all — it reads as blank,
+        // which is what the formula shows.
         finish_sheet(&mut sd);
         sheets.push(sd);
     }
@@ -446,7 +434,8 @@ mod tests {
             s.cells,
             vec![(0, 0, Data::Float(3.0)), (0, 1, Data::String("hi".into()))]
         );
-        assert_eq!(s.formula_no_value, vec![(0, 2)]);
+        // Not flagged in ods: calamine cannot tell this from LibreOffice's empty-text result.
+        assert!(s.formula_no_value.is_empty());
     }
 
     #[test]
