@@ -565,3 +565,53 @@ fn register_sheet_missing_a_column_names_it() {
         "no per-row noise"
     );
 }
+
+#[test]
+fn a_folder_mixing_good_and_bad_files_reads_the_good_and_reports_the_bad() {
+    let (d, input) = workdir();
+    section_file(
+        &input.join("good.xlsx"),
+        "办公室",
+        2019,
+        3,
+        &[ok_row().adopted(&[0])],
+    );
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    for f in [
+        "truncated.xlsx",
+        "encrypted.xlsx",
+        "text-renamed.xlsx",
+        "zip-bomb-ratio.xlsx",
+    ] {
+        std::fs::copy(broken.join(f), input.join(f)).unwrap();
+    }
+    let out = zwxx(
+        d.path(),
+        &["score", "in", "-o", "out.xlsx", "--as-of", "2019-12-31"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let office = text.lines().find(|l| l.contains("办公室")).unwrap();
+    assert!(
+        office.contains(" 7 "),
+        "the good file's item scores 2 + 5: {office}"
+    );
+    let a = assess(&input, None);
+    for (f, code) in [
+        ("truncated.xlsx", "E-FILE-CORRUPT"),
+        ("encrypted.xlsx", "E-FILE-ENCRYPTED"),
+        ("text-renamed.xlsx", "E-FILE-FORMAT"),
+        ("zip-bomb-ratio.xlsx", "E-FILE-LIMIT"),
+    ] {
+        assert!(
+            findings_of(&a, f).iter().any(|x| x.0 == code),
+            "{f}: {:?}",
+            findings_of(&a, f)
+        );
+    }
+}
