@@ -243,24 +243,26 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
         reg.roster = Register::default_roster().roster;
     }
     let roster_names: Vec<&str> = reg.roster.iter().map(|r| r.name.as_str()).collect();
-    let check_section = |t: &Table, row: u32, findings: &mut Vec<Finding>| -> Option<String> {
-        let name = cell::normalize_label(&t.text(row, 1));
-        if name.is_empty() {
+    // The 股室 of a task or deduction row (column `c` of its table) must be on the roster.
+    let check_section =
+        |t: &Table, row: u32, c: usize, findings: &mut Vec<Finding>| -> Option<String> {
+            let name = cell::normalize_label(&t.text(row, c));
+            if name.is_empty() {
+                findings.push(t.finding(
+                    row,
+                    c,
+                    Severity::Error,
+                    f::ROW_REQUIRED,
+                    "股室为空,请填写股室名单中的股室".into(),
+                ));
+                return None;
+            }
+            if roster_names.contains(&name.as_str()) {
+                return Some(name);
+            }
             findings.push(t.finding(
                 row,
-                1,
-                Severity::Error,
-                f::ROW_REQUIRED,
-                "股室为空,请填写股室名单中的股室".into(),
-            ));
-            return None;
-        }
-        if roster_names.contains(&name.as_str()) {
-            Some(name)
-        } else {
-            findings.push(t.finding(
-                row,
-                1,
+                c,
                 Severity::Error,
                 f::ROW_SECTION,
                 format!(
@@ -269,8 +271,7 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
                 ),
             ));
             None
-        }
-    };
+        };
 
     if let Some(t) = Table::open(
         file,
@@ -343,7 +344,7 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
                     format!("任务编号“{id}”重复,本行不计。每个任务编号只能登记一次"),
                 ));
             }
-            let section = check_section(&t, row, &mut findings);
+            let section = check_section(&t, row, 1, &mut findings);
             let kind = cell::normalize_label(&t.text(row, 2));
             if !kind.is_empty() && kind != l::KIND_COMMISSIONED && kind != l::KIND_RESEARCH {
                 findings.push(t.finding(
@@ -439,38 +440,13 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
         &l::DEDUCTION_COLUMNS,
         &mut findings,
     ) {
-        // Columns: 0 股室 · 1 日期 · 2 扣分类别 · 3 次数 · 4 说明. check_section reads column 1,
-        // so the deduction sheet's section check is done here with column 0.
+        // Columns: 0 股室 · 1 日期 · 2 扣分类别 · 3 次数 · 4 说明.
         for row in t.rows() {
             let before = findings
                 .iter()
                 .filter(|x| x.severity == Severity::Error)
                 .count();
-            let name = cell::normalize_label(&t.text(row, 0));
-            let section = if name.is_empty() {
-                findings.push(t.finding(
-                    row,
-                    0,
-                    Severity::Error,
-                    f::ROW_REQUIRED,
-                    "股室为空,请填写股室名单中的股室".into(),
-                ));
-                None
-            } else if roster_names.contains(&name.as_str()) {
-                Some(name)
-            } else {
-                findings.push(t.finding(
-                    row,
-                    0,
-                    Severity::Error,
-                    f::ROW_SECTION,
-                    format!(
-                        "股室“{name}”不在股室名单中{},本行不计",
-                        suggestion(&name, &roster_names)
-                    ),
-                ));
-                None
-            };
+            let section = check_section(&t, row, 0, &mut findings);
             let date = optional_date(&t, row, 1, &mut findings);
             let label = cell::normalize_label(&t.text(row, 2));
             let labels: Vec<&str> = rules.deduction.iter().map(|d| d.label.as_str()).collect();
