@@ -4,6 +4,8 @@
 use clap::Parser;
 
 fn main() {
+    // a calamine panic on a hostile file is caught and reported as a finding: no panic text
+    zwxx::read::workbook::quiet_reader_panics();
     let cli = zwxx::cli::Cli::parse();
     let code = match zwxx::cmd::run(cli) {
         Ok(code) => code,

@@ -206,6 +206,8 @@ const CASES: &[Case] = &[
     // an unknown column in XFD is ignored with a warning
     Case { file: "max-cols.xlsx", code: "W-COLUMN", at: "报送信息!XFD5", says: "多余的列", exit: 0 },
     Case { file: "formula-no-value.xlsx", code: "E-FORMULA", at: "报送信息!C6", says: "报送日期", exit: 1 },
+    // calamine panics on it (a HashMap index); caught, reported, and no panic text printed
+    Case { file: "xlsb-missing-relationship.xlsb", code: "E-FILE-CORRUPT", at: "", says: "读取失败", exit: 1 },
 ];
 
 fn case(file: &str) -> &'static Case {
@@ -393,6 +395,14 @@ fn header_in_the_last_column_xfd_is_read() {
 #[test]
 fn formula_without_cached_value_is_a_row_error() {
     check("formula-no-value.xlsx");
+}
+
+/// Regression: a calamine panic inside the reader (here: an xlsb sheet whose relationship id
+/// is missing) was caught and reported, but the panic hook still printed "thread 'main'
+/// panicked at …" and a backtrace on stderr. The binary now keeps caught reader panics quiet.
+#[test]
+fn xlsb_with_a_missing_relationship_is_corrupt_without_panic_text() {
+    check("xlsb-missing-relationship.xlsb");
 }
 
 /// All of them in one run: each still gets its own finding, the run goes on to the end.

@@ -19,9 +19,11 @@
 //!   handed to calamine inside a clean, minimal container built here;
 //! * every call into calamine runs under `catch_unwind`.
 //!
-//! Nothing global is installed (no panic hook, no allocator).  Panics are
-//! only *caught* if the binary is built with `panic = "unwind"` (the
-//! default); with `panic = "abort"` a calamine panic aborts the process.
+//! Nothing global is installed by the reader itself (no allocator, no panic
+//! hook); a binary calls [`quiet_reader_panics`] once so that a calamine panic
+//! that is caught here prints nothing (the finding carries its message).
+//! Panics are only *caught* if the binary is built with `panic = "unwind"`
+//! (the default); with `panic = "abort"` a calamine panic aborts the process.
 //!
 //! This file holds the API and the dispatch; the rest is one module per concern:
 //! `zip_guard` (container checks, metered inflation), `xlsx`, `xlsb`, `ods`,
@@ -231,8 +233,30 @@ const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 const MIB: u64 = 1024 * 1024;
 
+thread_local! {
+    /// Set while this thread runs inside [`guard`], where panics are caught and reported.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// For binaries, once at startup: panics raised inside [`read_workbook`] or [`sniff`]
+/// (calamine's, on hostile files) are caught there and become [`ReadError::Panic`], so
+/// the panic hook stays silent for them instead of printing "thread panicked" and a
+/// backtrace next to the finding. Every other panic is reported by the previous hook.
+/// (The fuzz target does not call this: there every reader panic is a finding.)
+pub fn quiet_reader_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
 fn guard<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    let outer = GUARDED.with(|g| g.replace(true));
+    let caught = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    match caught {
         Ok(result) => result,
         Err(payload) => Err(ReadError::Panic(panic_message(payload.as_ref()))),
     }
