@@ -144,3 +144,78 @@ fn monthly_files_equal_one_cumulative_file_resent_monthly() {
         }
     }
 }
+
+/// Any cell values, in any column of the items table: no panic, and every non-blank row is
+/// either an item or has an error finding in its row (no row disappears silently).
+#[test]
+fn any_cell_values_every_row_is_an_item_or_an_error() {
+    let pool: [&str; 24] = [
+        "",
+        " ",
+        "\u{3000}",
+        "是",
+        "否",
+        "√",
+        "x",
+        "2019-03-05",
+        "2019.13.2",
+        "2019年2月30日",
+        "20190305",
+        "43529",
+        "常规信息",
+        "重要信息",
+        "约稿信息",
+        "不通过",
+        "通过",
+        "=1+2",
+        "#N/A",
+        "秘密",
+        "ＹＧ－０１",
+        "很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题",
+        "0",
+        "-1",
+    ];
+    for seed in 1..=6u64 {
+        let mut rng = Rng(seed);
+        let (_d, input) = workdir();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        write_items_sheet(ws, "办公室", "2019", "3", &[]);
+        let columns = item_columns().len() as u16;
+        for r in 5..45u32 {
+            for c in 0..columns {
+                let v = pool[rng.below(pool.len() as u64) as usize];
+                if !v.is_empty() {
+                    ws.write(r, c, v).unwrap();
+                }
+            }
+        }
+        wb.save(input.join("a.xlsx")).unwrap();
+        let a = assess(&input, None);
+        assert_eq!(a.rows.rows, a.rows.items + a.rows.refused, "seed {seed}");
+        let item_rows: Vec<u32> = a.items().map(|i| i.source.row).collect();
+        let error_rows: Vec<u32> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == zwxx::model::Severity::Error)
+            .filter_map(|f| f.pos.map(|p| p.0))
+            .collect();
+        for r in &item_rows {
+            assert!(
+                !error_rows.contains(r),
+                "seed {seed}: row {r} is an item and has an error"
+            );
+        }
+        let accounted = item_rows.len() + {
+            let mut e = error_rows.clone();
+            e.sort();
+            e.dedup();
+            e.len()
+        };
+        assert!(
+            accounted >= a.rows.rows,
+            "seed {seed}: {accounted} < {}",
+            a.rows.rows
+        );
+    }
+}
