@@ -615,3 +615,43 @@ fn a_folder_mixing_good_and_bad_files_reads_the_good_and_reports_the_bad() {
         );
     }
 }
+
+#[test]
+fn validate_formats_and_exit_status() {
+    let (d, input) = workdir();
+    one_row(&input, ok_row());
+    let clean = zwxx(d.path(), &["validate", "in"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    section_file(
+        &input.join("b.xlsx"),
+        "经济运行股",
+        2019,
+        3,
+        &[Row::new("错日期", "2019.13.2")],
+    );
+    let json = zwxx(d.path(), &["validate", "in", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let text = stdout(&json);
+    for key in [
+        "\"file\":",
+        "\"sheet\":",
+        "\"cell\":",
+        "\"severity\": \"error\"",
+        "\"code\": \"E-DATE\"",
+        "\"message\":",
+    ] {
+        assert!(text.contains(key), "{key} missing in {text}");
+    }
+    assert!(text.trim_start().starts_with('[') && text.trim_end().ends_with(']'));
+    let csv = zwxx(d.path(), &["validate", "in", "--format", "csv"]);
+    assert_eq!(csv.status.code(), Some(1));
+    let body = stdout(&csv);
+    assert!(body.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    assert!(
+        body.lines()
+            .next()
+            .unwrap()
+            .ends_with("文件,工作表,单元格,级别,代码,说明")
+    );
+    assert!(body.contains("C6,错误,E-DATE"), "{body}");
+}
