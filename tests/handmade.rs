@@ -86,3 +86,18 @@ fn full_width_task_id_matches_the_register() {
         "the task is completed"
     );
 }
+
+/// Cells merged down the table in LibreOffice (.ods): the same warnings and items as xlsx.
+#[test]
+fn ods_merged_cells_read_like_xlsx() {
+    let a = assess(&fixture("c11_merged_table.ods"), None);
+    assert_eq!(a.error_count(), 0, "{:?}", codes(&a));
+    let merged: Vec<String> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == "W-MERGED")
+        .map(|f| f.cell.clone())
+        .collect();
+    assert_eq!(merged, ["C5", "D5"]);
+    assert_eq!(section(&a, "办公室").qualifying(), 3);
+}

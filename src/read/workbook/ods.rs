@@ -379,7 +379,99 @@ pub(super) fn read(
 ) -> Result<WorkbookData, ReadError> {
     let (cursor, meter) = MeteredCursor::new(bytes, info);
     let result = read_inner(cursor, limits);
-    meter.check(result)
+    let mut wb = meter.check(result)?;
+    // calamine does not report ods merges: take them from content.xml (already bounded by
+    // the pre-scan), so a date merged over three items dates all three, as in xlsx and xls.
+    let mut merges = merged_ranges(bytes, info, limits)?;
+    for sd in &mut wb.sheets {
+        if let Some(m) = merges.remove(&sd.name) {
+            sd.merged = m;
+        }
+    }
+    Ok(wb)
+}
+
+/// Merged ranges per table, from the `table:number-rows-spanned` / `number-columns-spanned`
+/// of the cells of `content.xml`, at absolute (row, column) positions.
+fn merged_ranges(
+    bytes: &[u8],
+    info: &ZipInfo,
+    limits: &Limits,
+) -> Result<std::collections::HashMap<String, Vec<calamine::Dimensions>>, ReadError> {
+    let mut out: std::collections::HashMap<String, Vec<calamine::Dimensions>> = Default::default();
+    let Some(e) = info.entries.iter().find(|e| e.name == "content.xml") else {
+        return Ok(out);
+    };
+    let mut zip =
+        ZipArchive::new(Cursor::new(bytes)).map_err(|err| corrupt(format_args!("zip: {err}")))?;
+    let f = zip
+        .by_index(e.index)
+        .map_err(|err| corrupt(format_args!("zip: content.xml: {err}")))?;
+    let number = |attrs: &[u8], key: &[u8]| -> u64 {
+        attr(attrs, key)
+            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let (mut table, mut row, mut col, mut row_rep, mut depth) =
+        (None::<String>, 0u64, 0u64, 1u64, 0u32);
+    let max = limits.max_cells;
+    let mut count = 0usize;
+    scan_xml(f, |ev| {
+        match ev {
+            XmlEv::Start { name, attrs, empty } => match name {
+                b"table:table-cell" | b"table:covered-table-cell" if depth > 0 => {
+                    depth += u32::from(!empty);
+                }
+                b"table:table" if depth == 0 => {
+                    table = attr(attrs, b"table:name").and_then(unescape);
+                    row = 0;
+                }
+                b"table:table-row" if depth == 0 => {
+                    row_rep = number(attrs, b"table:number-rows-repeated");
+                    col = 0;
+                    if empty {
+                        row = row.saturating_add(row_rep);
+                    }
+                }
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    let rows = number(attrs, b"table:number-rows-spanned");
+                    let cols = number(attrs, b"table:number-columns-spanned");
+                    if name == b"table:table-cell"
+                        && (rows > 1 || cols > 1)
+                        && let Some(t) = &table
+                        && row + rows - 1 < u64::from(limits.max_rows)
+                        && col + cols - 1 < u64::from(limits.max_cols)
+                    {
+                        count += 1;
+                        if count > max {
+                            return Ok(false);
+                        }
+                        out.entry(t.clone())
+                            .or_default()
+                            .push(calamine::Dimensions::new(
+                                (row as u32, col as u32),
+                                ((row + rows - 1) as u32, (col + cols - 1) as u32),
+                            ));
+                    }
+                    col = col.saturating_add(number(attrs, b"table:number-columns-repeated"));
+                    depth += u32::from(!empty);
+                }
+                _ => {}
+            },
+            XmlEv::End { name } => match name {
+                b"table:table-cell" | b"table:covered-table-cell" if depth > 0 => depth -= 1,
+                b"table:table-row" if depth == 0 => row = row.saturating_add(row_rep),
+                _ => {}
+            },
+            XmlEv::Text(_) => {}
+        }
+        Ok(true)
+    })?;
+    if count > max {
+        return Err(limit("max_cells", count as u64, max as u64));
+    }
+    Ok(out)
 }
 
 fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData, ReadError> {
