@@ -127,7 +127,7 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_HEADER,
         Severity::Error,
-        "表头的股室、报送年份或报送月份缺失或无效",
+        "表头的股室、报送年份、报送月份或填报人缺失或无效",
     ),
     (FILE_SECTION, Severity::Error, "股室不在名单中"),
     (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),

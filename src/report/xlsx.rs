@@ -481,6 +481,17 @@ impl SectionCols {
     fn last(&self) -> u16 {
         self.row()
     }
+    /// The one-line "(nothing here)" row of an empty block; returns the next row.
+    fn placeholder(&self, sh: &mut Sheet<'_>, row: u32, text: &str) -> R<u32> {
+        sh.row(
+            row,
+            0,
+            &self.spread(vec![(Self::TEXT, V::text(text))]),
+            Look::default(),
+        )?;
+        Ok(row + 1)
+    }
+
     /// A block row: blanks everywhere except the given (column, value) pairs.
     fn spread(&self, cells: Vec<(u16, V)>) -> Vec<V> {
         let mut out: Vec<V> = (0..=self.last()).map(|_| V::Blank).collect();
@@ -593,13 +604,7 @@ fn section_sheet(
         row += 1;
     }
     if s.items.is_empty() {
-        sh.row(
-            row,
-            0,
-            &cols.spread(vec![(C::TEXT, V::text("(没有可计分的报送信息)"))]),
-            Look::default(),
-        )?;
-        row += 1;
+        row = cols.placeholder(&mut sh, row, "(没有可计分的报送信息)")?;
     }
     sh.ws.autofilter(1, 0, row - 1, last)?;
     let mut total = vec![
@@ -657,13 +662,7 @@ fn section_sheet(
         row += 1;
     }
     if s.tasks.is_empty() {
-        sh.row(
-            row,
-            0,
-            &cols.spread(vec![(C::TEXT, V::text("(没有下达约稿任务)"))]),
-            Look::default(),
-        )?;
-        row += 1;
+        row = cols.placeholder(&mut sh, row, "(没有下达约稿任务)")?;
     }
     row += 1;
 
@@ -704,13 +703,7 @@ fn section_sheet(
         row += 1;
     }
     if s.deductions.is_empty() {
-        sh.row(
-            row,
-            0,
-            &cols.spread(vec![(C::TEXT, V::text("(没有扣分记录)"))]),
-            Look::default(),
-        )?;
-        row += 1;
+        row = cols.placeholder(&mut sh, row, "(没有扣分记录)")?;
     }
     row += 1;
 
