@@ -86,8 +86,13 @@ fn items_sheet(wb: &WorkbookData) -> Option<&SheetData> {
         })
 }
 
-/// The template-version marker written by `zwxx template`, if the workbook has one.
+/// The template-version marker written by `zwxx template`, if the workbook has one: the
+/// defined name (xlsx; the reader then leaves the hidden list sheet unread), else the cell
+/// on the hidden list sheet.
 fn template_marker(wb: &WorkbookData) -> Option<&str> {
+    if let Some(v) = wb.template_version.as_deref() {
+        return Some(v);
+    }
     let prefix = l::TEMPLATE_VERSION
         .rsplit_once('-')
         .map_or(l::TEMPLATE_VERSION, |p| p.0);

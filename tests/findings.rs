@@ -490,6 +490,22 @@ fn w_template_version() {
     expect(&input, "a.xlsx", "W-TEMPLATE-VERSION", "", Warning);
 }
 
+/// The template's own marker: the defined name (the hidden list sheet is then not read).
+#[test]
+fn w_template_version_from_the_defined_name() {
+    let (_d, input) = workdir();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    write_items_sheet(ws, "办公室", "2019", "3", &[ok_row()]);
+    let lists = wb.add_worksheet().set_name("下拉列表").unwrap();
+    lists.write(0, 0, "zwxx-template-1").unwrap();
+    lists.set_hidden(true);
+    wb.define_name("zwxx_template_version", "=\"zwxx-template-0\"")
+        .unwrap();
+    wb.save(input.join("a.xlsx")).unwrap();
+    expect(&input, "a.xlsx", "W-TEMPLATE-VERSION", "", Warning);
+}
+
 #[test]
 fn w_dup_in_file_also_in_a_file_that_lost_the_merge() {
     let (_d, input) = workdir();

@@ -81,10 +81,12 @@ pub(super) fn finish_sheet(sd: &mut SheetData) {
 }
 
 /// Names and visibility of the sheets to read: chart/VBA sheets skipped,
-/// repeated names kept once, count bounded.
+/// repeated names kept once, count bounded. Sheets named in `limits.skip_sheets`, and hidden
+/// sheets named in `skip_hidden`, are left out when another sheet remains.
 pub(super) fn sheet_list(
     metas: &[Sheet],
     limits: &Limits,
+    skip_hidden: &[&str],
 ) -> Result<Vec<(String, bool)>, ReadError> {
     if metas.len() > limits.max_zip_entries {
         return Err(limit(
@@ -106,14 +108,15 @@ pub(super) fn sheet_list(
     if out.is_empty() {
         return Err(ReadError::NoSheets);
     }
-    let skipped = |name: &str| {
+    let skipped = |name: &str, visible: bool| {
         limits
             .skip_sheets
             .iter()
             .any(|s| crate::read::cell::label_eq(name, s))
+            || (!visible && skip_hidden.contains(&name))
     };
-    if out.iter().any(|(name, _)| !skipped(name)) {
-        out.retain(|(name, _)| !skipped(name));
+    if out.iter().any(|(name, visible)| !skipped(name, *visible)) {
+        out.retain(|(name, visible)| !skipped(name, *visible));
     }
     Ok(out)
 }

@@ -201,6 +201,9 @@ pub struct WorkbookData {
     /// `dcterms:modified`, ods `dc:date`, xls summary information
     /// `PIDSI_LASTSAVE_DTM` rendered as `YYYY-MM-DDTHH:MM:SSZ`.
     pub modified: Option<String>,
+    /// The template version held by the workbook's `zwxx_template_version` defined name
+    /// (xlsx; `None` elsewhere, where the marker is found on the hidden list sheet).
+    pub template_version: Option<String>,
 }
 
 /// Detects the spreadsheet format from the content (never the file name).
@@ -339,9 +342,8 @@ fn read_impl(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
     let info = zip_checks(&zip, bytes, limits)?;
     match format {
         Format::Xlsx => {
-            xlsx::prescan(&mut zip, &info, limits)?;
-            drop(zip);
-            xlsx::read(bytes, limits, &info)
+            let plan = xlsx::prescan(&mut zip, &info, limits)?;
+            xlsx::read(bytes, limits, &info, plan, &mut zip)
         }
         Format::Xlsb => {
             xlsb::prescan(&mut zip, &info, limits)?;

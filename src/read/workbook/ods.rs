@@ -477,7 +477,7 @@ fn merged_ranges(
 fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData, ReadError> {
     let mut wb: Ods<_> = Ods::new(cursor).map_err(ods_err)?;
     let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
-    let list = sheet_list(wb.sheets_metadata(), limits)?;
+    let list = sheet_list(wb.sheets_metadata(), limits, &[])?;
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::with_capacity(list.len());
     for (name, visible) in list {
@@ -497,6 +497,7 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
         format: Format::Ods,
         sheets,
         modified,
+        template_version: None,
     })
 }
 

@@ -33,7 +33,7 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, Re
 
     let mut wb = Xls::new(Cursor::new(file)).map_err(xls_err)?;
     let metas = wb.sheets_metadata().to_vec();
-    let list = sheet_list(&metas, limits)?;
+    let list = sheet_list(&metas, limits, &[])?;
     // calamine keeps sheets in a map by name: the last BoundSheet wins
     let mut formula_src: HashMap<&str, usize> = HashMap::new();
     for (i, m) in metas.iter().enumerate() {
@@ -66,6 +66,7 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, Re
         format: Format::Xls,
         sheets,
         modified,
+        template_version: None,
     })
 }
 

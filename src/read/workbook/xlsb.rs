@@ -99,7 +99,7 @@ pub(super) fn read(
 fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData, ReadError> {
     let mut wb = Xlsb::new(cursor).map_err(xlsb_err)?;
     let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
-    let list = sheet_list(wb.sheets_metadata(), limits)?;
+    let list = sheet_list(wb.sheets_metadata(), limits, &[])?;
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::with_capacity(list.len());
     for (name, visible) in list {
@@ -122,6 +122,7 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
         format: Format::Xlsb,
         sheets,
         modified,
+        template_version: None,
     })
 }
 

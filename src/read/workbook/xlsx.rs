@@ -1,24 +1,55 @@
-//! xlsx/xlsm: the pre-scans (shared-string count: calamine reserves `uniqueCount` strings up
-//! front; cell references: calamine's A1 arithmetic is unchecked) and the streaming cell reader that keeps cells sparse (never the dense `Range` calamine
-//! would allocate for the sheet's bounding box), with formula cells that lack a cached value.
+//! xlsx/xlsm: the pre-scan (shared-string count: calamine reserves `uniqueCount` strings up
+//! front; cell references: calamine's A1 arithmetic is unchecked; merged ranges, taken in the
+//! same pass) and the streaming cell reader that keeps cells sparse (never the dense `Range`
+//! calamine would allocate for the sheet's bounding box), with formula cells that lack a
+//! cached value. Each sheet that is read is inflated and parsed twice (the check, calamine);
+//! sheets that are not read are not touched.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Dimensions, Reader, Xlsx, XlsxError};
 use zip::ZipArchive;
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
-use super::xml_scan::{XmlEv, attr, local_name, scan_xml};
+use super::xml_scan::{XmlEv, attr, local_name, scan_xml, unescape};
 use super::zip_guard::{MeteredCursor, ZipInfo};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt, limit};
 
+/// What the pre-scan learned for the read that follows: the merged ranges of every sheet
+/// whose part it checked, and which sheets are left unread.
+pub(super) struct Plan {
+    /// Sheet name → merged ranges, for the sheets whose part was checked (by name).
+    merges: HashMap<String, Vec<Dimensions>>,
+    /// The parts checked so far (zip entry indices).
+    checked: HashSet<usize>,
+    /// Hidden sheets left unread: the template's list sheet, when the workbook carries the
+    /// template-version defined name (the marker then comes from the name, not the sheet).
+    skip_hidden: Vec<String>,
+    /// `dcterms:modified` of `docProps/core.xml` (calamine's `workbook_properties` reads
+    /// three parts for it).
+    modified: Option<String>,
+}
+
+/// Guards what calamine would do unchecked, and plans the read.
+///
+/// * Shared strings: calamine reserves `uniqueCount` Strings up front (an allocation it
+///   cannot survive if huge) and keeps one String per `<si>`. The count is checked from
+///   the `<sst>` element; the `<si>` elements are counted only where the part is large
+///   enough to hold more than `max_cells` of them (the zip guard holds every part to its
+///   declared size).
+/// * Sheets: every reference calamine will parse in a worksheet part it reads is checked
+///   ([`check_sheet`]); the same pass collects the merged ranges, so calamine's own
+///   merged-cell pass (a third read of the part) is not needed. Sheets that are not read
+///   (the instructions sheet, the template's hidden list sheet) are not scanned at all.
+///   Where the sheets cannot be resolved to parts as calamine resolves them, every
+///   worksheet part is checked before calamine reads any ([`Plan::check_rest`]).
 pub(super) fn prescan(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     info: &ZipInfo,
     limits: &Limits,
-) -> Result<(), ReadError> {
-    // calamine reserves `uniqueCount` Strings up front (an allocation it
-    // cannot survive if huge) and keeps one String per <si>.
+) -> Result<Plan, ReadError> {
     let max = limits.max_cells as u64;
     for e in info
         .entries
@@ -28,6 +59,8 @@ pub(super) fn prescan(
         let f = zip
             .by_index(e.index)
             .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
+        // the shortest <si> is `<si/>`: a part this small cannot hold `max` of them
+        let count_si = f.size() / 5 > max;
         let mut count = 0u64;
         scan_xml(f, |ev| {
             if let XmlEv::Start { name, attrs, .. } = ev {
@@ -38,6 +71,7 @@ pub(super) fn prescan(
                         {
                             return Err(limit("max_cells", n, max));
                         }
+                        return Ok(count_si);
                     }
                     b"si" => {
                         count += 1;
@@ -51,20 +85,254 @@ pub(super) fn prescan(
             Ok(true)
         })?;
     }
-    for e in info
+    let mut plan = Plan {
+        merges: HashMap::new(),
+        checked: HashSet::new(),
+        skip_hidden: Vec::new(),
+        modified: core_modified(zip, info),
+    };
+    let Some(layout) = resolve_sheets(zip, info) else {
+        plan.check_rest(zip, info)?;
+        return Ok(plan);
+    };
+    if layout.marker {
+        plan.skip_hidden
+            .push(crate::labels::SHEET_LISTS.to_string());
+    }
+    let skipped = |s: &SheetPart| {
+        limits
+            .skip_sheets
+            .iter()
+            .any(|k| crate::read::cell::label_eq(&s.name, k))
+            || (s.hidden && plan.skip_hidden.contains(&s.name))
+    };
+    // as `sheet_list` decides: skipped sheets are left out only if another sheet remains
+    let any_read = layout.sheets.iter().any(|s| !skipped(s));
+    let mut merges_by_part: HashMap<usize, Vec<Dimensions>> = HashMap::new();
+    for sheet in &layout.sheets {
+        if any_read && skipped(sheet) {
+            continue;
+        }
+        let Some(index) = sheet.part else { continue };
+        if plan.merges.contains_key(&sheet.name) {
+            continue; // a repeated name: calamine reads the first
+        }
+        let merged = match merges_by_part.entry(index) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                plan.checked.insert(index);
+                e.insert(check_part(zip, info, index)?)
+            }
+        };
+        plan.merges.insert(sheet.name.clone(), merged.clone());
+    }
+    Ok(plan)
+}
+
+impl Plan {
+    /// Checks every worksheet part not checked yet (once).
+    fn check_rest(
+        &mut self,
+        zip: &mut ZipArchive<Cursor<&[u8]>>,
+        info: &ZipInfo,
+    ) -> Result<(), ReadError> {
+        for e in info
+            .entries
+            .iter()
+            .filter(|e| e.lower.ends_with(".xml") && !e.lower.ends_with("sharedstrings.xml"))
+        {
+            if self.checked.insert(e.index) {
+                check_part(zip, info, e.index)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_part(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    info: &ZipInfo,
+    index: usize,
+) -> Result<Vec<Dimensions>, ReadError> {
+    let name = info
         .entries
         .iter()
-        .filter(|e| e.lower.ends_with(".xml") && !e.lower.ends_with("sharedstrings.xml"))
-    {
-        let f = zip
-            .by_index(e.index)
-            .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
-        check_sheet_references(f).map_err(|err| match err {
-            ReadError::Corrupt(m) => corrupt(format_args!("xlsx: {}: {m}", e.name)),
-            other => other,
-        })?;
+        .find(|e| e.index == index)
+        .map_or("", |e| e.name.as_str());
+    let f = zip
+        .by_index(index)
+        .map_err(|err| corrupt(format_args!("zip: {name}: {err}")))?;
+    check_sheet(f).map_err(|err| match err {
+        ReadError::Corrupt(m) => corrupt(format_args!("xlsx: {name}: {m}")),
+        other => other,
+    })
+}
+
+/// The text of `<dcterms:modified>` in `docProps/core.xml`, as calamine reads it.
+fn core_modified(zip: &mut ZipArchive<Cursor<&[u8]>>, info: &ZipInfo) -> Option<String> {
+    let entry = info
+        .entries
+        .iter()
+        .find(|e| e.lower == "docprops/core.xml")?;
+    let part = zip.by_index(entry.index).ok()?;
+    let (mut inside, mut text, mut done) = (false, Vec::new(), false);
+    scan_xml(part, |ev| {
+        match ev {
+            XmlEv::Start { name, empty, .. } => {
+                inside = !empty && local_name(name) == b"modified";
+                text.clear();
+            }
+            XmlEv::Text(t) if inside => text.extend_from_slice(t),
+            XmlEv::End { .. } if inside => {
+                done = true;
+                return Ok(false);
+            }
+            _ => {}
+        }
+        Ok(true)
+    })
+    .ok()?;
+    (done && !text.is_empty())
+        .then(|| unescape(&text))
+        .flatten()
+}
+
+/// One sheet of `xl/workbook.xml` with the zip entry of its part.
+struct SheetPart {
+    name: String,
+    hidden: bool,
+    part: Option<usize>,
+}
+
+struct SheetLayout {
+    sheets: Vec<SheetPart>,
+    /// The workbook defines the template-version name.
+    marker: bool,
+}
+
+/// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
+/// (`_rels/.rels` officeDocument target → workbook part and its folder; the workbook's
+/// relationships; a target is absolute with a leading `/`, else relative to that folder;
+/// zip names compared folded to `/` and lower case). `None` where any step fails.
+fn resolve_sheets(zip: &mut ZipArchive<Cursor<&[u8]>>, info: &ZipInfo) -> Option<SheetLayout> {
+    let part = |path: &str| {
+        let lower = path.to_ascii_lowercase();
+        info.entries
+            .iter()
+            .find(|e| e.lower == lower)
+            .map(|e| e.index)
+    };
+    let mut read_part = |index: usize, f: &mut dyn FnMut(XmlEv<'_>)| -> Option<()> {
+        let r = zip.by_index(index).ok()?;
+        scan_xml(r, |ev| {
+            f(ev);
+            Ok(true)
+        })
+        .ok()
+    };
+    let mut document = None;
+    read_part(part("_rels/.rels")?, &mut |ev| {
+        if let XmlEv::Start { name, attrs, .. } = ev
+            && local_name(name) == b"Relationship"
+            && attr(attrs, b"Type").is_some_and(|t| t.ends_with(b"/relationships/officeDocument"))
+            && let Some(t) = attr(attrs, b"Target")
+        {
+            document = unescape(t);
+        }
+    })?;
+    let document = document?;
+    let (dir, file) = match document.rfind('/') {
+        Some(i) => document.split_at(i + 1),
+        None => ("", document.as_str()),
+    };
+    let dir = dir.strip_prefix('/').unwrap_or(dir);
+    let file = if file.is_empty() {
+        "workbook.xml"
+    } else {
+        file
+    };
+    let mut rels: HashMap<String, String> = HashMap::new();
+    let mut ok = true;
+    read_part(part(&format!("{dir}_rels/{file}.rels"))?, &mut |ev| {
+        if let XmlEv::Start { name, attrs, .. } = ev
+            && local_name(name) == b"Relationship"
+        {
+            let (Ok(id), Ok(target)) = (attr_once(attrs, b"Id"), attr_once(attrs, b"Target"))
+            else {
+                ok = false;
+                return;
+            };
+            let Some(id) = id else { return };
+            match (unescape(id), target.map(unescape)) {
+                (Some(id), Some(Some(target))) => {
+                    rels.insert(id, target);
+                }
+                (Some(id), None) => {
+                    rels.insert(id, String::new());
+                }
+                _ => ok = false,
+            }
+        }
+    })?;
+    let mut sheets = Vec::new();
+    let mut marker = false;
+    read_part(part(&format!("{dir}{file}"))?, &mut |ev| {
+        let XmlEv::Start { name, attrs, .. } = ev else {
+            return;
+        };
+        match local_name(name) {
+            b"sheet" => {
+                let name =
+                    attr_once(attrs, b"name").map(|n| n.map_or(Some(String::new()), unescape));
+                let id = attr_once(attrs, b"id").map(|id| id.and_then(unescape));
+                let (Ok(Some(name)), Ok(Some(id))) = (name, id) else {
+                    ok = false;
+                    return;
+                };
+                let part = rels
+                    .get(&id)
+                    .and_then(|target| match target.strip_prefix('/') {
+                        Some(abs) => part(abs),
+                        None => part(&format!("{dir}{target}")),
+                    });
+                sheets.push(SheetPart {
+                    name,
+                    hidden: attr(attrs, b"state").is_some_and(|s| s != b"visible"),
+                    part,
+                });
+            }
+            b"definedName" => {
+                marker |= attr(attrs, b"name")
+                    .is_some_and(|n| n == crate::labels::VERSION_NAME.as_bytes());
+            }
+            _ => {}
+        }
+    })?;
+    ok.then_some(SheetLayout { sheets, marker })
+}
+
+/// The raw value of attribute `key` (matched on its local name, after any `prefix:`), `Err`
+/// where it occurs twice or the attributes do not parse (calamine would take another one).
+fn attr_once<'a>(mut s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+    let mut found = None;
+    loop {
+        s = s.trim_ascii_start();
+        if s.is_empty() {
+            return Ok(found);
+        }
+        let eq = s.iter().position(|&b| b == b'=').ok_or(())?;
+        let name = s[..eq].trim_ascii();
+        let rest = s[eq + 1..].trim_ascii_start();
+        let quote = *rest.first().ok_or(())?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(());
+        }
+        let end = rest[1..].iter().position(|&b| b == quote).ok_or(())? + 1;
+        if local_name(name) == key && found.replace(&rest[1..end]).is_some() {
+            return Err(());
+        }
+        s = &rest[end + 1..];
     }
-    Ok(())
 }
 
 /// Beyond any real sheet (Excel stops at row 1,048,576 and column 16,384) and far enough
@@ -76,61 +344,107 @@ const REF_MAX: u64 = 1 << 31;
 /// which panics in a build with overflow checks and wraps without. So before calamine reads
 /// a worksheet part, every reference it will parse (`c@r`, `row@r`, `dimension@ref`,
 /// `mergeCell@ref`, `f@ref`) must stay below [`REF_MAX`] and every range must run forwards.
-/// The part is tokenized by quick-xml configured as calamine configures it, so both see the
-/// same elements; parts whose root is no sheet are left after their first element.
-fn check_sheet_references(part: impl std::io::Read) -> Result<(), ReadError> {
-    use quick_xml::events::Event;
-    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
-    let config = xml.config_mut();
-    config.check_end_names = false;
-    config.trim_text(false);
-    config.check_comments = false;
-    config.expand_empty_elements = true;
-    let mut buf = Vec::new();
+/// The part is tokenized by the pre-scans' own tokenizer (`xml_scan`: the markup boundaries
+/// quick-xml draws, in a fraction of its time); parts whose root is no sheet are left after
+/// their first element.
+///
+/// Returns the merged ranges as calamine's `merge_cells_by_sheet_name` would (the first
+/// `<mergeCells>` block; a reference calamine cannot parse there makes the part corrupt).
+fn check_sheet(part: impl std::io::Read) -> Result<Vec<Dimensions>, ReadError> {
     let mut first = true;
-    loop {
-        buf.clear();
-        let element = match xml.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => e,
-            // calamine stops at the same error (or the end) with an error of its own
-            Ok(Event::Eof) | Err(_) => return Ok(()),
-            Ok(_) => continue,
-        };
-        let name = element.local_name();
-        let name: &str = name.as_ref();
-        if std::mem::take(&mut first) {
-            if matches!(name, "worksheet" | "dialogsheet" | "macrosheet") {
-                continue;
+    let mut merged = Vec::new();
+    // 0: before the first <mergeCells>, 1: inside it, 2: after it
+    let mut merge_block = 0u8;
+    let mut failure = None;
+    let scanned = scan_xml(part, |ev| {
+        let mut step = || -> Result<bool, ReadError> {
+            let (name, attrs) = match ev {
+                XmlEv::Start { name, attrs, empty } => {
+                    let name = local_name(name);
+                    if name == b"mergeCells" && merge_block == 0 {
+                        merge_block = if empty { 2 } else { 1 };
+                    }
+                    (name, attrs)
+                }
+                XmlEv::End { name } => {
+                    if merge_block == 1 && local_name(name) == b"mergeCells" {
+                        merge_block = 2;
+                    }
+                    return Ok(true);
+                }
+                XmlEv::Text(_) => return Ok(true),
+            };
+            if std::mem::take(&mut first) {
+                return Ok(matches!(
+                    name,
+                    b"worksheet" | b"dialogsheet" | b"macrosheet"
+                ));
             }
-            return Ok(());
-        }
-        let (key, range): (&[u8], bool) = match name {
-            "c" | "row" => (b"r", false),
-            "dimension" | "mergeCell" | "f" => (b"ref", true),
-            _ => continue,
+            let (key, range): (&[u8], bool) = match name {
+                b"c" | b"row" => (b"r", false),
+                b"dimension" | b"f" | b"mergeCell" => (b"ref", true),
+                _ => return Ok(true),
+            };
+            let Some(value) = attr(attrs, key) else {
+                return Ok(true);
+            };
+            let bad = || {
+                corrupt(format_args!(
+                    "cell reference \"{}\" out of range",
+                    String::from_utf8_lossy(&value[..value.len().min(40)])
+                ))
+            };
+            if !range {
+                a1(value).map_err(|()| bad())?;
+                return Ok(true);
+            }
+            let mut parts = [None; 2];
+            let mut count = 0;
+            for part in value.split(|&b| b == b':') {
+                let p = a1(part).map_err(|()| bad())?;
+                if let Some(slot) = parts.get_mut(count) {
+                    *slot = p;
+                }
+                count += 1;
+            }
+            if let [Some(start), Some(end)] = parts
+                && count == 2
+                && (end.0 < start.0 || end.1 < start.1)
+            {
+                return Err(bad());
+            }
+            if name == b"mergeCell" && merge_block == 1 {
+                // REF_MAX keeps every position inside u32
+                let at = |p: (u64, u64)| (p.0 as u32, p.1 as u32);
+                match (count, parts) {
+                    (1, [Some(p), _]) => merged.push(Dimensions::new(at(p), at(p))),
+                    (2, [Some(s), Some(e)]) => merged.push(Dimensions::new(at(s), at(e))),
+                    _ => {
+                        return Err(corrupt(format_args!(
+                            "merged range \"{}\" unreadable",
+                            String::from_utf8_lossy(&value[..value.len().min(40)])
+                        )));
+                    }
+                }
+            }
+            Ok(true)
         };
-        let Some(value) = attr(element.attributes_raw().as_bytes(), key) else {
-            continue;
-        };
-        let bad = || {
-            corrupt(format_args!(
-                "cell reference \"{}\" out of range",
-                String::from_utf8_lossy(&value[..value.len().min(40)])
-            ))
-        };
-        if !range {
-            a1(value).map_err(|()| bad())?;
-            continue;
+        step().or_else(|e| {
+            failure = Some(e);
+            Ok(false)
+        })
+    });
+    match (scanned, failure) {
+        (_, Some(e)) => Err(e),
+        // calamine's merged-cell pass reads up to the end of the first <mergeCells> and fails
+        // on broken XML (or the end of the part) before it
+        (Ok(()) | Err(ReadError::Corrupt(_)), None) if merge_block == 1 => {
+            Err(corrupt("merged ranges: unterminated <mergeCells>"))
         }
-        let mut parts = Vec::new();
-        for part in value.split(|&b| b == b':') {
-            parts.push(a1(part).map_err(|()| bad())?);
-        }
-        if let [Some(start), Some(end)] = parts[..]
-            && (end.0 < start.0 || end.1 < start.1)
-        {
-            return Err(bad());
-        }
+        (Err(ReadError::Corrupt(m)), None) if merge_block == 0 => Err(corrupt(m)),
+        // after it, calamine's cell reader reports the XML error of its own, if it meets it
+        (Err(ReadError::Corrupt(_)), None) | (Ok(()), None) => Ok(merged),
+        (Err(e), None) => Err(e),
     }
 }
 
@@ -170,20 +484,39 @@ pub(super) fn read(
     bytes: &[u8],
     limits: &Limits,
     info: &ZipInfo,
+    plan: Plan,
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
 ) -> Result<WorkbookData, ReadError> {
     let (cursor, meter) = MeteredCursor::new(bytes, info);
-    let result = read_inner(cursor, limits);
+    let result = read_inner(cursor, limits, info, plan, zip);
     meter.check(result)
 }
 
-fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData, ReadError> {
+fn read_inner(
+    cursor: MeteredCursor<'_>,
+    limits: &Limits,
+    info: &ZipInfo,
+    mut plan: Plan,
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+) -> Result<WorkbookData, ReadError> {
     let mut wb = Xlsx::new(cursor).map_err(xlsx_err)?;
-    let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
-    let list = sheet_list(wb.sheets_metadata(), limits)?;
+    let modified = plan.modified.take();
+    let template_version = wb
+        .defined_names()
+        .iter()
+        .find(|(name, _)| name == crate::labels::VERSION_NAME)
+        .map(|(_, value)| value.trim().trim_matches('"').to_string());
+    let skip_hidden: Vec<&str> = plan.skip_hidden.iter().map(String::as_str).collect();
+    let list = sheet_list(wb.sheets_metadata(), limits, &skip_hidden)?;
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::with_capacity(list.len());
     for (name, visible) in list {
         let mut sd = new_sheet(name, visible);
+        let merged = plan.merges.remove(&sd.name);
+        if merged.is_none() {
+            // a sheet the pre-scan could not place: check every part before calamine reads it
+            plan.check_rest(zip, info)?;
+        }
         // Streaming reader only: worksheet_range would allocate the full
         // bounding box (calamine #693).
         match wb.worksheet_cells_reader(&sd.name) {
@@ -207,7 +540,10 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
             Err(XlsxError::NotAWorksheet(_)) => {}
             Err(e) => return Err(xlsx_err(e)),
         }
-        sd.merged = wb.merge_cells_by_sheet_name(&sd.name).map_err(xlsx_err)?;
+        sd.merged = match merged {
+            Some(m) => m,
+            None => wb.merge_cells_by_sheet_name(&sd.name).map_err(xlsx_err)?,
+        };
         budget.slots(sd.merged.len() as u64)?;
         finish_sheet(&mut sd);
         sheets.push(sd);
@@ -216,6 +552,7 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
         format: Format::Xlsx,
         sheets,
         modified,
+        template_version,
     })
 }
 
@@ -287,6 +624,179 @@ mod tests {
         assert_eq!(
             wb.sheets[0].cells,
             vec![(1_048_575, 16_383, Data::Float(1.0))]
+        );
+    }
+
+    /// A zwxx template's sheets: the instructions, the items, the hidden list sheet; with the
+    /// template-version defined name unless `marker` is None.
+    fn template_like(marker: Option<&str>, lists_state: &str, lists_rows: &str) -> Vec<u8> {
+        let (mut wb, rels) = workbook_parts(&["填报说明", "报送信息", "下拉列表"], |i| i);
+        wb = wb.replace(
+            r#"name="下拉列表""#,
+            &format!(r#"name="下拉列表" state="{lists_state}""#),
+        );
+        if let Some(m) = marker {
+            wb = wb.replace(
+                "</sheets>",
+                &format!(
+                    r#"</sheets><definedNames><definedName name="zwxx_template_version">&quot;{m}&quot;</definedName></definedNames>"#
+                ),
+            );
+        }
+        let one = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>"#;
+        let items = sheet_xml(
+            "A1:B2",
+            one,
+            r#"<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C3"/></mergeCells>"#,
+        );
+        // the instructions sheet holds a reference calamine could not survive: never read
+        let instructions = sheet_xml("A1", r#"<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>"#, "");
+        let lists = sheet_xml("A1", lists_rows, "");
+        let ct = content_types();
+        zip_files(&[
+            ("[Content_Types].xml", ct.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("xl/workbook.xml", wb.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", instructions.as_bytes()),
+            ("xl/worksheets/sheet2.xml", items.as_bytes()),
+            ("xl/worksheets/sheet3.xml", lists.as_bytes()),
+        ])
+    }
+
+    #[test]
+    fn hidden_list_sheet_is_left_unread_when_the_version_name_is_defined() {
+        let list =
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>zwxx-template-0</t></is></c></row>"#;
+        let read = |marker, state| {
+            let wb =
+                read_workbook(&template_like(marker, state, list), &Limits::default()).unwrap();
+            let names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
+            (names, wb.template_version, wb.sheets[0].merged.clone())
+        };
+        let (names, version, merged) = read(Some("zwxx-template-9"), "hidden");
+        assert_eq!(names, ["报送信息"]);
+        assert_eq!(version.as_deref(), Some("zwxx-template-9"));
+        // merged ranges come from the pre-scan, as calamine reports them
+        assert_eq!(
+            merged,
+            vec![
+                Dimensions::new((0, 0), (0, 1)),
+                Dimensions::new((2, 2), (2, 2))
+            ]
+        );
+        // without the name, or when staff unhid the sheet, it is read as before
+        assert_eq!(read(None, "hidden").0, ["报送信息", "下拉列表"]);
+        assert_eq!(read(None, "hidden").1, None);
+        assert_eq!(
+            read(Some("zwxx-template-1"), "visible").0,
+            ["报送信息", "下拉列表"]
+        );
+    }
+
+    #[test]
+    fn every_sheet_that_is_read_is_checked_and_only_those() {
+        let bad = r#"<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>"#;
+        // a hostile reference on the unread hidden list sheet does not matter ...
+        assert!(
+            read_workbook(&template_like(Some("v"), "hidden", bad), &Limits::default()).is_ok()
+        );
+        // ... but on a list sheet that is read, it is caught before calamine
+        let m = corrupt_message(&template_like(None, "hidden", bad));
+        assert!(
+            m.contains("out of range") && m.contains("sheet3.xml"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn sheets_the_prescan_cannot_place_are_all_checked() {
+        // a Target given twice: resolution gives up, every worksheet part is checked
+        let bad = sheet_xml("A1", r#"<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>"#, "");
+        let (wb, rels) = workbook_parts(&["S"], |i| i);
+        let rels = rels.replace(
+            r#"Target="worksheets/sheet1.xml""#,
+            r#"Target="worksheets/sheet1.xml" Target="worksheets/sheet1.xml""#,
+        );
+        let ct = content_types();
+        let bytes = zip_files(&[
+            ("[Content_Types].xml", ct.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("xl/workbook.xml", wb.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", bad.as_bytes()),
+        ]);
+        let l = Limits::default();
+        let mut zip = super::super::zip_guard::open_zip(&bytes, &l).unwrap();
+        let info = super::super::zip_guard::zip_checks(&zip, &bytes, &l).unwrap();
+        match prescan(&mut zip, &info, &l) {
+            Err(ReadError::Corrupt(m)) => assert!(m.contains("out of range"), "{m}"),
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("the unplaced sheet was not checked"),
+        }
+        // an absolute target resolves like a relative one
+        let (wb, rels) = workbook_parts(&["S"], |i| i);
+        let rels = rels.replace(
+            r#"Target="worksheets/sheet1.xml""#,
+            r#"Target="/xl/worksheets/sheet1.xml""#,
+        );
+        let bytes = zip_files(&[
+            ("[Content_Types].xml", ct.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("xl/workbook.xml", wb.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", bad.as_bytes()),
+        ]);
+        assert!(corrupt_message(&bytes).contains("out of range"));
+    }
+
+    /// The pre-scan's merged ranges equal calamine's own `merge_cells_by_sheet_name` on every
+    /// xlsx the project has: fixtures written by LibreOffice and by us, the templates, the
+    /// samples and (when present) the peer corpus.
+    #[test]
+    fn prescan_merges_and_modified_equal_calamines() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut stack = vec![
+            root.join("tests/fixtures"),
+            root.join("templates"),
+            root.join("samples"),
+            root.join("../shared/corpus"),
+        ];
+        while let Some(dir) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut compared = 0;
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let Ok(ours) = read_workbook(&bytes, &Limits::default()) else {
+                continue;
+            };
+            let Ok(mut theirs) = Xlsx::new(Cursor::new(&bytes[..])) else {
+                continue;
+            };
+            let modified = theirs.workbook_properties().ok().and_then(|p| p.modified);
+            assert_eq!(ours.modified, modified, "{}", path.display());
+            for sheet in &ours.sheets {
+                let want = theirs.merge_cells_by_sheet_name(&sheet.name).unwrap();
+                assert_eq!(sheet.merged, want, "{} {}", path.display(), sheet.name);
+                compared += usize::from(!want.is_empty());
+            }
+        }
+        assert!(
+            files.len() > 20 && compared > 10,
+            "{} files, {compared} sheets with merges",
+            files.len()
         );
     }
 
