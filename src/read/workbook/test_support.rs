@@ -67,24 +67,33 @@ pub(super) fn workbook_parts(names: &[&str], target: impl Fn(usize) -> usize) ->
     (wb, rels)
 }
 
-/// A hand-built xlsx with one worksheet per `(name, sheet xml)`.
-pub(super) fn xlsx_with_sheets(sheets: &[(&str, &str)]) -> Vec<u8> {
-    let names: Vec<&str> = sheets.iter().map(|s| s.0).collect();
-    let (wb, rels) = workbook_parts(&names, |i| i);
+/// A hand-built xlsx from its workbook part, the workbook's relationships and further
+/// `(path, xml)` parts.
+pub(super) fn xlsx_from(wb: &str, rels: &str, parts: &[(&str, &str)]) -> Vec<u8> {
     let ct = content_types();
-    let sheet_names: Vec<String> = (1..=sheets.len())
-        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
-        .collect();
     let mut files: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", ct.as_bytes()),
         ("_rels/.rels", ROOT_RELS.as_bytes()),
         ("xl/workbook.xml", wb.as_bytes()),
         ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
     ];
-    for (i, (_, xml)) in sheets.iter().enumerate() {
-        files.push((&sheet_names[i], xml.as_bytes()));
-    }
+    files.extend(parts.iter().map(|(path, xml)| (*path, xml.as_bytes())));
     zip_files(&files)
+}
+
+/// A hand-built xlsx with one worksheet per `(name, sheet xml)`.
+pub(super) fn xlsx_with_sheets(sheets: &[(&str, &str)]) -> Vec<u8> {
+    let names: Vec<&str> = sheets.iter().map(|s| s.0).collect();
+    let (wb, rels) = workbook_parts(&names, |i| i);
+    let paths: Vec<String> = (1..=sheets.len())
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .collect();
+    let parts: Vec<(&str, &str)> = paths
+        .iter()
+        .zip(sheets)
+        .map(|(path, (_, xml))| (path.as_str(), *xml))
+        .collect();
+    xlsx_from(&wb, &rels, &parts)
 }
 
 pub(super) fn sheet_xml(dimension: &str, rows: &str, tail: &str) -> String {

@@ -652,16 +652,15 @@ mod tests {
         // the instructions sheet holds a reference calamine could not survive: never read
         let instructions = sheet_xml("A1", r#"<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>"#, "");
         let lists = sheet_xml("A1", lists_rows, "");
-        let ct = content_types();
-        zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/worksheets/sheet1.xml", instructions.as_bytes()),
-            ("xl/worksheets/sheet2.xml", items.as_bytes()),
-            ("xl/worksheets/sheet3.xml", lists.as_bytes()),
-        ])
+        xlsx_from(
+            &wb,
+            &rels,
+            &[
+                ("xl/worksheets/sheet1.xml", &instructions),
+                ("xl/worksheets/sheet2.xml", &items),
+                ("xl/worksheets/sheet3.xml", &lists),
+            ],
+        )
     }
 
     #[test]
@@ -718,14 +717,7 @@ mod tests {
             r#"Target="worksheets/sheet1.xml""#,
             r#"Target="worksheets/sheet1.xml" Target="worksheets/sheet1.xml""#,
         );
-        let ct = content_types();
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/worksheets/sheet1.xml", bad.as_bytes()),
-        ]);
+        let bytes = xlsx_from(&wb, &rels, &[("xl/worksheets/sheet1.xml", &bad)]);
         let l = Limits::default();
         let mut zip = super::super::zip_guard::open_zip(&bytes, &l).unwrap();
         let info = super::super::zip_guard::zip_checks(&zip, &bytes, &l).unwrap();
@@ -740,13 +732,7 @@ mod tests {
             r#"Target="worksheets/sheet1.xml""#,
             r#"Target="/xl/worksheets/sheet1.xml""#,
         );
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/worksheets/sheet1.xml", bad.as_bytes()),
-        ]);
+        let bytes = xlsx_from(&wb, &rels, &[("xl/worksheets/sheet1.xml", &bad)]);
         assert!(corrupt_message(&bytes).contains("out of range"));
     }
 
@@ -892,15 +878,14 @@ mod tests {
         let sst = format!(
             r#"<sst xmlns="{MAIN_NS}" count="1" uniqueCount="100000000000"><si><t>x</t></si></sst>"#
         );
-        let ct = content_types();
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/sharedStrings.xml", sst.as_bytes()),
-            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-        ]);
+        let bytes = xlsx_from(
+            &wb,
+            &rels,
+            &[
+                ("xl/sharedStrings.xml", &sst),
+                ("xl/worksheets/sheet1.xml", &sheet),
+            ],
+        );
         assert_limit(read_workbook(&bytes, &Limits::default()), &["max_cells"]);
     }
 
@@ -914,15 +899,14 @@ mod tests {
             rows.push_str(&format!(r#"<row r="{r}"><c t="s"><v>0</v></c></row>"#));
         }
         let sheet = sheet_xml("A1", &rows, "");
-        let ct = content_types();
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/sharedStrings.xml", sst.as_bytes()),
-            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-        ]);
+        let bytes = xlsx_from(
+            &wb,
+            &rels,
+            &[
+                ("xl/sharedStrings.xml", &sst),
+                ("xl/worksheets/sheet1.xml", &sheet),
+            ],
+        );
         let l = Limits {
             max_uncompressed_bytes: 100 * MIB,
             ..Limits::default()

@@ -458,14 +458,7 @@ mod tests {
         let (wb, rels) = workbook_parts(&refs, |_| 0);
         let rows = "<row/>".repeat(800_000);
         let sheet = sheet_xml("A1", &rows, "");
-        let ct = content_types();
-        let bytes = zip_files(&[
-            ("[Content_Types].xml", ct.as_bytes()),
-            ("_rels/.rels", ROOT_RELS.as_bytes()),
-            ("xl/workbook.xml", wb.as_bytes()),
-            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-        ]);
+        let bytes = xlsx_from(&wb, &rels, &[("xl/worksheets/sheet1.xml", &sheet)]);
         assert_limit(
             quick("2000 names, one part", 10, || {
                 read_workbook(&bytes, &Limits::default())
