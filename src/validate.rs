@@ -41,6 +41,36 @@ pub struct SectionFile {
     pub modified: Option<String>,
 }
 
+impl SectionFile {
+    /// The same file, every long-lived allocation made afresh by the calling thread and
+    /// exactly sized. [`crate::read::load`] calls it on the thread that collects the readers'
+    /// results: kept items then sit together in that thread's heap instead of being scattered
+    /// among the readers' short-lived buffers, which malloc could otherwise never give back.
+    pub fn compact(&self) -> SectionFile {
+        let file: Arc<str> = Arc::from(&*self.file);
+        let sheet: Arc<str> = Arc::from(&*self.sheet);
+        let items = self
+            .items
+            .iter()
+            .map(|i| {
+                let mut i = i.clone();
+                i.source.file = file.clone();
+                i.source.sheet = sheet.clone();
+                i
+            })
+            .collect();
+        SectionFile {
+            file,
+            sheet,
+            section: (self.section.0.as_str().into(), self.section.1),
+            items,
+            findings: self.findings.to_vec(),
+            modified: self.modified.as_deref().map(String::from),
+            ..*self
+        }
+    }
+}
+
 /// Columns phase 2 points at.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckedColumns {
