@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::findings::{self as f, at};
-use crate::model::{Finding, InputFile, Item, Severity};
+use crate::model::{Finding, InputFile, Item, Severity, TitleKey};
 
 /// The merged year.
 #[derive(Debug, Default)]
@@ -97,7 +97,7 @@ pub fn merge(
     out.items = items;
 
     // Same title, different dates, different files, one section.
-    let mut by_title: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_title: HashMap<(&str, TitleKey), Vec<usize>> = HashMap::new();
     for (i, item) in out.items.iter().enumerate() {
         by_title
             .entry((item.section.as_str(), item.key()))
@@ -119,7 +119,7 @@ pub fn merge(
     }
 
     // Same title in two sections: a warning on the later item, naming the other.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<TitleKey, Vec<usize>> = HashMap::new();
     for (i, item) in out.items.iter().enumerate() {
         by_key.entry(item.key()).or_default().push(i);
     }
@@ -190,6 +190,6 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
         code,
         message,
     );
-    w.section = Some(item.section.clone());
+    w.section = Some(item.section.to_string());
     w
 }

@@ -387,7 +387,7 @@ fn score_tasks(
         let mut by_item = None;
         if let (Some(k), TaskOutcome::Done { explicit: false }) = (by, outcome) {
             items[k].completes = Some(task.id.clone());
-            by_item = Some((items[k].item.title.clone(), items[k].item.date));
+            by_item = Some((items[k].item.title.to_string(), items[k].item.date));
         }
         if points != 0 {
             lines.push(Line {

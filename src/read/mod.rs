@@ -45,9 +45,9 @@ enum Outcome {
 impl Outcome {
     /// The outcome with what it keeps re-allocated by the calling thread, see
     /// [`SectionFile::compact`].
-    fn compact(&self) -> Outcome {
+    fn compact(&self, texts: &mut crate::model::Interner) -> Outcome {
         match self {
-            Outcome::Section(s) => Outcome::Section(s.compact()),
+            Outcome::Section(s) => Outcome::Section(s.compact(texts)),
             o => o.clone(),
         }
     }
@@ -123,11 +123,13 @@ pub fn load_with_progress(
     let to_read: Vec<usize> = (0..found.len())
         .filter(|&i| found[i].skip.is_none())
         .collect();
+    // Texts shared by all the items of the run (section, category, names, file names).
+    let mut texts = crate::model::Interner::default();
     let results = parallel_map(
         &to_read,
         progress,
         |&i| read_one(i, &found[i].display, &found[i].path, rules, limits),
-        |(sha, outcome)| (sha.as_str().into(), outcome.compact()),
+        |(sha, outcome)| (sha.as_str().into(), outcome.compact(&mut texts)),
     );
 
     let mut seen_sha: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
