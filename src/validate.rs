@@ -30,7 +30,8 @@ pub struct SectionFile {
     pub month: u32,
     /// Column of each checked field, for phase-2 findings.
     pub cols: CheckedColumns,
-    /// Rows that passed phase 1 (section name still as written).
+    /// Rows that passed phase 1 (section name still as written). Empty once loaded:
+    /// [`crate::read::load`] keeps all files' items in one vector.
     pub items: Vec<Item>,
     /// Non-blank table rows seen (row accounting).
     pub rows_seen: usize,
@@ -40,17 +41,19 @@ pub struct SectionFile {
 }
 
 impl SectionFile {
-    /// The same file, every long-lived allocation made afresh by the calling thread and
-    /// exactly sized, every repeated text shared through `texts`. [`crate::read::load`] calls
-    /// it on the thread that collects the readers' results: kept items then sit together in
-    /// that thread's heap instead of being scattered among the readers' short-lived buffers,
-    /// which malloc could otherwise never give back.
-    pub fn compact(&self, texts: &mut Interner) -> SectionFile {
+    /// The same file without its items, every long-lived allocation made afresh by the
+    /// calling thread and exactly sized, every repeated text shared through `texts`; copies of
+    /// the items are appended to `items`. [`crate::read::load`] calls it on the thread that
+    /// collects the readers' results: kept items then sit together in that thread's heap
+    /// instead of being scattered among the readers' short-lived buffers, which malloc could
+    /// otherwise never give back.
+    pub fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> SectionFile {
+        items.extend(self.items.iter().map(|i| i.interned(texts)));
         SectionFile {
             file: texts.get(&self.file),
             sheet: texts.get(&self.sheet),
             section: (self.section.0.as_str().into(), self.section.1),
-            items: self.items.iter().map(|i| i.interned(texts)).collect(),
+            items: Vec::new(),
             findings: self.findings.to_vec(),
             modified: self.modified.as_deref().map(String::from),
             ..*self
@@ -835,9 +838,12 @@ pub fn infer_year(files: &[SectionFile]) -> Result<Option<i32>, Vec<(i32, usize)
 }
 
 /// Phase 2: check each section file against the roster and the year, and each item against
-/// the year, the register's tasks and leaders.
+/// the year, the register's tasks and leaders. The files' items are in `items` (as loaded, each
+/// file's one run, tagged with its index) or still in the files: the checked items are those
+/// of `items` that pass, kept in place.
 pub fn check(
-    files: Vec<SectionFile>,
+    mut files: Vec<SectionFile>,
+    mut items: Vec<Item>,
     year: i32,
     register: &crate::model::Register,
     rules: &Rules,
@@ -851,6 +857,16 @@ pub fn check(
         .iter()
         .map(|t| Text::from(t.id.as_str()))
         .collect();
+    for f in &mut files {
+        items.append(&mut f.items);
+    }
+    let mut runs: std::collections::HashMap<usize, std::ops::Range<usize>> = Default::default();
+    let mut start = 0;
+    for run in items.chunk_by(|a, b| a.file_index == b.file_index) {
+        runs.insert(run[0].file_index, start..start + run.len());
+        start += run.len();
+    }
+    let mut passed = vec![false; items.len()];
     for file in files {
         let SectionFile {
             file_index,
@@ -860,11 +876,11 @@ pub fn check(
             year: (fyear, ypos),
             month,
             cols,
-            items,
             findings,
             rows_seen,
             ..
         } = file;
+        let run = runs.get(&file_index).cloned().unwrap_or(0..0);
         let mut file_findings = findings;
         let name = cell::normalize_label(&section.0);
         let known = roster.iter().position(|r| **r == name);
@@ -902,8 +918,8 @@ pub fn check(
             });
             out.accepted.push((file_index, sec.clone(), month));
             out.rows_seen += rows_seen;
-            out.rows_refused += rows_seen - items.len();
-            for mut item in items {
+            out.rows_refused += rows_seen - run.len();
+            for (item, passed) in items[run.clone()].iter_mut().zip(&mut passed[run]) {
                 let row = item.source.row;
                 let mut row_ok = true;
                 if !in_year(item.date, year) {
@@ -964,7 +980,7 @@ pub fn check(
                 }
                 if row_ok {
                     item.section = sec_text.clone();
-                    out.items.push(item);
+                    *passed = true;
                 } else {
                     out.rows_refused += 1;
                 }
@@ -975,5 +991,8 @@ pub fn check(
         }
         out.findings.extend(file_findings);
     }
+    let mut passed = passed.into_iter();
+    items.retain(|_| passed.next() == Some(true));
+    out.items = items;
     out
 }
