@@ -257,7 +257,7 @@ fn parallel_map<T: Sync, R: Send>(
         drop(results);
         for (k, r) in arrived {
             slots[k] = Some(keep(&r));
-            // Only fails once every worker has finished: `r` is then freed here.
+            // The originals still queued when the workers are done are freed on return.
             let _ = copied.send(r);
         }
     });
