@@ -90,6 +90,7 @@ pub fn assess(
     let Loaded {
         mut files,
         sections,
+        items,
         register,
         mut findings,
     } = loaded;
@@ -128,7 +129,7 @@ pub fn assess(
     let register_file = register.as_ref().and_then(|r| r.file.clone());
     let mut register = register.unwrap_or_else(Register::default_roster);
     findings.extend(crate::register::keep_year(&mut register, year));
-    let checked = check(sections, year, &register, rules);
+    let checked = check(sections, items, year, &register, rules);
     for (i, why) in &checked.failed {
         files[*i].status = FileStatus::Failed(why.clone());
     }

@@ -35,12 +35,15 @@ pub fn merge(
     submissions: &[crate::validate::Submission],
 ) -> Merged {
     let mut out = Merged::default();
-    // A canonical order first, so that nothing depends on the order files were found in.
-    items.sort_by(|a, b| {
+    // A canonical order first, so that nothing depends on the order files were found in. A
+    // total order (two files never share a SHA-256, a file never two items on one row), so
+    // sorted in place: a stable sort would need a buffer of half the year.
+    items.sort_unstable_by(|a, b| {
         (&a.section, a.key(), a.date)
             .cmp(&(&b.section, b.key(), b.date))
             .then_with(|| version_key(b, files).cmp(&version_key(a, files)))
             .then_with(|| a.source.row.cmp(&b.source.row))
+            .then_with(|| a.file_index.cmp(&b.file_index))
     });
 
     // Groups of versions of the same item are runs of the sorted items; the first of each run
@@ -96,20 +99,14 @@ pub fn merge(
         .collect();
     out.items = items;
 
-    // Same title, different dates, different files, one section.
-    let mut by_title: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (i, item) in out.items.iter().enumerate() {
-        by_title
-            .entry((item.section.as_str(), item.key()))
-            .or_default()
-            .push(i);
-    }
-    let mut keys: Vec<_> = by_title.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    keys.sort();
-    for (_, idx) in keys {
-        let first = &out.items[idx[0]];
-        for &i in &idx[1..] {
-            let item = &out.items[i];
+    // Same title, different dates, different files, one section: runs of the sorted items
+    // (no map of the year's titles: for a city's year that cost tens of MiB).
+    for run in out
+        .items
+        .chunk_by(|a, b| a.section == b.section && a.key() == b.key())
+    {
+        let first = &run[0];
+        for item in &run[1..] {
             if item.file_index != first.file_index {
                 out.findings.push(warn(item, f::W_DUP_DATE, format!(
                     "同一标题在 {} 中的报送日期为 {},本表为 {}。如是同一条信息,请更正日期;两条均暂按不同信息计分",
@@ -118,20 +115,18 @@ pub fn merge(
         }
     }
 
-    // Same title in two sections: a warning on the later item, naming the other.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, item) in out.items.iter().enumerate() {
-        by_key.entry(item.key()).or_default().push(i);
-    }
-    let mut groups: Vec<Vec<usize>> = by_key.into_values().filter(|v| v.len() > 1).collect();
-    groups.sort();
-    for mut idx in groups {
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&out.items[a], &out.items[b]);
+    // Same title in two sections: a warning on the later item, naming the other. Runs of
+    // the items ordered by title, each run by (date, section, row).
+    let mut by_key: Vec<usize> = (0..out.items.len()).collect();
+    by_key.sort_by(|&a, &b| {
+        let (x, y) = (&out.items[a], &out.items[b]);
+        x.key().cmp(&y.key()).then_with(|| {
             (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
-        });
-        let first = out.items[idx[0]].clone();
-        for &i in &idx[1..] {
+        })
+    });
+    for run in by_key.chunk_by(|&a, &b| out.items[a].key() == out.items[b].key()) {
+        let first = &out.items[run[0]];
+        for &i in &run[1..] {
             let item = &out.items[i];
             if item.section != first.section {
                 out.findings.push(warn(
@@ -190,6 +185,6 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
         code,
         message,
     );
-    w.section = Some(item.section.clone());
+    w.section = Some(item.section.to_string());
     w
 }

@@ -150,14 +150,13 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Source, Task};
+    use crate::model::{Source, Task, Text};
     use crate::score::{Category, Line, Origin, ScoredTask, TaskOutcome};
-    use std::sync::Arc;
 
     fn section(name: &str, fin: i64, failed: usize) -> SectionScore {
         let src = Source {
-            file: Arc::from("f"),
-            sheet: Arc::from("s"),
+            file: Text::from("f"),
+            sheet: Text::from("s"),
             row: 0,
         };
         let tasks = (0..failed)

@@ -3,7 +3,6 @@
 //! Contact data (联系电话, 电子邮箱) is never read: it must not reach the results.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use calamine::Data;
 
@@ -151,8 +150,8 @@ impl<'a> Table<'a> {
 
     fn source(&self, row: u32) -> Source {
         Source {
-            file: Arc::from(self.file),
-            sheet: Arc::from(self.sheet),
+            file: crate::model::Text::from(self.file),
+            sheet: crate::model::Text::from(self.sheet),
             row,
         }
     }

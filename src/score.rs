@@ -67,7 +67,7 @@ pub struct ScoredItem {
     /// best level, and none for an item that does not count.
     pub scored_levels: u32,
     /// The task this item completed, if any.
-    pub completes: Option<String>,
+    pub completes: Option<crate::model::Text>,
 }
 
 impl ScoredItem {
@@ -386,8 +386,8 @@ fn score_tasks(
         };
         let mut by_item = None;
         if let (Some(k), TaskOutcome::Done { explicit: false }) = (by, outcome) {
-            items[k].completes = Some(task.id.clone());
-            by_item = Some((items[k].item.title.clone(), items[k].item.date));
+            items[k].completes = Some(task.id.as_str().into());
+            by_item = Some((items[k].item.title.to_string(), items[k].item.date));
         }
         if points != 0 {
             lines.push(Line {

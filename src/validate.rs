@@ -3,14 +3,12 @@
 //! needing only the rules), [`check`] runs once all files are read and the year and the
 //! register are known (section names, the year, task ids, reviewers).
 
-use std::sync::Arc;
-
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
 use crate::findings::{self as f, at, file_error};
 use crate::labels as l;
-use crate::model::{Finding, Item, Severity, Source};
+use crate::model::{Finding, Interner, Item, Severity, Source, Text};
 use crate::read::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date};
 use crate::read::layout::{Grid, columns, header_block, is_label};
 use crate::read::workbook::{SheetData, WorkbookData};
@@ -23,8 +21,8 @@ const HEADER_LABELS: [&str; 5] = [l::H_SECTION, l::H_YEAR, l::H_MONTH, l::H_FILL
 #[derive(Debug, Clone)]
 pub struct SectionFile {
     pub file_index: usize,
-    pub file: Arc<str>,
-    pub sheet: Arc<str>,
+    pub file: Text,
+    pub sheet: Text,
     /// 股室 as written, and its cell.
     pub section: (String, (u32, u32)),
     /// 报送年份 and its cell.
@@ -32,13 +30,35 @@ pub struct SectionFile {
     pub month: u32,
     /// Column of each checked field, for phase-2 findings.
     pub cols: CheckedColumns,
-    /// Rows that passed phase 1 (section name still as written).
+    /// Rows that passed phase 1 (section name still as written). Empty once loaded:
+    /// [`crate::read::load`] keeps all files' items in one vector.
     pub items: Vec<Item>,
     /// Non-blank table rows seen (row accounting).
     pub rows_seen: usize,
     pub findings: Vec<Finding>,
     /// Workbook property "modified" (merge tie-break).
     pub modified: Option<String>,
+}
+
+impl SectionFile {
+    /// The same file without its items, every long-lived allocation made afresh by the
+    /// calling thread and exactly sized, every repeated text shared through `texts`; copies of
+    /// the items are appended to `items`. [`crate::read::load`] calls it on the thread that
+    /// collects the readers' results: kept items then sit together in that thread's heap
+    /// instead of being scattered among the readers' short-lived buffers, which malloc could
+    /// otherwise never give back.
+    pub fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> SectionFile {
+        items.extend(self.items.iter().map(|i| i.interned(texts)));
+        SectionFile {
+            file: texts.get(&self.file),
+            sheet: texts.get(&self.sheet),
+            section: (self.section.0.as_str().into(), self.section.1),
+            items: Vec::new(),
+            findings: self.findings.to_vec(),
+            modified: self.modified.as_deref().map(String::from),
+            ..*self
+        }
+    }
 }
 
 /// Columns phase 2 points at.
@@ -363,8 +383,9 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         ));
     }
 
-    let file_arc: Arc<str> = Arc::from(file);
-    let sheet_arc: Arc<str> = Arc::from(sname);
+    let file_text = Text::from(file);
+    let sheet_text = Text::from(sname);
+    let mut texts = Interner::default();
     let ctx = RowCtx {
         file,
         sheet: sname,
@@ -391,10 +412,10 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             continue;
         }
         rows_seen += 1;
-        if let Some(mut item) = ctx.parse_row(row, &mut findings) {
+        if let Some(mut item) = ctx.parse_row(row, &mut findings, &mut texts) {
             item.source = Source {
-                file: file_arc.clone(),
-                sheet: sheet_arc.clone(),
+                file: file_text.clone(),
+                sheet: sheet_text.clone(),
                 row,
             };
             item.report_month = month;
@@ -407,8 +428,8 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
     let opt = |i: usize| cols.found[i];
     Parsed::Section(SectionFile {
         file_index,
-        file: file_arc,
-        sheet: sheet_arc,
+        file: file_text,
+        sheet: sheet_text,
         section,
         year,
         month,
@@ -529,7 +550,12 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Parse one non-blank row; `None` when it has a row error (findings say why).
-    fn parse_row(&self, row: u32, findings: &mut Vec<Finding>) -> Option<Item> {
+    fn parse_row(
+        &self,
+        row: u32,
+        findings: &mut Vec<Finding>,
+        texts: &mut Interner,
+    ) -> Option<Item> {
         let before = findings
             .iter()
             .filter(|x| x.severity == Severity::Error)
@@ -731,24 +757,21 @@ impl<'a> RowCtx<'a> {
         let (title, date, category, author, reviewer) =
             (title?.1, date?, category?, author?, reviewer?);
         Some(Item {
-            section: String::new(),
-            title_key: Some(cell::title_key(&title))
-                .filter(|k| *k != title)
-                .map(String::into_boxed_str),
-            title,
+            section: Text::default(),
+            title: title.into_boxed_str(),
             date,
-            category,
-            task_id,
+            category: texts.get(&category),
+            task_id: task_id.map(|t| texts.get(&t)),
             adopted,
-            issue_no,
-            author,
-            reviewer,
+            issue_no: texts.get(&issue_no),
+            author: texts.get(&author),
+            reviewer: texts.get(&reviewer),
             rejected,
             officer_filled,
-            remark,
+            remark: texts.get(&remark),
             source: Source {
-                file: Arc::from(""),
-                sheet: Arc::from(""),
+                file: Text::default(),
+                sheet: Text::default(),
                 row,
             },
             title_col: self.found[col::TITLE].unwrap_or(0),
@@ -820,15 +843,35 @@ pub fn infer_year(files: &[SectionFile]) -> Result<Option<i32>, Vec<(i32, usize)
 }
 
 /// Phase 2: check each section file against the roster and the year, and each item against
-/// the year, the register's tasks and leaders.
+/// the year, the register's tasks and leaders. The files' items are in `items` (as loaded, each
+/// file's one run, tagged with its index) or still in the files: the checked items are those
+/// of `items` that pass, kept in place.
 pub fn check(
-    files: Vec<SectionFile>,
+    mut files: Vec<SectionFile>,
+    mut items: Vec<Item>,
     year: i32,
     register: &crate::model::Register,
     rules: &Rules,
 ) -> Checked {
     let mut out = Checked::default();
     let roster: Vec<&str> = register.roster.iter().map(|r| r.name.as_str()).collect();
+    // One shared copy of each section name and task id for all the items.
+    let roster_texts: Vec<Text> = roster.iter().map(|r| Text::from(*r)).collect();
+    let task_ids: Vec<Text> = register
+        .tasks
+        .iter()
+        .map(|t| Text::from(t.id.as_str()))
+        .collect();
+    for f in &mut files {
+        items.append(&mut f.items);
+    }
+    let mut runs: std::collections::HashMap<usize, std::ops::Range<usize>> = Default::default();
+    let mut start = 0;
+    for run in items.chunk_by(|a, b| a.file_index == b.file_index) {
+        runs.insert(run[0].file_index, start..start + run.len());
+        start += run.len();
+    }
+    let mut passed = vec![false; items.len()];
     for file in files {
         let SectionFile {
             file_index,
@@ -838,16 +881,16 @@ pub fn check(
             year: (fyear, ypos),
             month,
             cols,
-            items,
             findings,
             rows_seen,
             ..
         } = file;
+        let run = runs.get(&file_index).cloned().unwrap_or(0..0);
         let mut file_findings = findings;
         let name = cell::normalize_label(&section.0);
-        let known = roster.iter().find(|r| **r == name).map(|r| r.to_string());
+        let known = roster.iter().position(|r| **r == name);
         let mut ok = true;
-        let Some(sec) = known else {
+        let Some(sec_text) = known.map(|k| roster_texts[k].clone()) else {
             file_findings.push(at(
                 &fname,
                 &sheet,
@@ -871,6 +914,7 @@ pub fn check(
                 .push((file_index, format!("报送年份 {fyear} 不是考核年度")));
             ok = false;
         }
+        let sec = sec_text.to_string();
         if ok {
             out.submissions.push(Submission {
                 section: sec.clone(),
@@ -879,8 +923,8 @@ pub fn check(
             });
             out.accepted.push((file_index, sec.clone(), month));
             out.rows_seen += rows_seen;
-            out.rows_refused += rows_seen - items.len();
-            for mut item in items {
+            out.rows_refused += rows_seen - run.len();
+            for (item, passed) in items[run.clone()].iter_mut().zip(&mut passed[run]) {
                 let row = item.source.row;
                 let mut row_ok = true;
                 if !in_year(item.date, year) {
@@ -901,13 +945,13 @@ pub fn check(
                 // validating their own file): task ids are then taken as written.
                 if let Some(id) = item.task_id.as_ref().filter(|_| register.file.is_some()) {
                     let c = cols.task.unwrap_or(cols.title);
-                    match register.tasks.iter().find(|t| cell::id_key(id) == t.id) {
+                    match register.tasks.iter().position(|t| cell::id_key(id) == t.id) {
                         None => {
                             file_findings.push(at(&fname, &sheet, (row, c), Severity::Error, f::ROW_TASK, format!(
                                 "约稿任务编号“{id}”不在登记表的约稿任务中,本行不计。请核对任务编号,或请信息员登记该任务")));
                             row_ok = false;
                         }
-                        Some(t) if t.section != sec => {
+                        Some(k) if register.tasks[k].section != sec => {
                             file_findings.push(at(
                                 &fname,
                                 &sheet,
@@ -916,11 +960,11 @@ pub fn check(
                                 f::W_TASK_OTHER,
                                 format!(
                                     "约稿任务“{id}”是下达给“{}”的任务,本信息不计入其完成情况",
-                                    t.section
+                                    register.tasks[k].section
                                 ),
                             ));
                         }
-                        Some(t) => item.task_id = Some(t.id.clone()),
+                        Some(k) => item.task_id = Some(task_ids[k].clone()),
                     }
                 }
                 if !register.leaders.is_empty() {
@@ -940,8 +984,8 @@ pub fn check(
                     }
                 }
                 if row_ok {
-                    item.section = sec.clone();
-                    out.items.push(item);
+                    item.section = sec_text.clone();
+                    *passed = true;
                 } else {
                     out.rows_refused += 1;
                 }
@@ -952,5 +996,8 @@ pub fn check(
         }
         out.findings.extend(file_findings);
     }
+    let mut passed = passed.into_iter();
+    items.retain(|_| passed.next() == Some(true));
+    out.items = items;
     out
 }

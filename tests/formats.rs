@@ -18,11 +18,11 @@ fn items_of(file: &str) -> Vec<Key> {
         .items()
         .map(|i| {
             (
-                i.section.clone(),
-                i.title.clone(),
+                i.section.to_string(),
+                i.title.to_string(),
                 i.date.to_string(),
                 i.adopted,
-                i.task_id.clone(),
+                i.task_id.as_deref().map(String::from),
             )
         })
         .collect();
@@ -116,10 +116,10 @@ fn template_filled_in_libreoffice_reads_the_same_in_every_format() {
             .items()
             .map(|i| {
                 (
-                    i.title.clone(),
+                    i.title.to_string(),
                     i.date.to_string(),
                     i.adopted,
-                    i.task_id.clone(),
+                    i.task_id.as_deref().map(String::from),
                 )
             })
             .collect();

@@ -60,11 +60,10 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(report::results_file_name(a.year)));
-    let mut outputs = vec![write::Output {
-        path: xlsx_path,
-        bytes: report::xlsx::results_workbook(&a, &rules, &rules_source)?,
-    }];
+    // Built now, packed straight into its file when written (the last step).
+    let mut results = report::xlsx::results_workbook(&a, &rules, &rules_source)?;
     timing.mark("results workbook");
+    let mut outputs = Vec::new();
     if let Some(dir) = &args.csv {
         let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败:{e}"));
         for (name, text) in [
@@ -92,7 +91,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     outputs.extend(feedback);
 
     // Nothing is written unless every output can be: not an input, not a folder, folder there.
-    let targets: Vec<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
+    let targets: Vec<&Path> = std::iter::once(xlsx_path.as_path())
+        .chain(outputs.iter().map(|o| o.path.as_path()))
+        .collect();
     // A previous results workbook among the inputs was skipped as zwxx's own output, and
     // may be replaced.
     let mut inputs: Vec<&Path> = a
@@ -111,10 +112,11 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         write::ensure_dir(dir, "问题反馈")?;
     }
     write::check_folders(&targets)?;
+    write::write_workbook(&xlsx_path, &mut results)?;
     write::write_all(&outputs)?;
     timing.mark("written");
 
-    super::outln!("结果已写入:{}", outputs[0].path.display());
+    super::outln!("结果已写入:{}", xlsx_path.display());
     if let Some(dir) = &args.csv {
         super::outln!(
             "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",

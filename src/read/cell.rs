@@ -154,23 +154,59 @@ pub fn clean_text(s: &str) -> Cow<'_, str> {
 /// (`"2019年１—３月（一）"` → `"2019年1—3月(一)"`). Case is kept and spaces are
 /// collapsed, not removed, so `"2019年 1—3月"` and `"2019年1—3月"` stay distinct.
 pub fn title_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        if is_ws(c) {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(fold_fw(c));
+    title_key_chars(s).collect()
+}
+
+/// The characters of [`title_key`], computed as they are read: items compare and hash by
+/// their key without storing it (see [`crate::model::TitleKey`]).
+pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
+    TitleKeyChars {
+        chars: s.chars(),
+        started: false,
+        pending_space: false,
+        held: None,
     }
-    out
+}
+
+/// Iterator of [`title_key_chars`].
+#[derive(Debug, Clone)]
+pub struct TitleKeyChars<'a> {
+    chars: std::str::Chars<'a>,
+    /// A character has been yielded (leading white space is dropped).
+    started: bool,
+    /// White space seen since the last character yielded.
+    pending_space: bool,
+    /// The character after a collapsed run of white space, yielded after its space.
+    held: Option<char>,
+}
+
+impl Iterator for TitleKeyChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(c) = self.held.take() {
+            return Some(c);
+        }
+        loop {
+            // At the end, pending white space is trailing white space: dropped.
+            let c = self.chars.next()?;
+            if is_invisible(c) {
+                continue;
+            }
+            if is_ws(c) {
+                self.pending_space = self.started;
+                continue;
+            }
+            let c = fold_fw(c);
+            self.started = true;
+            if self.pending_space {
+                self.pending_space = false;
+                self.held = Some(c);
+                return Some(' ');
+            }
+            return Some(c);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -129,7 +129,7 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
             let it = &si.item;
             let mut row: Vec<Cell> = vec![
                 s.name.as_str().into(),
-                it.title.as_str().into(),
+                (*it.title).into(),
                 it.date.format("%Y-%m-%d").to_string().into(),
                 it.category.as_str().into(),
                 it.task_id.as_deref().unwrap_or("").into(),

@@ -125,7 +125,7 @@ pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<
                 Some(d) => ws.write_datetime_with_format(row, 3, d, &looks.date)?,
                 None => ws.write_string_with_format(row, 3, it.date.to_string(), text)?,
             };
-            ws.write_string_with_format(row, 4, &it.category, text)?;
+            ws.write_string_with_format(row, 4, it.category.as_str(), text)?;
             ws.write_string_with_format(row, 5, it.task_id.as_deref().unwrap_or(""), text)?;
             ws.write_string_with_format(row, 6, clip(&it.issue_no), text)?;
             ws.write_string_with_format(row, 7, item_state(si.state), text)?;
@@ -208,7 +208,7 @@ pub fn catalog_sheet(
             if let Some(d) = excel_date(it.date) {
                 ws.write_datetime_with_format(row, 3, d, &looks.date)?;
             }
-            ws.write_string_with_format(row, 4, &it.category, &looks.text)?;
+            ws.write_string_with_format(row, 4, it.category.as_str(), &looks.text)?;
             ws.write_string_with_format(row, 5, adopted_levels(it, rules), &looks.wrap)?;
             ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
             ws.write_number_with_format(row, 7, si.adoption_points(rules) as f64, &looks.num)?;

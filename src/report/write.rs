@@ -1,4 +1,5 @@
-//! Writing output files safely. Every output is built in memory first, then written to a
+//! Writing output files safely. Every output is built in memory first (a workbook is only
+//! packed while written, see [`write_workbook`]), then written to a
 //! temporary file in the target folder and renamed over the target, so a failed run never
 //! leaves a half-written file and never touches a previous results file. An output path that
 //! is one of the inputs (the same path, a symbolic link to it or a hard link of it) is refused
@@ -83,13 +84,42 @@ pub fn ensure_dir(dir: &Path, what: &str) -> Result<(), Error> {
 /// Write one file atomically: a temporary file beside the target, then a rename. On any
 /// failure the temporary file is removed and the target (if it existed) is left as it was.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let fail = |e: &std::io::Error| {
-        Error::Output(format!(
-            "无法写入 {}:{}。原有文件(如有)未被改动",
-            target.display(),
-            io_reason(e)
-        ))
-    };
+    write_atomic_with(target, |file| {
+        file.write_all(bytes).map_err(|e| write_error(target, &e))
+    })
+}
+
+/// Write a workbook atomically like [`write_atomic`], packing it straight into the
+/// temporary file: a city's results workbook is some 30 MiB packed, and held as bytes first it
+/// was the largest block of memory of the whole run.
+pub fn write_workbook(target: &Path, wb: &mut rust_xlsxwriter::Workbook) -> Result<(), Error> {
+    use rust_xlsxwriter::XlsxError;
+    write_atomic_with(target, |file| {
+        let mut w = std::io::BufWriter::new(file);
+        wb.save_to_writer(&mut w).map_err(|e| match e {
+            XlsxError::IoError(e) => write_error(target, &e),
+            e => super::xlsx::output_error(e),
+        })?;
+        w.flush().map_err(|e| write_error(target, &e))
+    })
+}
+
+/// Why `target` could not be written.
+fn write_error(target: &Path, e: &std::io::Error) -> Error {
+    Error::Output(format!(
+        "无法写入 {}:{}。原有文件(如有)未被改动",
+        target.display(),
+        io_reason(e)
+    ))
+}
+
+/// [`write_atomic`] with the content written by `fill` into the temporary file; an error of
+/// `fill` is returned as it is, once the temporary file is removed.
+fn write_atomic_with(
+    target: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let fail = |e: &std::io::Error| write_error(target, e);
     if target.is_dir() {
         return Err(Error::Output(format!(
             "输出路径 {} 是一个文件夹,不是文件。请写出文件名",
@@ -121,18 +151,18 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
             }
         }
     };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            fs::rename(&tmp, target)
-        });
-    if let Err(e) = written {
+    let written = fill(&mut file).and_then(|()| {
+        file.sync_all()
+            .and_then(|()| {
+                drop(file);
+                fs::rename(&tmp, target)
+            })
+            .map_err(|e| fail(&e))
+    });
+    if written.is_err() {
         let _ = fs::remove_file(&tmp);
-        return Err(fail(&e));
     }
-    Ok(())
+    written
 }
 
 /// Write every output (already checked with [`refuse_inputs`] and [`check_folders`]).
@@ -223,6 +253,26 @@ mod tests {
         write_atomic(&t, b"two").unwrap();
         assert_eq!(fs::read(&t).unwrap(), b"two");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    /// Packed into its file, a workbook is byte for byte what it is packed in memory; a failed
+    /// write leaves nothing behind, like any output.
+    #[test]
+    fn workbook_is_packed_into_its_file_atomically() {
+        let d = tempfile::tempdir().unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+        let mut wb = crate::report::xlsx::new_workbook(as_of, "t", "results").unwrap();
+        wb.add_worksheet().write(0, 0, "信息").unwrap();
+        let in_memory = wb.save_to_buffer().unwrap();
+        let t = d.path().join("结果.xlsx");
+        write_workbook(&t, &mut wb).unwrap();
+        assert_eq!(fs::read(&t).unwrap(), in_memory);
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+
+        let folder = d.path().join("out");
+        fs::create_dir(&folder).unwrap();
+        assert!(write_workbook(&folder, &mut wb).is_err());
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
     }
 
     #[test]

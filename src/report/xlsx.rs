@@ -67,15 +67,17 @@ pub(crate) fn output_error(e: XlsxError) -> Error {
 }
 
 /// Build the results workbook in memory. `rules_source` says where the rules came from.
+/// Packed into its file when written ([`super::write::write_workbook`]): for a city's year
+/// the packed bytes are tens of MiB, never held in memory.
 pub fn results_workbook(
     a: &Assessment,
     rules: &Rules,
     rules_source: &str,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Workbook, Error> {
     build(a, rules, rules_source).map_err(output_error)
 }
 
-fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Vec<u8>> {
+fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
     let mut wb = new_workbook(
         a.as_of,
         &format!("{}年度政务信息工作考核结果", a.year),
@@ -102,7 +104,7 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Vec<u8>> {
     wb.push_worksheet(deductions_sheet(a, rules)?);
     wb.push_worksheet(findings_sheet(a)?);
     wb.push_worksheet(notes_sheet(a, rules, rules_source)?);
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 /// A workbook with fixed document properties: the creation time is the as-of date (never the
