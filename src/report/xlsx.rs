@@ -85,24 +85,82 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Vec<u8>> {
     let sheet_names = section_sheet_names(&names, &FIXED_SHEETS);
     let by_section = standings_by_section(a);
 
-    wb.push_worksheet(ranking_sheet(a, rules)?);
-    wb.push_worksheet(breakdown_sheet(a, rules)?);
+    // The sheets other than the streamed ones of a large year are independent worksheets:
+    // they are built side by side on the available cores and added in workbook order.
+    let head: Vec<Job> = vec![
+        Box::new(|| ranking_sheet(a, rules)),
+        Box::new(|| breakdown_sheet(a, rules)),
+    ];
+    let tail: Vec<Job> = vec![
+        Box::new(|| monthly_sheet(a, &by_section)),
+        Box::new(|| tasks_sheet(a)),
+        Box::new(|| deductions_sheet(a, rules)),
+        Box::new(|| findings_sheet(a)),
+        Box::new(|| notes_sheet(a, rules, rules_source)),
+    ];
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if a.scores.len() > ledger::LARGE_ROSTER {
-        // A city-sized roster: one streamed item sheet instead of a sheet per section.
-        ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
-        ledger::ledger_sheet(&mut wb, a, rules)?;
+        // A city-sized roster: one streamed item sheet instead of a sheet per section. The
+        // streamed sheets belong to the workbook and are written here while another thread
+        // builds the sheets that follow them.
+        for ws in build_sheets(&head, cores)? {
+            wb.push_worksheet(ws);
+        }
+        let tail = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| build_sheets(&tail, 1));
+            ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
+            ledger::ledger_sheet(&mut wb, a, rules)?;
+            tail.join().expect("a sheet-building thread panicked")
+        })?;
+        for ws in tail {
+            wb.push_worksheet(ws);
+        }
     } else {
-        wb.push_worksheet(catalog_sheet(a, rules)?);
+        let mut jobs = head;
+        jobs.push(Box::new(|| catalog_sheet(a, rules)));
         for (i, s) in a.scores.iter().enumerate() {
-            wb.push_worksheet(section_sheet(a, rules, s, by_section[i], &sheet_names[i])?);
+            let (st, name) = (by_section[i], &sheet_names[i]);
+            jobs.push(Box::new(move || section_sheet(a, rules, s, st, name)));
+        }
+        jobs.extend(tail);
+        for ws in build_sheets(&jobs, cores)? {
+            wb.push_worksheet(ws);
         }
     }
-    wb.push_worksheet(monthly_sheet(a, &by_section)?);
-    wb.push_worksheet(tasks_sheet(a)?);
-    wb.push_worksheet(deductions_sheet(a, rules)?);
-    wb.push_worksheet(findings_sheet(a)?);
-    wb.push_worksheet(notes_sheet(a, rules, rules_source)?);
     wb.save_to_buffer()
+}
+
+/// A worksheet to build: one of the results workbook's sheets.
+type Job<'a> = Box<dyn Fn() -> R<Worksheet> + Sync + 'a>;
+
+/// Build worksheets on up to `threads` threads (each takes the next job not yet taken), and
+/// return them in the order of `jobs`. Which thread builds a sheet changes nothing in it.
+fn build_sheets(jobs: &[Job], threads: usize) -> R<Vec<Worksheet>> {
+    let threads = threads.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        return jobs.iter().map(|job| job()).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut built = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return built;
+            };
+            built.push((i, job()));
+        }
+    };
+    let mut built: Vec<(usize, R<Worksheet>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut built = work();
+        for h in helpers {
+            built.extend(h.join().expect("a sheet-building thread panicked"));
+        }
+        built
+    });
+    built.sort_by_key(|(i, _)| *i);
+    built.into_iter().map(|(_, ws)| ws).collect()
 }
 
 /// A workbook with fixed document properties: the creation time is the as-of date (never the
