@@ -1452,8 +1452,10 @@ pub(crate) struct Sheet<'a> {
     measured: Vec<f64>,
     /// (min, max, wrap long text) per column.
     limits: Vec<(f64, f64, bool)>,
-    /// Wrapped text cells: (row, column, width of each line), for the row heights.
-    wrapped: Vec<(u32, u16, Vec<f64>)>,
+    /// Wrapped text cells: (row, column, where the widths of its lines are in
+    /// `line_widths`), for the row heights.
+    wrapped: Vec<(u32, u16, std::ops::Range<usize>)>,
+    line_widths: Vec<f64>,
     /// Rows whose height was set explicitly (titles, notes).
     fixed_rows: Vec<u32>,
     /// Columns whose values are centred (ranks, sequence numbers, short codes).
@@ -1514,6 +1516,7 @@ impl<'a> Sheet<'a> {
             measured: Vec::new(),
             limits: Vec::new(),
             wrapped: Vec::new(),
+            line_widths: Vec::new(),
             fixed_rows: Vec::new(),
             centred: Vec::new(),
             merged: Vec::new(),
@@ -1632,7 +1635,7 @@ impl<'a> Sheet<'a> {
         let w = (text_units(label) / 2.0).clamp(4.0, 10.0) + 2.0;
         let m = &mut self.measured[col as usize];
         *m = m.max(w);
-        self.wrapped.push((row, col, vec![text_units(label)]));
+        self.wrap_widths(row, col, [text_units(label)]);
         self.put_value(row, col, &V::text(label), Look::header(), true)
     }
 
@@ -1665,25 +1668,51 @@ impl<'a> Sheet<'a> {
 
     /// One cell, counted for the column's width.
     pub(crate) fn put(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<()> {
-        self.ensure(col);
+        let width = match self.put_cell(row, col, v, look)? {
+            Some(w) => w,
+            None => measure(v),
+        };
         let m = &mut self.measured[col as usize];
-        *m = m.max(measure(v));
-        self.put_unmeasured(row, col, v, look)
+        *m = m.max(width);
+        Ok(())
     }
 
     /// One cell that may overflow into its empty neighbours (not counted for the width).
     pub(crate) fn put_unmeasured(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<()> {
+        self.put_cell(row, col, v, look).map(|_| ())
+    }
+
+    /// One cell; for wrapped text, returns its width as [`measure`] does (from the widths of
+    /// its lines, measured once).
+    fn put_cell(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<Option<f64>> {
         self.ensure(col);
         let wrap = look.wrap || self.limits[col as usize].2;
         let look = Look {
             center: look.center || self.centred.contains(&col),
             ..look
         };
-        if let (true, V::Text(t)) = (wrap, v) {
-            self.wrapped
-                .push((row, col, t.lines().map(text_units).collect()));
-        }
-        self.put_value(row, col, v, look, wrap)
+        let width = match (wrap, v) {
+            (true, V::Text(t)) => Some(self.wrap_lines(row, col, t)),
+            _ => None,
+        };
+        self.put_value(row, col, v, look, wrap)?;
+        Ok(width)
+    }
+
+    /// Remember the widths of the lines of a wrapped text cell; returns the widest.
+    fn wrap_lines(&mut self, row: u32, col: u16, text: &str) -> f64 {
+        self.wrap_widths(row, col, text.lines().map(text_units))
+    }
+
+    /// Remember the line widths of a wrapped cell; returns the widest.
+    fn wrap_widths(&mut self, row: u32, col: u16, widths: impl IntoIterator<Item = f64>) -> f64 {
+        let start = self.line_widths.len();
+        self.line_widths.extend(widths);
+        self.wrapped.push((row, col, start..self.line_widths.len()));
+        self.line_widths[start..]
+            .iter()
+            .copied()
+            .fold(0.0, f64::max)
     }
 
     /// Write a value without a format and remember its format for [`Sheet::finish`].
@@ -1802,6 +1831,7 @@ impl<'a> Sheet<'a> {
         }
         let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
         for (row, col, parts) in &self.wrapped {
+            let parts = &self.line_widths[parts.clone()];
             let usable = (widths[*col as usize] - 1.0).max(1.0);
             // A hair of slack: text that exactly fills the column stays on one line.
             let n: f64 = parts
@@ -1846,7 +1876,7 @@ const LINE_HEIGHT: f64 = 14.5;
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
-            if super::terminal::width(c.encode_utf8(&mut [0; 4])) == 2 {
+            if super::terminal::is_wide(c) {
                 2.1
             } else if c.is_ascii_alphanumeric() {
                 1.0
