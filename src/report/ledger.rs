@@ -53,6 +53,34 @@ impl Looks {
     }
 }
 
+/// The formats of one row's cells, as runs of neighbouring cells with the same format. The
+/// cells are written without a format and each run formatted with one `set_range_format`
+/// (which also makes the empty strings blank cells with that format, as writing them with a
+/// format did): rust_xlsxwriter hashes the whole `Format` on every formatted write, which cost
+/// more than writing the cells.
+#[derive(Default)]
+struct Runs<'f> {
+    runs: Vec<(u16, u16, &'f Format)>,
+}
+
+impl<'f> Runs<'f> {
+    fn add(&mut self, col: u16, format: &'f Format) {
+        match self.runs.last_mut() {
+            Some((_, last, f)) if *last + 1 == col && std::ptr::eq(*f, format) => *last = col,
+            _ => self.runs.push((col, col, format)),
+        }
+    }
+
+    /// Format the row's runs (before the next row is written: a constant-memory sheet writes
+    /// a row out when the next one starts).
+    fn apply(&mut self, ws: &mut rust_xlsxwriter::Worksheet, row: u32) -> Result<(), XlsxError> {
+        for (first, last, f) in self.runs.drain(..) {
+            ws.set_range_format(row, first, row, last, f)?;
+        }
+        Ok(())
+    }
+}
+
 /// Print setup shared with the other sheets: A4 landscape, header row repeated, fit to width.
 fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
@@ -108,49 +136,55 @@ pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<
         ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
     }
     let mut row = 2u32;
+    let mut runs = Runs::default();
     for s in &a.scores {
         for (n, si) in s.items.iter().enumerate() {
             let it = &si.item;
             let counted = si.state == ItemState::Counted;
             let text = if counted { &looks.text } else { &looks.grey };
-            ws.write_string_with_format(row, 0, &s.name, text)?;
-            ws.write_number_with_format(row, 1, n as f64 + 1.0, &looks.num)?;
-            ws.write_string_with_format(
-                row,
-                2,
-                clip(&it.title),
-                if counted { &looks.wrap } else { &looks.grey },
-            )?;
+            ws.write_string(row, 0, &s.name)?;
+            runs.add(0, text);
+            ws.write_number(row, 1, n as f64 + 1.0)?;
+            runs.add(1, &looks.num);
+            ws.write_string(row, 2, clip(&it.title))?;
+            runs.add(2, if counted { &looks.wrap } else { &looks.grey });
             match excel_date(it.date) {
-                Some(d) => ws.write_datetime_with_format(row, 3, d, &looks.date)?,
-                None => ws.write_string_with_format(row, 3, it.date.to_string(), text)?,
+                Some(d) => {
+                    ws.write_datetime(row, 3, d)?;
+                    runs.add(3, &looks.date);
+                }
+                None => {
+                    ws.write_string(row, 3, it.date.to_string())?;
+                    runs.add(3, text);
+                }
             };
-            ws.write_string_with_format(row, 4, it.category.as_str(), text)?;
-            ws.write_string_with_format(row, 5, it.task_id.as_deref().unwrap_or(""), text)?;
-            ws.write_string_with_format(row, 6, clip(&it.issue_no), text)?;
-            ws.write_string_with_format(row, 7, item_state(si.state), text)?;
-            ws.write_number_with_format(row, 8, si.base as f64, &looks.num)?;
+            ws.write_string(row, 4, it.category.as_str())?;
+            ws.write_string(row, 5, it.task_id.as_deref().unwrap_or(""))?;
+            ws.write_string(row, 6, clip(&it.issue_no))?;
+            ws.write_string(row, 7, item_state(si.state))?;
+            for c in 4..=7 {
+                runs.add(c, text);
+            }
+            ws.write_number(row, 8, si.base as f64)?;
+            runs.add(8, &looks.num);
             for l in 0..rules.adoption.len() {
                 if it.adopted & (1 << l) != 0 {
                     let p = si.level_points(l, rules);
-                    ws.write_number_with_format(row, 9 + l as u16, p as f64, &looks.num)?;
+                    ws.write_number(row, 9 + l as u16, p as f64)?;
+                    runs.add(9 + l as u16, &looks.num);
                 }
             }
-            ws.write_number_with_format(row, 9 + levels, si.points(rules) as f64, &looks.num)?;
-            ws.write_string_with_format(
-                row,
-                10 + levels,
-                si.completes.as_deref().unwrap_or(""),
-                text,
-            )?;
-            ws.write_string_with_format(row, 11 + levels, clip(&it.source.file), text)?;
-            ws.write_string_with_format(row, 12 + levels, &*it.source.sheet, text)?;
-            ws.write_number_with_format(
-                row,
-                13 + levels,
-                it.source.row_number() as f64,
-                &looks.num,
-            )?;
+            ws.write_number(row, 9 + levels, si.points(rules) as f64)?;
+            runs.add(9 + levels, &looks.num);
+            ws.write_string(row, 10 + levels, si.completes.as_deref().unwrap_or(""))?;
+            ws.write_string(row, 11 + levels, clip(&it.source.file))?;
+            ws.write_string(row, 12 + levels, &*it.source.sheet)?;
+            for c in 10 + levels..=12 + levels {
+                runs.add(c, text);
+            }
+            ws.write_number(row, 13 + levels, it.source.row_number() as f64)?;
+            runs.add(13 + levels, &looks.num);
+            runs.apply(ws, row)?;
             row += 1;
         }
     }

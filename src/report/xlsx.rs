@@ -87,24 +87,82 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
     let sheet_names = section_sheet_names(&names, &FIXED_SHEETS);
     let by_section = standings_by_section(a);
 
-    wb.push_worksheet(ranking_sheet(a, rules)?);
-    wb.push_worksheet(breakdown_sheet(a, rules)?);
+    // The sheets other than the streamed ones of a large year are independent worksheets:
+    // they are built side by side on the available cores and added in workbook order.
+    let head: Vec<Job> = vec![
+        Box::new(|| ranking_sheet(a, rules)),
+        Box::new(|| breakdown_sheet(a, rules)),
+    ];
+    let tail: Vec<Job> = vec![
+        Box::new(|| monthly_sheet(a, &by_section)),
+        Box::new(|| tasks_sheet(a)),
+        Box::new(|| deductions_sheet(a, rules)),
+        Box::new(|| findings_sheet(a)),
+        Box::new(|| notes_sheet(a, rules, rules_source)),
+    ];
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if a.scores.len() > ledger::LARGE_ROSTER {
-        // A city-sized roster: one streamed item sheet instead of a sheet per section.
-        ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
-        ledger::ledger_sheet(&mut wb, a, rules)?;
+        // A city-sized roster: one streamed item sheet instead of a sheet per section. The
+        // streamed sheets belong to the workbook and are written here while another thread
+        // builds the sheets that follow them.
+        for ws in build_sheets(&head, cores)? {
+            wb.push_worksheet(ws);
+        }
+        let tail = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| build_sheets(&tail, 1));
+            ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
+            ledger::ledger_sheet(&mut wb, a, rules)?;
+            tail.join().expect("a sheet-building thread panicked")
+        })?;
+        for ws in tail {
+            wb.push_worksheet(ws);
+        }
     } else {
-        wb.push_worksheet(catalog_sheet(a, rules)?);
+        let mut jobs = head;
+        jobs.push(Box::new(|| catalog_sheet(a, rules)));
         for (i, s) in a.scores.iter().enumerate() {
-            wb.push_worksheet(section_sheet(a, rules, s, by_section[i], &sheet_names[i])?);
+            let (st, name) = (by_section[i], &sheet_names[i]);
+            jobs.push(Box::new(move || section_sheet(a, rules, s, st, name)));
+        }
+        jobs.extend(tail);
+        for ws in build_sheets(&jobs, cores)? {
+            wb.push_worksheet(ws);
         }
     }
-    wb.push_worksheet(monthly_sheet(a, &by_section)?);
-    wb.push_worksheet(tasks_sheet(a)?);
-    wb.push_worksheet(deductions_sheet(a, rules)?);
-    wb.push_worksheet(findings_sheet(a)?);
-    wb.push_worksheet(notes_sheet(a, rules, rules_source)?);
     Ok(wb)
+}
+
+/// A worksheet to build: one of the results workbook's sheets.
+type Job<'a> = Box<dyn Fn() -> R<Worksheet> + Sync + 'a>;
+
+/// Build worksheets on up to `threads` threads (each takes the next job not yet taken), and
+/// return them in the order of `jobs`. Which thread builds a sheet changes nothing in it.
+fn build_sheets(jobs: &[Job], threads: usize) -> R<Vec<Worksheet>> {
+    let threads = threads.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        return jobs.iter().map(|job| job()).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut built = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return built;
+            };
+            built.push((i, job()));
+        }
+    };
+    let mut built: Vec<(usize, R<Worksheet>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut built = work();
+        for h in helpers {
+            built.extend(h.join().expect("a sheet-building thread panicked"));
+        }
+        built
+    });
+    built.sort_by_key(|(i, _)| *i);
+    built.into_iter().map(|(_, ws)| ws).collect()
 }
 
 /// A workbook with fixed document properties: the creation time is the as-of date (never the
@@ -1389,21 +1447,65 @@ impl Look {
     }
 }
 
-/// A worksheet being written: remembers how wide each column's content is, and applies the
-/// widths, frozen panes and print setup at the end.
+/// A worksheet being written: remembers how wide each column's content is and how each cell
+/// looks, and applies the cell formats, widths, frozen panes and print setup at the end.
 pub(crate) struct Sheet<'a> {
     pub ws: &'a mut Worksheet,
     measured: Vec<f64>,
     /// (min, max, wrap long text) per column.
     limits: Vec<(f64, f64, bool)>,
-    /// Wrapped text cells: (row, column, width of each line), for the row heights.
-    wrapped: Vec<(u32, u16, Vec<f64>)>,
+    /// Wrapped text cells: (row, column, where the widths of its lines are in
+    /// `line_widths`), for the row heights.
+    wrapped: Vec<(u32, u16, std::ops::Range<usize>)>,
+    line_widths: Vec<f64>,
     /// Rows whose height was set explicitly (titles, notes).
     fixed_rows: Vec<u32>,
     /// Columns whose values are centred (ranks, sequence numbers, short codes).
     centred: Vec<u16>,
     /// Merged cells within a row: (row, first column, last column, text width).
     merged: Vec<(u32, u16, u16, f64)>,
+    /// The formats of this sheet, each built once: what it is for, and the format.
+    formats: Vec<(FormatKey, Format)>,
+    /// The cells written through [`Sheet::put`], by column: (row, index into `formats`,
+    /// whether the cell is blank). Their formats are applied in [`Sheet::finish`], one
+    /// `set_range_format` per run of equal formats down a column: rust_xlsxwriter hashes the
+    /// whole `Format` on every formatted write, which cost more than everything else.
+    styled: Vec<Vec<(u32, u16, bool)>>,
+}
+
+/// What decides a cell's format: its value's kind, its look and whether it wraps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FormatKey {
+    kind: Kind,
+    look: Look,
+    wrap: bool,
+}
+
+/// The kinds of value that look different: plain (text, blank, a float), an integer, a
+/// percentage, a date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Plain,
+    Int,
+    Pct,
+    Date,
+}
+
+impl FormatKey {
+    fn of(v: &V, look: Look, wrap: bool) -> FormatKey {
+        let (kind, text) = match v {
+            V::Text(_) | V::Blank => (Kind::Plain, true),
+            V::Num(_) => (Kind::Plain, false),
+            V::Int(_) => (Kind::Int, false),
+            V::Pct(_) => (Kind::Pct, false),
+            V::Date(_) => (Kind::Date, false),
+        };
+        FormatKey {
+            kind,
+            look,
+            wrap: wrap && text,
+        }
+    }
 }
 
 /// Excel's limit on the characters of one cell.
@@ -1416,10 +1518,32 @@ impl<'a> Sheet<'a> {
             measured: Vec::new(),
             limits: Vec::new(),
             wrapped: Vec::new(),
+            line_widths: Vec::new(),
             fixed_rows: Vec::new(),
             centred: Vec::new(),
             merged: Vec::new(),
+            formats: Vec::new(),
+            styled: Vec::new(),
         }
+    }
+
+    /// The index of the format for `key`, built on first use.
+    fn format_index(&mut self, key: FormatKey) -> u16 {
+        if let Some(i) = self.formats.iter().position(|(k, _)| *k == key) {
+            return i as u16;
+        }
+        self.formats.push((key, format_for(key)));
+        self.formats.len() as u16 - 1
+    }
+
+    /// Remember a cell's format for [`Sheet::finish`].
+    fn style(&mut self, row: u32, col: u16, key: FormatKey, blank: bool) {
+        let f = self.format_index(key);
+        let c = col as usize;
+        if self.styled.len() <= c {
+            self.styled.resize_with(c + 1, Vec::new);
+        }
+        self.styled[c].push((row, f, blank));
     }
 
     fn ensure(&mut self, col: u16) {
@@ -1496,10 +1620,12 @@ impl<'a> Sheet<'a> {
         for c in 0..=last {
             match labels.iter().find(|(x, _)| *x == c) {
                 Some((_, l)) => self.put_header(row, c, l)?,
-                None => {
-                    self.ws
-                        .write_blank(row, c, &format_for(&V::Blank, Look::header(), false))?;
-                }
+                None => self.style(
+                    row,
+                    c,
+                    FormatKey::of(&V::Blank, Look::header(), false),
+                    true,
+                ),
             }
         }
         Ok(())
@@ -1511,11 +1637,8 @@ impl<'a> Sheet<'a> {
         let w = (text_units(label) / 2.0).clamp(4.0, 10.0) + 2.0;
         let m = &mut self.measured[col as usize];
         *m = m.max(w);
-        self.wrapped.push((row, col, vec![text_units(label)]));
-        let f = format_for(&V::text(label), Look::header(), true);
-        self.ws
-            .write_string_with_format(row, col, clip(label), &f)?;
-        Ok(())
+        self.wrap_widths(row, col, [text_units(label)]);
+        self.put_value(row, col, &V::text(label), Look::header(), true)
     }
 
     /// A merged header cell. A merge within one row counts for that row's height.
@@ -1532,7 +1655,7 @@ impl<'a> Sheet<'a> {
             self.ensure(c1);
             self.merged.push((r0, c0, c1, text_units(text)));
         }
-        let f = format_for(&V::text(text), look, true);
+        let f = format_for(FormatKey::of(&V::text(text), look, true));
         self.ws.merge_range(r0, c0, r1, c1, clip(text), &f)?;
         Ok(())
     }
@@ -1547,51 +1670,148 @@ impl<'a> Sheet<'a> {
 
     /// One cell, counted for the column's width.
     pub(crate) fn put(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<()> {
-        self.ensure(col);
+        let width = match self.put_cell(row, col, v, look)? {
+            Some(w) => w,
+            None => measure(v),
+        };
         let m = &mut self.measured[col as usize];
-        *m = m.max(measure(v));
-        self.put_unmeasured(row, col, v, look)
+        *m = m.max(width);
+        Ok(())
     }
 
     /// One cell that may overflow into its empty neighbours (not counted for the width).
     pub(crate) fn put_unmeasured(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<()> {
+        self.put_cell(row, col, v, look).map(|_| ())
+    }
+
+    /// One cell; for wrapped text, returns its width as [`measure`] does (from the widths of
+    /// its lines, measured once).
+    fn put_cell(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<Option<f64>> {
         self.ensure(col);
         let wrap = look.wrap || self.limits[col as usize].2;
         let look = Look {
             center: look.center || self.centred.contains(&col),
             ..look
         };
-        let f = format_for(v, look, wrap);
-        if let (true, V::Text(t)) = (wrap, v) {
-            self.wrapped
-                .push((row, col, t.lines().map(text_units).collect()));
-        }
-        match v {
-            V::Text(s) if s.is_empty() => {
-                self.ws.write_blank(row, col, &f)?;
-            }
+        let width = match (wrap, v) {
+            (true, V::Text(t)) => Some(self.wrap_lines(row, col, t)),
+            _ => None,
+        };
+        self.put_value(row, col, v, look, wrap)?;
+        Ok(width)
+    }
+
+    /// Remember the widths of the lines of a wrapped text cell; returns the widest.
+    fn wrap_lines(&mut self, row: u32, col: u16, text: &str) -> f64 {
+        self.wrap_widths(row, col, text.lines().map(text_units))
+    }
+
+    /// Remember the line widths of a wrapped cell; returns the widest.
+    fn wrap_widths(&mut self, row: u32, col: u16, widths: impl IntoIterator<Item = f64>) -> f64 {
+        let start = self.line_widths.len();
+        self.line_widths.extend(widths);
+        self.wrapped.push((row, col, start..self.line_widths.len()));
+        self.line_widths[start..]
+            .iter()
+            .copied()
+            .fold(0.0, f64::max)
+    }
+
+    /// Write a value without a format and remember its format for [`Sheet::finish`].
+    fn put_value(&mut self, row: u32, col: u16, v: &V, look: Look, wrap: bool) -> R<()> {
+        let blank = match v {
+            V::Text(s) if s.is_empty() => true,
             // Always a string, never a formula, whatever the text starts with.
             V::Text(s) => {
-                self.ws.write_string_with_format(row, col, clip(s), &f)?;
+                self.ws.write_string(row, col, clip(s))?;
+                false
             }
             V::Int(n) => {
-                self.ws.write_number_with_format(row, col, *n as f64, &f)?;
+                self.ws.write_number(row, col, *n as f64)?;
+                false
             }
             V::Num(x) | V::Pct(x) => {
-                self.ws.write_number_with_format(row, col, *x, &f)?;
+                self.ws.write_number(row, col, *x)?;
+                false
             }
-            V::Date(d) => match excel_date(*d) {
-                Some(dt) => {
-                    self.ws.write_datetime_with_format(row, col, &dt, &f)?;
-                }
-                None => {
-                    let s = d.format("%Y-%m-%d").to_string();
-                    self.ws.write_string_with_format(row, col, &s, &f)?;
-                }
-            },
-            V::Blank => {
-                self.ws.write_blank(row, col, &f)?;
+            V::Date(d) => {
+                match excel_date(*d) {
+                    Some(dt) => self.ws.write_datetime(row, col, dt)?,
+                    None => self
+                        .ws
+                        .write_string(row, col, d.format("%Y-%m-%d").to_string())?,
+                };
+                false
             }
+            V::Blank => true,
+        };
+        self.style(row, col, FormatKey::of(v, look, wrap), blank);
+        Ok(())
+    }
+
+    /// Apply the remembered cell formats: one `set_range_format` per run of equal formats down
+    /// a column, which also creates the blank cells. A cell written twice keeps its last
+    /// format (and becomes blank again if last written blank). The blank cells at the edges
+    /// are written one by one as well, so the sheet's used range is what it would be.
+    fn apply_formats(&mut self) -> R<()> {
+        let formats = std::mem::take(&mut self.formats);
+        let styled = std::mem::take(&mut self.styled);
+        // The blank cells with the least and greatest row and column: (row, col, format).
+        let mut edges: [Option<(u32, u16, u16)>; 4] = [None; 4];
+        let mut cells: Vec<(u32, u16)> = Vec::new();
+        for (c, mut writes) in styled.into_iter().enumerate() {
+            let col = c as u16;
+            // Stable: of two writes to one cell the later stays later.
+            writes.sort_by_key(|x| x.0);
+            cells.clear();
+            for (k, &(r, f, blank)) in writes.iter().enumerate() {
+                if writes.get(k + 1).is_some_and(|x| x.0 == r) {
+                    continue; // written again later
+                }
+                cells.push((r, f));
+                if !blank {
+                    continue;
+                }
+                let format = &formats[f as usize].1;
+                if writes[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|x| x.0 == r)
+                    .any(|x| !x.2)
+                {
+                    // A value overwritten by a blank.
+                    self.ws.write_blank(r, col, format)?;
+                }
+                let cell = Some((r, col, f));
+                if edges[0].is_none_or(|x| r < x.0) {
+                    edges[0] = cell;
+                }
+                if edges[1].is_none_or(|x| r > x.0) {
+                    edges[1] = cell;
+                }
+                if edges[2].is_none_or(|x| col < x.1) {
+                    edges[2] = cell;
+                }
+                if edges[3].is_none_or(|x| col > x.1) {
+                    edges[3] = cell;
+                }
+            }
+            let mut i = 0;
+            while i < cells.len() {
+                let (r0, f) = cells[i];
+                let mut j = i + 1;
+                while j < cells.len() && cells[j].1 == f && cells[j].0 == cells[j - 1].0 + 1 {
+                    j += 1;
+                }
+                let r1 = cells[j - 1].0;
+                self.ws
+                    .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
+                i = j;
+            }
+        }
+        // set_range_format leaves the used range alone; a blank cell written by hand widens it.
+        for (r, c, f) in edges.into_iter().flatten() {
+            self.ws.write_blank(r, c, &formats[f as usize].1)?;
         }
         Ok(())
     }
@@ -1600,7 +1820,8 @@ impl<'a> Sheet<'a> {
     /// `0..=header_last` repeated on every page, page numbers in the footer.
     /// Rows holding wrapped text get the height their longest cell needs: neither Excel nor
     /// LibreOffice grows a row for wrapped text on opening a file.
-    pub(crate) fn finish(self, header_last: u32, freeze: (u32, u16)) -> R<()> {
+    pub(crate) fn finish(mut self, header_last: u32, freeze: (u32, u16)) -> R<()> {
+        self.apply_formats()?;
         let widths: Vec<f64> = self
             .measured
             .iter()
@@ -1612,6 +1833,7 @@ impl<'a> Sheet<'a> {
         }
         let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
         for (row, col, parts) in &self.wrapped {
+            let parts = &self.line_widths[parts.clone()];
             let usable = (widths[*col as usize] - 1.0).max(1.0);
             // A hair of slack: text that exactly fills the column stays on one line.
             let n: f64 = parts
@@ -1656,7 +1878,7 @@ const LINE_HEIGHT: f64 = 14.5;
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
-            if super::terminal::width(c.encode_utf8(&mut [0; 4])) == 2 {
+            if super::terminal::is_wide(c) {
                 2.1
             } else if c.is_ascii_alphanumeric() {
                 1.0
@@ -1680,25 +1902,26 @@ fn measure(v: &V) -> f64 {
 }
 
 /// The cell format for a value with a look: thin grey borders, vertically centred.
-fn format_for(v: &V, look: Look, wrap: bool) -> Format {
+fn format_for(key: FormatKey) -> Format {
+    let FormatKey { kind, look, wrap } = key;
     let mut f = Format::new()
         .set_border(FormatBorder::Thin)
         .set_border_color(Color::RGB(0xA6A6A6))
         .set_align(FormatAlign::VerticalCenter);
-    f = match v {
-        V::Int(_) => f.set_num_format("0"),
-        V::Pct(_) => f.set_num_format("0.0%"),
-        V::Date(_) => f
+    f = match kind {
+        Kind::Int => f.set_num_format("0"),
+        Kind::Pct => f.set_num_format("0.0%"),
+        Kind::Date => f
             .set_num_format("yyyy-mm-dd")
             .set_align(FormatAlign::Center),
-        V::Text(_) | V::Blank | V::Num(_) => f,
+        Kind::Plain => f,
     };
     if look.center {
         f = f.set_align(FormatAlign::Center);
     } else if look.left {
         f = f.set_align(FormatAlign::Left);
     }
-    if wrap && matches!(v, V::Text(_) | V::Blank) {
+    if wrap {
         f = f.set_text_wrap();
     }
     if let Some(c) = look.fill {
@@ -1762,6 +1985,36 @@ mod tests {
         assert_eq!(names[4], "考核排名(2)");
         assert_eq!(names[5], "引号");
         assert_eq!(names[6], "History(2)");
+    }
+
+    /// Cell formats are applied at the end, in runs; what must hold is what writing each cell
+    /// with its format gave: a value overwritten by a blank is gone, and blank cells at the
+    /// edges still count for the sheet's used range.
+    #[test]
+    fn formats_applied_at_the_end_keep_blanks_and_the_used_range() {
+        use std::io::Read;
+        let mut wb = Workbook::new();
+        let mut ws = Worksheet::new();
+        let mut sh = Sheet::new(&mut ws);
+        sh.put(1, 1, &V::text("a"), Look::default()).unwrap();
+        sh.put(2, 1, &V::Int(5), Look::default()).unwrap();
+        sh.put(2, 1, &V::Blank, Look::total()).unwrap();
+        sh.put(3, 0, &V::Blank, Look::default()).unwrap();
+        sh.put(1, 4, &V::text(""), Look::header()).unwrap();
+        sh.finish(0, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(xml.contains(r#"<dimension ref="A2:E4"/>"#), "{xml}");
+        assert!(xml.contains(r#"<c r="B2" s="1" t="s">"#), "{xml}");
+        assert!(xml.contains(r#"<c r="B3" s="2"/>"#), "{xml}");
+        assert!(xml.contains(r#"<c r="A4" s="1"/>"#), "{xml}");
+        assert!(xml.contains(r#"<c r="E2" s="3"/>"#), "{xml}");
     }
 
     #[test]
