@@ -268,7 +268,7 @@ impl TitleKey<'_> {
 
 impl PartialEq for TitleKey<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 || self.chars().eq(other.chars())
+        self.cmp(other) == Ordering::Equal
     }
 }
 
@@ -283,7 +283,7 @@ impl PartialOrd for TitleKey<'_> {
 impl Ord for TitleKey<'_> {
     /// Code point order, which is the byte order of the folded `String`.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.chars().cmp(other.chars())
+        crate::read::cell::title_key_cmp(self.0, other.0)
     }
 }
 
@@ -453,6 +453,17 @@ mod tests {
             " ",
             "关于（二）",
             "关于(二)x",
+            "关于 二",
+            "关于  二",
+            "关于\u{200b} 二",
+            "关于 \u{200b}二",
+            "关于\u{3000}三",
+            "关于\u{200b}",
+            " 关于",
+            "\u{200b} 关于",
+            "关（",
+            "关(",
+            "关于（",
         ];
         for a in titles {
             for b in titles {

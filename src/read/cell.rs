@@ -168,6 +168,26 @@ pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
     }
 }
 
+/// Compares the identity keys of two titles ([`title_key`]) without building them: the
+/// identical leading bytes are skipped (back to a character after which folding is in the
+/// same state in both: not white space, not invisible), and only the rest is folded.
+pub fn title_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a == b {
+        return std::cmp::Ordering::Equal;
+    }
+    let mut p = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(p) && b.is_char_boundary(p)) {
+        p -= 1;
+    }
+    let same = a[..p].trim_end_matches(is_ignorable);
+    // after a visible character, white space ahead is inner, not leading
+    let resume = |rest| TitleKeyChars {
+        started: !same.is_empty(),
+        ..title_key_chars(rest)
+    };
+    resume(&a[same.len()..]).cmp(resume(&b[same.len()..]))
+}
+
 /// Iterator of [`title_key_chars`].
 #[derive(Debug, Clone)]
 pub struct TitleKeyChars<'a> {
