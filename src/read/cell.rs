@@ -172,10 +172,10 @@ pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
 /// identical leading bytes are skipped (back to a character after which folding is in the
 /// same state in both: not white space, not invisible), and only the rest is folded.
 pub fn title_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a == b {
+    let mut p = common_prefix(a.as_bytes(), b.as_bytes());
+    if p == a.len() && p == b.len() {
         return std::cmp::Ordering::Equal;
     }
-    let mut p = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     while !(a.is_char_boundary(p) && b.is_char_boundary(p)) {
         p -= 1;
     }
@@ -186,6 +186,19 @@ pub fn title_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         ..title_key_chars(rest)
     };
     resume(&a[same.len()..]).cmp(resume(&b[same.len()..]))
+}
+
+/// Length of the common leading bytes, 16 at a time while they agree.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 16 <= n && a[i..i + 16] == b[i..i + 16] {
+        i += 16;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
 }
 
 /// Iterator of [`title_key_chars`].
