@@ -158,16 +158,40 @@ impl std::fmt::Debug for Text {
 
 /// One shared [`Text`] per distinct string.
 #[derive(Debug, Default)]
-pub struct Interner(HashSet<Text>);
+pub struct Interner {
+    texts: HashSet<Text>,
+    /// The last text found per slot, the slot chosen by the address of the string asked
+    /// for: the texts of one file's items are themselves shared, so most lookups are one
+    /// comparison of a short string instead of a hash (the content is always compared).
+    recent: Vec<Option<Text>>,
+}
+
+const RECENT: usize = 64;
 
 impl Interner {
     /// The shared copy of `s`, made on first use.
     pub fn get(&mut self, s: &str) -> Text {
-        if let Some(t) = self.0.get(s) {
+        if s.is_empty() {
+            return Text::default();
+        }
+        if self.recent.is_empty() {
+            self.recent.resize(RECENT, None);
+        }
+        let slot = (s.as_ptr() as usize >> 4) % RECENT;
+        if let Some(t) = &self.recent[slot]
+            && t.as_str() == s
+        {
             return t.clone();
         }
-        let t = Text::from(s);
-        self.0.insert(t.clone());
+        let t = match self.texts.get(s) {
+            Some(t) => t.clone(),
+            None => {
+                let t = Text::from(s);
+                self.texts.insert(t.clone());
+                t
+            }
+        };
+        self.recent[slot] = Some(t.clone());
         t
     }
 }
