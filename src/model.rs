@@ -515,4 +515,25 @@ mod tests {
         assert_eq!(Text::from("a").cmp(&Text::from("b")), Ordering::Less);
         assert_eq!(hash(Text::from("x")), hash("x"));
     }
+
+    /// The recent-text cache answers by content, never by address alone: one buffer
+    /// rewritten with other texts gets each its own shared copy.
+    #[test]
+    fn interner_cache_compares_content() {
+        let mut texts = Interner::default();
+        let mut buf = String::with_capacity(16);
+        let mut got = Vec::new();
+        for word in ["办公室", "财务股", "办公室", "", "财务股x", "办公室"] {
+            buf.clear();
+            buf.push_str(word);
+            got.push(texts.get(&buf));
+        }
+        let words: Vec<&str> = got.iter().map(Text::as_str).collect();
+        assert_eq!(
+            words,
+            ["办公室", "财务股", "办公室", "", "财务股x", "办公室"]
+        );
+        assert!(Arc::ptr_eq(&got[0].0, &got[2].0) && Arc::ptr_eq(&got[0].0, &got[5].0));
+        assert!(!Arc::ptr_eq(&got[1].0, &got[4].0));
+    }
 }
