@@ -719,3 +719,58 @@ fn a_previous_results_workbook_in_the_inputs_changes_nothing() {
     );
     assert!(stdout(&out).contains(RESULTS));
 }
+
+/// A city-sized roster (more than 50 sections): one streamed `信息明细` sheet and a streamed
+/// `采用信息目录` — written on two threads — instead of a sheet per section; every item is
+/// there once, and two runs give the same bytes.
+#[test]
+fn a_large_roster_gets_the_streamed_sheets_and_stays_byte_identical() {
+    let names: Vec<String> = (1..=60).map(|i| format!("第{i:02}单位")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let src = tempfile::tempdir().unwrap();
+    register_file(&src.path().join("登记表.xlsx"), &Reg::with_sections(&refs));
+    for (i, name) in names.iter().enumerate() {
+        let mut rows = routine_rows(name, 3, 1 + (i % 12) as u32);
+        rows[0].adopted = vec![0];
+        section_file(
+            &src.path().join(format!("{name}.xlsx")),
+            name,
+            2019,
+            1 + (i % 12) as u32,
+            &rows,
+        );
+    }
+    let mut outputs = Vec::new();
+    for _ in 0..2 {
+        let (d, input) = workdir();
+        copy_files(src.path(), &input, &file_names(src.path()));
+        let out = zwxx(d.path(), &["score", "in", "--as-of", "2019-12-31"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        let path = d.path().join(RESULTS);
+        let sheets = sheet_names(&path);
+        assert_eq!(
+            &sheets[..5],
+            [
+                "考核排名",
+                "得分明细",
+                "采用信息目录",
+                "信息明细",
+                "月度报送"
+            ],
+            "{sheets:?}"
+        );
+        assert!(
+            !sheets.iter().any(|s| s.as_str() == "第01单位"),
+            "{sheets:?}"
+        );
+        let ledger = grid(&path, "信息明细");
+        let items: Vec<&Vec<Data>> = ledger.iter().skip(2).collect();
+        assert_eq!(items.len(), 60 * 3);
+        assert_eq!(text(&items[0][0]), "第01单位");
+        assert_eq!(text(&items[179][0]), "第60单位");
+        let catalog = grid(&path, "采用信息目录");
+        assert_eq!(catalog.len() - 2, 60, "one adopted item per section");
+        outputs.push(std::fs::read(&path).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "two runs gave different bytes");
+}

@@ -5,7 +5,7 @@
 //! costs a few MiB of memory, not gigabytes; widths are fixed up front (a streamed sheet
 //! cannot be measured after the fact).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::assess::Assessment;
 use crate::rules::Rules;
@@ -53,6 +53,19 @@ impl Looks {
     }
 }
 
+/// Registers the streamed sheets' formats with the workbook in a fixed order, before the two
+/// sheets are written on two threads: the style numbers then do not depend on which thread
+/// meets a format first (the output stays byte-for-byte the same from run to run), and every
+/// later lookup is a read of the shared format table.
+pub fn register_formats(wb: &mut Workbook) {
+    let l = Looks::new();
+    for f in [
+        &l.title, &l.head, &l.text, &l.wrap, &l.num, &l.date, &l.grey,
+    ] {
+        wb.register_format(f);
+    }
+}
+
 /// The formats of one row's cells, as runs of neighbouring cells with the same format. The
 /// cells are written without a format and each run formatted with one `set_range_format`
 /// (which also makes the empty strings blank cells with that format, as writing them with a
@@ -92,9 +105,8 @@ fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, header_row: u32) -> Result<(
 }
 
 /// `信息明细`: every item of every section, with its points and its source.
-pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<(), XlsxError> {
+pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result<(), XlsxError> {
     let looks = Looks::new();
-    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(SHEET_LEDGER)?;
     let levels = rules.adoption.len() as u16;
     let mut head: Vec<(&str, f64)> = vec![
@@ -194,13 +206,12 @@ pub fn ledger_sheet(wb: &mut Workbook, a: &Assessment, rules: &Rules) -> Result<
 
 /// `采用信息目录` of a large year: every adopted, counted item.
 pub fn catalog_sheet(
-    wb: &mut Workbook,
+    ws: &mut Worksheet,
     a: &Assessment,
     rules: &Rules,
     name: &str,
 ) -> Result<(), XlsxError> {
     let looks = Looks::new();
-    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(name)?;
     let head = [
         ("序号", 6.0),

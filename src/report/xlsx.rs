@@ -103,16 +103,27 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if a.scores.len() > ledger::LARGE_ROSTER {
         // A city-sized roster: one streamed item sheet instead of a sheet per section. The
-        // streamed sheets belong to the workbook and are written here while another thread
-        // builds the sheets that follow them.
+        // streamed sheets belong to the workbook (their rows go to its temporary files): the
+        // item sheet is written here while another thread writes the adopted-items list and
+        // then builds the sheets that follow them.
         for ws in build_sheets(&head, cores)? {
             wb.push_worksheet(ws);
         }
+        ledger::register_formats(&mut wb);
+        wb.add_worksheet_with_constant_memory()?;
+        wb.add_worksheet_with_constant_memory()?;
+        let sheets = wb.worksheets_mut();
+        let [.., catalog, items] = sheets.as_mut_slice() else {
+            unreachable!("two sheets were just added");
+        };
         let tail = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| build_sheets(&tail, 1));
-            ledger::catalog_sheet(&mut wb, a, rules, SHEET_CATALOG)?;
-            ledger::ledger_sheet(&mut wb, a, rules)?;
-            tail.join().expect("a sheet-building thread panicked")
+            let tail = scope.spawn(|| {
+                ledger::catalog_sheet(catalog, a, rules, SHEET_CATALOG)?;
+                build_sheets(&tail, 1)
+            });
+            let items = ledger::ledger_sheet(items, a, rules);
+            let tail = tail.join().expect("a sheet-building thread panicked");
+            items.and(tail)
         })?;
         for ws in tail {
             wb.push_worksheet(ws);
