@@ -22,7 +22,7 @@ pub struct Output {
 /// one) or that repeat each other. Called for every output before anything is written.
 pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     for (i, t) in targets.iter().enumerate() {
-        if let Some(input) = inputs.iter().find(|p| same_file(t, p)) {
+        if let Some(input) = find_input(t, inputs) {
             return Err(Error::Output(format!(
                 "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请用 -o 指定其他位置;如是上次生成的结果,请先把它移出输入文件夹",
                 t.display(),
@@ -198,6 +198,25 @@ fn canonical(p: &Path) -> Option<PathBuf> {
     }
     let dir = fs::canonicalize(folder_of(p)).ok()?;
     Some(dir.join(p.file_name()?))
+}
+
+/// The input that writing `target` would overwrite, if any. On Unix one `stat` of each
+/// suffices: an output that does not exist yet is no input, and one that exists is an input
+/// exactly when both name the same inode (the same path, a symbolic link to it, a hard link
+/// of it). With thousands of inputs, resolving every path each time cost more than that.
+#[cfg(unix)]
+fn find_input<'a>(target: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
+    use std::os::unix::fs::MetadataExt;
+    let t = fs::metadata(target).ok()?;
+    inputs
+        .iter()
+        .copied()
+        .find(|p| fs::metadata(p).is_ok_and(|m| m.dev() == t.dev() && m.ino() == t.ino()))
+}
+
+#[cfg(not(unix))]
+fn find_input<'a>(target: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
+    inputs.iter().copied().find(|p| same_file(target, p))
 }
 
 #[cfg(unix)]
