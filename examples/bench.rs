@@ -9,7 +9,8 @@
 //! and reports the median wall time, the peak RSS (from wait4) and the ratio a/b.
 //! Data sets are generated once by the `gen_year` example into target/bench-data/.
 //!
-//! Usage: cargo build --release --examples && cargo run --release --example bench -- [S M L] [--runs N]
+//! Usage: cargo build --release --bins --examples && target/release/examples/bench [S M L] [--runs N]
+//! (`--bins` too: the harness runs target/release/zwxx, which `--examples` alone leaves stale).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -156,7 +157,7 @@ fn main() {
     let me = std::env::current_exe().unwrap();
     assert!(
         zwxx.exists(),
-        "build first: cargo build --release --examples"
+        "build first: cargo build --release --bins --examples"
     );
     let tmp = target.join("bench-out");
     std::fs::create_dir_all(&tmp).unwrap();
