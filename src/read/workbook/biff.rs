@@ -5,6 +5,9 @@
 
 use super::{Limits, ReadError, corrupt, limit, u16le, u32le};
 
+/// A record type calamine passes over (INTERFACEHDR), written over records it must not parse.
+const IGNORED_RECORD: u16 = 0x00E1;
+
 /// Upper bound on CONTINUE records merged into one record (calamine removes
 /// them from the front of a Vec one by one: quadratic).
 const XLS_MAX_CONTINUES: usize = 10_000;
@@ -219,6 +222,7 @@ pub(super) fn prepare_biff(mut stream: Vec<u8>, limits: &Limits) -> Result<BiffS
     let mut per_char = text_per_char(1200);
     let mut biff8: Option<bool> = None;
     let mut codepage_fix = Vec::new();
+    let mut ignore = Vec::new();
     while let Some(rec) = biff_next(&stream, &mut pos)? {
         match rec.typ {
             0x002F => return Err(ReadError::Encrypted), // FILEPASS
@@ -250,12 +254,18 @@ pub(super) fn prepare_biff(mut stream: Vec<u8>, limits: &Limits) -> Result<BiffS
                 }
             }
             0x00FC => sst = sst_bounds(&stream, &rec, per_char, limits)?,
+            // LBL (a defined name): calamine 0.38 slices its formula with `len - cce` unchecked
+            // and parses the name's tokens; zwxx uses no names from an .xls, so they go
+            0x0018 => ignore.push(rec.off - 4),
             0x000A => break,
             _ => {}
         }
     }
     for at in codepage_fix {
         stream[at..at + 2].copy_from_slice(&1200u16.to_le_bytes());
+    }
+    for at in ignore {
+        stream[at..at + 2].copy_from_slice(&IGNORED_RECORD.to_le_bytes());
     }
     if sheet_pos.len() > limits.max_zip_entries {
         return Err(limit(

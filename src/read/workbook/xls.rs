@@ -82,6 +82,21 @@ mod tests {
     use super::*;
     use crate::read::workbook::test_support::*;
 
+    /// Regression (fuzzer, 2026-11-28, second session): a defined name (LBL) whose formula
+    /// length passes the record's end made calamine subtract past zero while opening the
+    /// workbook. Names are passed over now, so the sheet still reads.
+    #[test]
+    fn a_broken_defined_name_does_not_stop_the_sheet() {
+        // cch 1, cce 0xFFFF in a 15-byte record; and one too short to hold its header
+        let mut bad = vec![0u8; 15];
+        bad[3] = 1;
+        bad[4..6].copy_from_slice(&0xFFFFu16.to_le_bytes());
+        let globals = [rec(0x0018, &bad), rec(0x0018, &[0, 0, 0])];
+        let bytes = xls_bytes(&globals, &[("S", number(0, 0, 2.5))]);
+        let wb = read_workbook(&bytes, &Limits::default()).unwrap();
+        assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(2.5))]);
+    }
+
     #[test]
     fn handmade_xls_reads() {
         let mut recs = number(0, 0, 1.5);
