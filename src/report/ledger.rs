@@ -104,6 +104,25 @@ fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, header_row: u32) -> Result<(
     Ok(())
 }
 
+/// Column widths, the title row (with the as-of date) and the header row of a streamed sheet.
+fn heading(
+    ws: &mut Worksheet,
+    looks: &Looks,
+    head: &[(&str, f64)],
+    title: String,
+    a: &Assessment,
+) -> Result<(), XlsxError> {
+    for (c, (_, w)) in head.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let title = format!("{title}(统计截至{})", a.as_of.format("%Y-%m-%d"));
+    ws.write_string_with_format(0, 0, title, &looks.title)?;
+    for (c, (label, _)) in head.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
+    }
+    Ok(())
+}
+
 /// `信息明细`: every item of every section, with its points and its source.
 pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result<(), XlsxError> {
     let looks = Looks::new();
@@ -131,22 +150,7 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
         ("行", 6.0),
     ]);
     let last = head.len() as u16 - 1;
-    for (c, (_, w)) in head.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.write_string_with_format(
-        0,
-        0,
-        format!(
-            "{}年度政务信息明细(统计截至{})",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        &looks.title,
-    )?;
-    for (c, (label, _)) in head.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
-    }
+    heading(ws, &looks, &head, format!("{}年度政务信息明细", a.year), a)?;
     let mut row = 2u32;
     let mut runs = Runs::default();
     for s in &a.scores {
@@ -223,22 +227,13 @@ pub fn catalog_sheet(
         ("采用期号", 12.0),
         ("加分", 7.0),
     ];
-    for (c, (_, w)) in head.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.write_string_with_format(
-        0,
-        0,
-        format!(
-            "{}年度被采用的政务信息目录(统计截至{})",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        &looks.title,
+    heading(
+        ws,
+        &looks,
+        &head,
+        format!("{}年度被采用的政务信息目录", a.year),
+        a,
     )?;
-    for (c, (label, _)) in head.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *label, &looks.head)?;
-    }
     let mut row = 2u32;
     for s in &a.scores {
         for si in s
