@@ -23,9 +23,10 @@ pub const SHEET_LEDGER: &str = "信息明细";
 struct Looks {
     title: Format,
     head: Format,
+    /// Text and whole numbers alike (points, row numbers: General shows them as written), so
+    /// that a row's cells share as few formats as possible.
     text: Format,
     wrap: Format,
-    num: Format,
     date: Format,
     grey: Format,
 }
@@ -46,7 +47,6 @@ impl Looks {
                 .set_background_color(Color::RGB(0xDDEBF7)),
             text: cell.clone(),
             wrap: cell.clone().set_text_wrap(),
-            num: cell.clone().set_num_format("0"),
             date: cell.clone().set_num_format("yyyy-mm-dd"),
             grey: cell.set_font_color(Color::RGB(0x7F7F7F)),
         }
@@ -59,9 +59,7 @@ impl Looks {
 /// later lookup is a read of the shared format table.
 pub fn register_formats(wb: &mut Workbook) {
     let l = Looks::new();
-    for f in [
-        &l.title, &l.head, &l.text, &l.wrap, &l.num, &l.date, &l.grey,
-    ] {
+    for f in [&l.title, &l.head, &l.text, &l.wrap, &l.date, &l.grey] {
         wb.register_format(f);
     }
 }
@@ -157,13 +155,16 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
         for (n, si) in s.items.iter().enumerate() {
             let it = &si.item;
             let counted = si.state == ItemState::Counted;
+            // A row that is not counted is grey throughout (its date excepted); a counted one
+            // has the plain format everywhere but the wrapped title and the date: three or
+            // four runs a row (every cell of the row is bordered, the empty ones too).
             let text = if counted { &looks.text } else { &looks.grey };
             ws.write_string(row, 0, &s.name)?;
-            runs.add(0, text);
             ws.write_number(row, 1, n as f64 + 1.0)?;
-            runs.add(1, &looks.num);
             ws.write_string(row, 2, clip(&it.title))?;
-            runs.add(2, if counted { &looks.wrap } else { &looks.grey });
+            runs.add(0, text);
+            runs.add(1, text);
+            runs.add(2, if counted { &looks.wrap } else { text });
             match excel_date(it.date) {
                 Some(d) => {
                     ws.write_datetime(row, 3, d)?;
@@ -178,28 +179,21 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 5, it.task_id.as_deref().unwrap_or(""))?;
             ws.write_string(row, 6, clip(&it.issue_no))?;
             ws.write_string(row, 7, item_state(si.state))?;
-            for c in 4..=7 {
-                runs.add(c, text);
-            }
             ws.write_number(row, 8, si.base as f64)?;
-            runs.add(8, &looks.num);
             for l in 0..rules.adoption.len() {
                 if it.adopted & (1 << l) != 0 {
                     let p = si.level_points(l, rules);
                     ws.write_number(row, 9 + l as u16, p as f64)?;
-                    runs.add(9 + l as u16, &looks.num);
                 }
             }
             ws.write_number(row, 9 + levels, si.points(rules) as f64)?;
-            runs.add(9 + levels, &looks.num);
             ws.write_string(row, 10 + levels, si.completes.as_deref().unwrap_or(""))?;
             ws.write_string(row, 11 + levels, clip(&it.source.file))?;
             ws.write_string(row, 12 + levels, &*it.source.sheet)?;
-            for c in 10 + levels..=12 + levels {
+            ws.write_number(row, 13 + levels, it.source.row_number() as f64)?;
+            for c in 4..=last {
                 runs.add(c, text);
             }
-            ws.write_number(row, 13 + levels, it.source.row_number() as f64)?;
-            runs.add(13 + levels, &looks.num);
             runs.apply(ws, row)?;
             row += 1;
         }
@@ -242,7 +236,7 @@ pub fn catalog_sheet(
             .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
         {
             let it = &si.item;
-            ws.write_number_with_format(row, 0, row as f64 - 1.0, &looks.num)?;
+            ws.write_number_with_format(row, 0, row as f64 - 1.0, &looks.text)?;
             ws.write_string_with_format(row, 1, &s.name, &looks.text)?;
             ws.write_string_with_format(row, 2, clip(&it.title), &looks.wrap)?;
             if let Some(d) = excel_date(it.date) {
@@ -251,7 +245,7 @@ pub fn catalog_sheet(
             ws.write_string_with_format(row, 4, it.category.as_str(), &looks.text)?;
             ws.write_string_with_format(row, 5, adopted_levels(it, rules), &looks.wrap)?;
             ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
-            ws.write_number_with_format(row, 7, si.adoption_points(rules) as f64, &looks.num)?;
+            ws.write_number_with_format(row, 7, si.adoption_points(rules) as f64, &looks.text)?;
             row += 1;
         }
     }
