@@ -34,6 +34,7 @@ mod biff;
 mod cfb;
 mod collect;
 mod ods;
+mod view;
 mod xls;
 mod xlsb;
 mod xlsx;

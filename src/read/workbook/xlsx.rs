@@ -2,8 +2,9 @@
 //! front; cell references: calamine's A1 arithmetic is unchecked; merged ranges, taken in the
 //! same pass) and the streaming cell reader that keeps cells sparse (never the dense `Range`
 //! calamine would allocate for the sheet's bounding box), with formula cells that lack a
-//! cached value. Each sheet that is read is inflated and parsed twice (the check, calamine);
-//! sheets that are not read are not touched.
+//! cached value. Each sheet that is read is parsed twice (the check, calamine) but inflated
+//! once where it is small enough to keep ([`super::view`]); sheets that are not read are not
+//! touched.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -13,6 +14,7 @@ use calamine::{Data, DataRef, Dimensions, Reader, Xlsx, XlsxError};
 use zip::ZipArchive;
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
+use super::view::{Kept, View, view};
 use super::xml_scan::{XmlEv, attr, local_name, scan_xml, unescape};
 use super::zip_guard::{MeteredCursor, ZipInfo};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt, limit};
@@ -30,6 +32,8 @@ pub(super) struct Plan {
     /// `dcterms:modified` of `docProps/core.xml` (calamine's `workbook_properties` reads
     /// three parts for it).
     modified: Option<String>,
+    /// The parts inflated here, for calamine's view of the package.
+    kept: Kept,
 }
 
 /// Guards what calamine would do unchecked, and plans the read.
@@ -51,18 +55,22 @@ pub(super) fn prescan(
     limits: &Limits,
 ) -> Result<Plan, ReadError> {
     let max = limits.max_cells as u64;
+    let mut kept = Kept::default();
     for e in info
         .entries
         .iter()
         .filter(|e| e.lower.ends_with("sharedstrings.xml"))
     {
-        let f = zip
-            .by_index(e.index)
-            .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
+        let size = zip
+            .by_index_data(e.index)
+            .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?
+            .size();
         // the shortest <si> is `<si/>`: a part this small cannot hold `max` of them
-        let count_si = f.size() / 5 > max;
+        let count_si = size / 5 > max;
         let mut count = 0u64;
-        scan_xml(f, |ev| {
+        let part = open_part(zip, Some(&mut kept), e.index)
+            .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
+        scan_xml(part, |ev| {
             if let XmlEv::Start { name, attrs, .. } = ev {
                 match local_name(name) {
                     b"sst" => {
@@ -90,8 +98,9 @@ pub(super) fn prescan(
         checked: HashSet::new(),
         skip_hidden: Vec::new(),
         modified: core_modified(zip, info),
+        kept,
     };
-    let Some(layout) = resolve_sheets(zip, info) else {
+    let Some(layout) = resolve_sheets(zip, info, &mut plan.kept) else {
         plan.check_rest(zip, info)?;
         return Ok(plan);
     };
@@ -121,7 +130,7 @@ pub(super) fn prescan(
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
                 plan.checked.insert(index);
-                e.insert(check_part(zip, info, index)?)
+                e.insert(check_part(zip, info, index, Some(&mut plan.kept))?)
             }
         };
         plan.merges.insert(sheet.name.clone(), merged.clone());
@@ -130,6 +139,11 @@ pub(super) fn prescan(
 }
 
 impl Plan {
+    #[cfg(test)]
+    pub(super) fn kept(&self) -> &Kept {
+        &self.kept
+    }
+
     /// Checks every worksheet part not checked yet (once).
     fn check_rest(
         &mut self,
@@ -142,7 +156,7 @@ impl Plan {
             .filter(|e| e.lower.ends_with(".xml") && !e.lower.ends_with("sharedstrings.xml"))
         {
             if self.checked.insert(e.index) {
-                check_part(zip, info, e.index)?;
+                check_part(zip, info, e.index, None)?;
             }
         }
         Ok(())
@@ -153,19 +167,32 @@ fn check_part(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     info: &ZipInfo,
     index: usize,
+    kept: Option<&mut Kept>,
 ) -> Result<Vec<Dimensions>, ReadError> {
     let name = info
         .entries
         .iter()
         .find(|e| e.index == index)
         .map_or("", |e| e.name.as_str());
-    let f = zip
-        .by_index(index)
-        .map_err(|err| corrupt(format_args!("zip: {name}: {err}")))?;
-    check_sheet(f).map_err(|err| match err {
+    let part =
+        open_part(zip, kept, index).map_err(|err| corrupt(format_args!("zip: {name}: {err}")))?;
+    check_sheet(part).map_err(|err| match err {
         ReadError::Corrupt(m) => corrupt(format_args!("xlsx: {name}: {m}")),
         other => other,
     })
+}
+
+/// Entry `index` for a pre-scan: its inflated copy where the part is small enough to keep
+/// for calamine's view (`kept`), streamed from the zip otherwise.
+fn open_part<'z>(
+    zip: &'z mut ZipArchive<Cursor<&[u8]>>,
+    kept: Option<&'z mut Kept>,
+    index: usize,
+) -> zip::result::ZipResult<Box<dyn std::io::Read + 'z>> {
+    if let Some(data) = kept.and_then(|k| k.inflate(zip, index)) {
+        return Ok(Box::new(data));
+    }
+    Ok(Box::new(zip.by_index(index)?))
 }
 
 /// The text of `<dcterms:modified>` in `docProps/core.xml`, as calamine reads it.
@@ -214,7 +241,11 @@ struct SheetLayout {
 /// (`_rels/.rels` officeDocument target → workbook part and its folder; the workbook's
 /// relationships; a target is absolute with a leading `/`, else relative to that folder;
 /// zip names compared folded to `/` and lower case). `None` where any step fails.
-fn resolve_sheets(zip: &mut ZipArchive<Cursor<&[u8]>>, info: &ZipInfo) -> Option<SheetLayout> {
+fn resolve_sheets(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    info: &ZipInfo,
+    kept: &mut Kept,
+) -> Option<SheetLayout> {
     let part = |path: &str| {
         let lower = path.to_ascii_lowercase();
         info.entries
@@ -223,7 +254,7 @@ fn resolve_sheets(zip: &mut ZipArchive<Cursor<&[u8]>>, info: &ZipInfo) -> Option
             .map(|e| e.index)
     };
     let mut read_part = |index: usize, f: &mut dyn FnMut(XmlEv<'_>)| -> Option<()> {
-        let r = zip.by_index(index).ok()?;
+        let r = open_part(zip, Some(kept), index).ok()?;
         scan_xml(r, |ev| {
             f(ev);
             Ok(true)
@@ -487,7 +518,16 @@ pub(super) fn read(
     plan: Plan,
     zip: &mut ZipArchive<Cursor<&[u8]>>,
 ) -> Result<WorkbookData, ReadError> {
-    let (cursor, meter) = MeteredCursor::new(bytes, info);
+    // calamine reads its view of the package where there is one: the parts inflated above
+    // are stored in it
+    let (cursor, meter, _view);
+    match view(bytes, zip, info, &plan.kept) {
+        Some(View { bytes, starts }) => {
+            _view = bytes;
+            (cursor, meter) = MeteredCursor::with_starts(&_view, info, starts);
+        }
+        None => (cursor, meter) = MeteredCursor::new(bytes, info),
+    }
     let result = read_inner(cursor, limits, info, plan, zip);
     meter.check(result)
 }

@@ -203,7 +203,7 @@ pub(super) fn zip_checks(
     Ok(info)
 }
 
-fn local_data_start(bytes: &[u8], header_start: u64) -> Option<u64> {
+pub(super) fn local_data_start(bytes: &[u8], header_start: u64) -> Option<u64> {
     let hs = usize::try_from(header_start).ok()?;
     if bytes.get(hs..hs.checked_add(4)?)? != ZIP_MAGIC {
         return None;
@@ -243,6 +243,16 @@ pub(super) struct MeteredCursor<'a> {
 
 impl<'a> MeteredCursor<'a> {
     pub(super) fn new(bytes: &'a [u8], info: &ZipInfo) -> (Self, Rc<Meter>) {
+        Self::with_starts(bytes, info, info.starts.clone())
+    }
+
+    /// Over other bytes than the package's own (calamine's view of it), whose entries start
+    /// at `starts`; the budget is still the package's.
+    pub(super) fn with_starts(
+        bytes: &'a [u8],
+        info: &ZipInfo,
+        starts: HashMap<u64, u64>,
+    ) -> (Self, Rc<Meter>) {
         let meter = Rc::new(Meter {
             spent: Cell::new(0),
             budget: info.total.saturating_mul(2).saturating_add(MIB),
@@ -250,7 +260,7 @@ impl<'a> MeteredCursor<'a> {
         });
         let cursor = MeteredCursor {
             inner: Cursor::new(bytes),
-            starts: Rc::new(info.starts.clone()),
+            starts: Rc::new(starts),
             meter: meter.clone(),
         };
         (cursor, meter)

@@ -1,0 +1,292 @@
+//! calamine's view of an xlsx package. The pre-scan inflates the parts it checks (the package
+//! and workbook relationships, the workbook, the shared strings, the sheets that are read);
+//! calamine would inflate each of them again. The view is a copy of the package in which
+//! those parts are stored uncompressed, so calamine copies them instead: the other entries
+//! keep their compressed bytes, in the same order under the same names, and the theme is left
+//! out (calamine reads it only for the colours of its styles, which zwxx does not use; a
+//! package without a theme is read with the default colours). Where the package cannot be
+//! copied that way, calamine reads the original bytes.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use zip::ZipArchive;
+
+use super::zip_guard::{ZipInfo, local_data_start};
+use super::{MIB, u16le};
+
+/// The largest part kept inflated for calamine, and the most kept for one file: bigger parts
+/// are streamed by the pre-scan as before (memory stays bounded by the tokenizer's chunks)
+/// and left compressed for calamine.
+const KEEP_PART: u64 = MIB;
+const KEEP_TOTAL: u64 = 4 * MIB;
+
+/// Parts inflated by the pre-scan, by zip entry index.
+#[derive(Default)]
+pub(super) struct Kept {
+    parts: HashMap<usize, Vec<u8>>,
+    total: u64,
+}
+
+impl Kept {
+    /// Entry `index` inflated whole, kept for the view, when it is small enough (and
+    /// inflates cleanly to its declared size: otherwise the caller streams it as before and
+    /// meets the same error). Returned for the caller's own scan.
+    pub(super) fn inflate(
+        &mut self,
+        zip: &mut ZipArchive<Cursor<&[u8]>>,
+        index: usize,
+    ) -> Option<&[u8]> {
+        if !self.parts.contains_key(&index) {
+            let f = zip.by_index(index).ok()?;
+            let size = f.size();
+            if size > KEEP_PART || self.total + size > KEEP_TOTAL {
+                return None;
+            }
+            let mut data = Vec::with_capacity(size as usize);
+            f.take(size + 1).read_to_end(&mut data).ok()?;
+            if data.len() as u64 != size {
+                return None;
+            }
+            self.total += size;
+            self.parts.insert(index, data);
+        }
+        self.parts.get(&index).map(Vec::as_slice)
+    }
+}
+
+/// The view's bytes and, for the inflation meter, each entry's data offset with its size.
+pub(super) struct View {
+    pub(super) bytes: Vec<u8>,
+    pub(super) starts: HashMap<u64, u64>,
+}
+
+/// Builds calamine's view of `bytes`; `None` where an entry cannot be copied as it is (no
+/// local header where the directory says, data past the end, sizes beyond a plain zip).
+pub(super) fn view(
+    bytes: &[u8],
+    zip: &ZipArchive<Cursor<&[u8]>>,
+    info: &ZipInfo,
+    kept: &Kept,
+) -> Option<View> {
+    #[cfg(test)]
+    if tests::NO_VIEW.get() {
+        return None;
+    }
+    if kept.parts.is_empty() || info.entries.len() > usize::from(u16::MAX) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + kept.total as usize);
+    let mut central = Vec::with_capacity(info.entries.len() * 96);
+    let mut starts = HashMap::with_capacity(info.entries.len());
+    let mut count = 0u16;
+    for entry in &info.entries {
+        if entry.lower.ends_with("theme/theme1.xml") {
+            continue;
+        }
+        let e = zip.by_index_data(entry.index).ok()?;
+        let ch = usize::try_from(e.central_header_start()).ok()?;
+        if bytes.get(ch..ch.checked_add(4)?)? != b"PK\x01\x02" {
+            return None;
+        }
+        let (method, data, size): (u16, &[u8], u64) = match kept.parts.get(&entry.index) {
+            Some(data) => (0, data, data.len() as u64),
+            None => {
+                let start = usize::try_from(local_data_start(bytes, e.header_start())?).ok()?;
+                let len = usize::try_from(e.compressed_size()).ok()?;
+                let data = bytes.get(start..start.checked_add(len)?)?;
+                (u16le(bytes, ch + 10)?, data, e.size())
+            }
+        };
+        let name = entry.name.as_bytes();
+        let offset = u32::try_from(out.len()).ok()?;
+        let fields = Fields {
+            method,
+            crc: e.crc32(),
+            compressed: u32::try_from(data.len()).ok()?,
+            size: u32::try_from(size).ok()?,
+            name: u16::try_from(name.len()).ok()?,
+        };
+        // local header, then the data
+        out.extend_from_slice(b"PK\x03\x04");
+        fields.write(&mut out);
+        out.extend_from_slice(&0u16.to_le_bytes()); // extra field length
+        out.extend_from_slice(name);
+        starts.insert(out.len() as u64, size.max(1));
+        out.extend_from_slice(data);
+        // its central directory header
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&20u16.to_le_bytes()); // version made by
+        fields.write(&mut central);
+        for _ in 0..4 {
+            // extra, comment, disk, internal attributes
+            central.extend_from_slice(&0u16.to_le_bytes());
+        }
+        central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name);
+        count += 1;
+    }
+    let directory_at = u32::try_from(out.len()).ok()?;
+    let directory_len = u32::try_from(central.len()).ok()?;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0; 4]); // this disk, the directory's disk
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&directory_len.to_le_bytes());
+    out.extend_from_slice(&directory_at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // comment length
+    Some(View { bytes: out, starts })
+}
+
+/// The fields a local header and a central directory header share, from "version needed".
+struct Fields {
+    method: u16,
+    crc: u32,
+    compressed: u32,
+    size: u32,
+    name: u16,
+}
+
+impl Fields {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&20u16.to_le_bytes()); // version needed
+        out.extend_from_slice(&0x0800u16.to_le_bytes()); // names are UTF-8
+        out.extend_from_slice(&self.method.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // time
+        out.extend_from_slice(&0x0021u16.to_le_bytes()); // date: 1980-01-01
+        out.extend_from_slice(&self.crc.to_le_bytes());
+        out.extend_from_slice(&self.compressed.to_le_bytes());
+        out.extend_from_slice(&self.size.to_le_bytes());
+        out.extend_from_slice(&self.name.to_le_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::xlsx::prescan;
+    use super::super::zip_guard::{open_zip, zip_checks};
+    use super::*;
+    use crate::read::workbook::{Limits, read_workbook};
+
+    thread_local! {
+        /// Set by a test to read the original package instead of the view.
+        pub(super) static NO_VIEW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Reading through the view gives exactly what reading the package itself gives — the
+    /// same sheets and cells, or the same error — on every xlsx the project has: fixtures
+    /// written by LibreOffice and by us (broken ones too), the templates, the samples and
+    /// (when present) the peer corpus.
+    #[test]
+    fn reading_through_the_view_equals_reading_the_package() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![
+            root.join("tests/fixtures"),
+            root.join("templates"),
+            root.join("samples"),
+            root.join("../shared/corpus"),
+        ];
+        let (mut files, mut read) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if !p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
+                    continue;
+                }
+                let bytes = std::fs::read(&p).unwrap();
+                let limits = Limits::default();
+                NO_VIEW.set(true);
+                let plain = read_workbook(&bytes, &limits);
+                NO_VIEW.set(false);
+                let through = read_workbook(&bytes, &limits);
+                assert_eq!(through, plain, "{}", p.display());
+                files += 1;
+                read += usize::from(plain.is_ok());
+            }
+        }
+        assert!(files > 20 && read > 20, "{files} files, {read} read");
+    }
+
+    fn inflate(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Vec<u8> {
+        let mut v = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut v).unwrap();
+        v
+    }
+
+    /// The template as calamine sees it: every entry but the theme, under the same names;
+    /// the parts the pre-scan inflated stored with the same content (and CRC), the others
+    /// with their original compressed bytes.
+    #[test]
+    fn the_view_of_the_template_stores_what_the_prescan_inflated() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/政务信息报送表.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let limits = Limits::default();
+        let mut zip = open_zip(&bytes, &limits).unwrap();
+        let info = zip_checks(&zip, &bytes, &limits).unwrap();
+        let plan = prescan(&mut zip, &info, &limits).unwrap();
+        let v = view(&bytes, &zip, &info, plan.kept()).expect("a view");
+        let mut theirs = ZipArchive::new(Cursor::new(&v.bytes[..])).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        let expected: Vec<&String> = names.iter().filter(|n| !n.contains("theme")).collect();
+        let got: Vec<String> = theirs
+            .file_names()
+            .map(|n| n.unwrap().into_owned())
+            .collect();
+        assert_eq!(got.iter().collect::<Vec<_>>(), expected);
+        assert!(names.iter().any(|n| n.contains("theme")));
+        let mut stored = Vec::new();
+        for name in &got {
+            let (method, crc) = {
+                let f = theirs.by_name(name).unwrap();
+                (f.compression(), f.crc32())
+            };
+            assert_eq!(crc, zip.by_name(name).unwrap().crc32(), "{name}");
+            assert_eq!(
+                inflate(&mut theirs, name),
+                inflate(&mut zip, name),
+                "{name}"
+            );
+            if method == zip::CompressionMethod::Stored {
+                stored.push(name.as_str());
+            }
+        }
+        stored.sort_unstable();
+        assert_eq!(
+            stored,
+            [
+                "_rels/.rels",
+                "xl/_rels/workbook.xml.rels",
+                "xl/sharedStrings.xml",
+                "xl/workbook.xml",
+                "xl/worksheets/sheet2.xml",
+            ]
+        );
+        // each entry's data offset is metered with its size
+        assert_eq!(v.starts.len(), got.len());
+    }
+
+    #[test]
+    fn big_parts_are_not_kept() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/政务信息报送表.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = open_zip(&bytes, &Limits::default()).unwrap();
+        let index = zip.index_for_name("xl/worksheets/sheet2.xml").unwrap();
+        let mut kept = Kept {
+            total: KEEP_TOTAL - 100,
+            ..Kept::default()
+        };
+        assert!(kept.inflate(&mut zip, index).is_none());
+        kept.total = 0;
+        assert!(kept.inflate(&mut zip, index).is_some());
+        assert!(kept.parts.contains_key(&index));
+    }
+}
