@@ -46,10 +46,7 @@ pub(super) fn scan_xml<R: Read>(
             continue;
         }
         if buf[pos] != b'<' {
-            let end = buf[pos..]
-                .iter()
-                .position(|&b| b == b'<')
-                .map_or(buf.len(), |i| pos + i);
+            let end = memchr::memchr(b'<', &buf[pos..]).map_or(buf.len(), |i| pos + i);
             if !f(XmlEv::Text(&buf[pos..end]))? {
                 return Ok(());
             }
@@ -98,10 +95,7 @@ fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<bool, ReadErr
 }
 
 fn find_from(s: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    s.get(from..)?
-        .windows(pat.len())
-        .position(|w| w == pat)
-        .map(|i| i + from)
+    memchr::memmem::find(s.get(from..)?, pat).map(|i| i + from)
 }
 
 /// Length of the markup starting at `s[0] == b'<'`, or None if incomplete.
@@ -137,21 +131,17 @@ fn markup_len(s: &[u8]) -> Option<usize> {
             }
         }
         _ => {
-            let mut quote = 0u8;
-            for (i, &b) in s.iter().enumerate().skip(1) {
-                if quote != 0 {
-                    if b == quote {
-                        quote = 0;
-                    }
-                    continue;
+            // an element: up to the first `>` outside quoted attribute values
+            let mut i = 1;
+            loop {
+                i += memchr::memchr3(b'>', b'"', b'\'', &s[i..])?;
+                let b = s[i];
+                if b == b'>' {
+                    return Some(i + 1);
                 }
-                match b {
-                    b'"' | b'\'' => quote = b,
-                    b'>' => return Some(i + 1),
-                    _ => {}
-                }
+                i += 1;
+                i += memchr::memchr(b, &s[i..])? + 1;
             }
-            None
         }
     }
 }
@@ -247,4 +237,95 @@ pub(super) fn unescape(v: &[u8]) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The element case of `markup_len` written byte by byte (as it was before it searched
+    /// with memchr): the oracle for the search.
+    fn element_len_bytewise(s: &[u8]) -> Option<usize> {
+        let mut quote = 0u8;
+        for (i, &b) in s.iter().enumerate().skip(1) {
+            if quote != 0 {
+                if b == quote {
+                    quote = 0;
+                }
+                continue;
+            }
+            match b {
+                b'"' | b'\'' => quote = b,
+                b'>' => return Some(i + 1),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn markup_ends_where_the_bytewise_scan_ends() {
+        let alphabet = b"<>\"'/a =-![]?";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = 2 + (state % 14) as usize;
+            let mut s = vec![b'<'];
+            let mut x = state;
+            for _ in 1..len {
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+                x /= alphabet.len() as u64;
+                if x == 0 {
+                    x = state.rotate_left(17) | 1;
+                }
+            }
+            if matches!(s[1], b'?' | b'!') {
+                continue;
+            }
+            assert_eq!(
+                markup_len(&s),
+                element_len_bytewise(&s),
+                "{}",
+                String::from_utf8_lossy(&s)
+            );
+        }
+    }
+
+    #[test]
+    fn events_across_chunks_and_quotes() {
+        // an attribute value with `>` and the other quote inside, a comment, CDATA, a PI,
+        // and text long enough to cross the first 4 KiB chunk
+        let long = "x".repeat(5000);
+        let xml = format!(
+            r#"<?xml version="1.0"?><a k='1>"2' j="'>'"><!-- <b> --><![CDATA[<c>]]>{long}<d/></a>"#
+        );
+        let mut seen = Vec::new();
+        scan_xml(xml.as_bytes(), |ev| {
+            seen.push(match ev {
+                XmlEv::Start { name, attrs, empty } => format!(
+                    "start {} [{}] {empty}",
+                    String::from_utf8_lossy(name),
+                    String::from_utf8_lossy(attrs).trim()
+                ),
+                XmlEv::End { name } => format!("end {}", String::from_utf8_lossy(name)),
+                XmlEv::Text(t) => format!("text {}", t.len()),
+            });
+            Ok(true)
+        })
+        .unwrap();
+        assert_eq!(seen[0], r#"start a [k='1>"2' j="'>'"] false"#);
+        assert_eq!(seen[1], "text 3"); // the CDATA's content
+        assert_eq!(seen.last().unwrap(), "end a");
+        assert!(seen.contains(&"start d [] true".to_string()), "{seen:?}");
+        let text: usize = seen
+            .iter()
+            .filter_map(|e| e.strip_prefix("text "))
+            .map(|n| n.parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(text, 3 + 5000);
+        // an element left open at the end is an error
+        assert!(scan_xml(&b"<a k='>"[..], |_| Ok(true)).is_err());
+    }
 }

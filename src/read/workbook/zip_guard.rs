@@ -38,9 +38,7 @@ pub(super) fn open_zip<'a>(
     // before we can look at `len()`; bound that work by counting header
     // signatures first.  (Generous: stored nested zips also count.)
     let hard = limits.max_zip_entries.saturating_mul(20).max(1_000);
-    let sigs = bytes
-        .windows(4)
-        .filter(|w| *w == b"PK\x01\x02")
+    let sigs = memchr::memmem::find_iter(bytes, b"PK\x01\x02")
         .take(hard + 1)
         .count();
     if sigs > hard {
