@@ -33,7 +33,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
         if meta.is_dir() {
             walk(p, &mut out, &mut seen_dirs, &mut seen_files);
         } else {
-            push_file(p, &mut out, &mut seen_files, true);
+            push_file(p, None, &mut out, &mut seen_files, true);
         }
     }
     Ok(out)
@@ -47,7 +47,7 @@ fn walk(
 ) {
     // A folder reached twice (symlink loop or repeated argument) is walked once.
     let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if !seen_dirs.insert(key) {
+    if !seen_dirs.insert(key.clone()) {
         return;
     }
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -58,29 +58,49 @@ fn walk(
         });
         return;
     };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry types come with the listing (no stat per file); only links are followed.
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = rd
+        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+        .collect();
     entries.sort_by(|a, b| {
-        a.as_os_str()
+        a.0.as_os_str()
             .as_encoded_bytes()
-            .cmp(b.as_os_str().as_encoded_bytes())
+            .cmp(b.0.as_os_str().as_encoded_bytes())
     });
-    for path in entries {
+    for (path, kind) in entries {
         let name = file_name(&path);
         if name.starts_with('.') {
             out.push(skipped(&path, "隐藏文件"));
             continue;
         }
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, out, seen_dirs, seen_files),
-            Ok(_) => push_file(&path, out, seen_files, false),
-            // Dangling symlink or no permission to stat: the read will report it.
-            Err(_) => push_file(&path, out, seen_files, false),
+        match kind {
+            Some(k) if k.is_dir() => walk(&path, out, seen_dirs, seen_files),
+            // A plain file's real path is its folder's real path and its name.
+            Some(k) if k.is_file() => {
+                let real = path.file_name().map(|n| key.join(n));
+                push_file(&path, real, out, seen_files, false);
+            }
+            // A link (or an entry of unknown type): where it leads decides.
+            _ => match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => walk(&path, out, seen_dirs, seen_files),
+                // Dangling symlink or no permission to stat: the read will report it.
+                _ => push_file(&path, None, out, seen_files, false),
+            },
         }
     }
 }
 
-fn push_file(path: &Path, out: &mut Vec<Found>, seen: &mut HashSet<PathBuf>, explicit: bool) {
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+/// `real`: the file's canonical path where the caller knows it (else it is looked up), so
+/// that a file reached twice is listed once.
+fn push_file(
+    path: &Path,
+    real: Option<PathBuf>,
+    out: &mut Vec<Found>,
+    seen: &mut HashSet<PathBuf>,
+    explicit: bool,
+) {
+    let key =
+        real.unwrap_or_else(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
     if !seen.insert(key) {
         return;
     }
@@ -185,6 +205,26 @@ mod tests {
         std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
         let found = discover(&[d.to_path_buf()]).unwrap();
         assert_eq!(found.iter().filter(|f| f.skip.is_none()).count(), 1);
+    }
+
+    /// A file reached twice — through a linked folder, a link to it, or named again on the
+    /// command line — is listed once (at its first place in the walk).
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_twice_is_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("b")).unwrap();
+        std::fs::write(d.join("b").join("x.xlsx"), b"x").unwrap();
+        std::os::unix::fs::symlink(d.join("b"), d.join("a")).unwrap();
+        std::os::unix::fs::symlink(d.join("b").join("x.xlsx"), d.join("c.xlsx")).unwrap();
+        let found = discover(&[d.to_path_buf(), d.join("b").join("x.xlsx")]).unwrap();
+        let read: Vec<String> = found
+            .iter()
+            .filter(|f| f.skip.is_none())
+            .map(|f| f.path.strip_prefix(d).unwrap().display().to_string())
+            .collect();
+        assert_eq!(read, ["a/x.xlsx"]);
     }
 
     #[test]
