@@ -15,7 +15,7 @@ use zip::ZipArchive;
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
 use super::view::{Kept, View, view};
-use super::xml_scan::{XmlEv, attr, local_name, scan_xml, unescape};
+use super::xml_scan::{XmlEv, attr, local_name, scan_xml, scan_xml_slice, unescape};
 use super::zip_guard::{MeteredCursor, ZipInfo};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt, limit};
 
@@ -70,7 +70,7 @@ pub(super) fn prescan(
         let mut count = 0u64;
         let part = open_part(zip, Some(&mut kept), e.index)
             .map_err(|err| corrupt(format_args!("zip: {}: {err}", e.name)))?;
-        scan_xml(part, |ev| {
+        part.scan(|ev| {
             if let XmlEv::Start { name, attrs, .. } = ev {
                 match local_name(name) {
                     b"sst" => {
@@ -188,11 +188,26 @@ fn open_part<'z>(
     zip: &'z mut ZipArchive<Cursor<&[u8]>>,
     kept: Option<&'z mut Kept>,
     index: usize,
-) -> zip::result::ZipResult<Box<dyn std::io::Read + 'z>> {
+) -> zip::result::ZipResult<Part<'z>> {
     if let Some(data) = kept.and_then(|k| k.inflate(zip, index)) {
-        return Ok(Box::new(data));
+        return Ok(Part::Kept(data));
     }
-    Ok(Box::new(zip.by_index(index)?))
+    Ok(Part::Stream(Box::new(zip.by_index(index)?)))
+}
+
+/// A part for a pre-scan: in memory, or streamed from the zip.
+enum Part<'z> {
+    Kept(&'z [u8]),
+    Stream(Box<dyn std::io::Read + 'z>),
+}
+
+impl Part<'_> {
+    fn scan(self, f: impl FnMut(XmlEv<'_>) -> Result<bool, ReadError>) -> Result<(), ReadError> {
+        match self {
+            Part::Kept(data) => scan_xml_slice(data, f),
+            Part::Stream(r) => scan_xml(r, f),
+        }
+    }
 }
 
 /// The text of `<dcterms:modified>` in `docProps/core.xml`, as calamine reads it.
@@ -255,7 +270,7 @@ fn resolve_sheets(
     };
     let mut read_part = |index: usize, f: &mut dyn FnMut(XmlEv<'_>)| -> Option<()> {
         let r = open_part(zip, Some(kept), index).ok()?;
-        scan_xml(r, |ev| {
+        r.scan(|ev| {
             f(ev);
             Ok(true)
         })
@@ -381,13 +396,13 @@ const REF_MAX: u64 = 1 << 31;
 ///
 /// Returns the merged ranges as calamine's `merge_cells_by_sheet_name` would (the first
 /// `<mergeCells>` block; a reference calamine cannot parse there makes the part corrupt).
-fn check_sheet(part: impl std::io::Read) -> Result<Vec<Dimensions>, ReadError> {
+fn check_sheet(part: Part<'_>) -> Result<Vec<Dimensions>, ReadError> {
     let mut first = true;
     let mut merged = Vec::new();
     // 0: before the first <mergeCells>, 1: inside it, 2: after it
     let mut merge_block = 0u8;
     let mut failure = None;
-    let scanned = scan_xml(part, |ev| {
+    let scanned = part.scan(|ev| {
         let mut step = || -> Result<bool, ReadError> {
             let (name, attrs) = match ev {
                 XmlEv::Start { name, attrs, empty } => {
