@@ -133,5 +133,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
             );
         }
     }
+    // The process ends right after this: freeing the year's items and the workbook's cell
+    // tables here would only delay the exit (about 4 ms on a small year, measured).
+    std::mem::forget(results);
+    std::mem::forget(a);
     Ok(if errors > 0 { 1 } else { 0 })
 }
