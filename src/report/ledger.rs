@@ -156,8 +156,9 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             let it = &si.item;
             let counted = si.state == ItemState::Counted;
             // A row that is not counted is grey throughout (its date excepted); a counted one
-            // has the plain format everywhere but the wrapped title and the date: three or
-            // four runs a row (every cell of the row is bordered, the empty ones too).
+            // has the plain format everywhere but the wrapped title and the date: four to six
+            // runs a row. An adoption level the item does not have stays an empty cell (a
+            // bordered blank there cost more to write and pack than the runs it saved).
             let text = if counted { &looks.text } else { &looks.grey };
             ws.write_string(row, 0, &s.name)?;
             ws.write_number(row, 1, n as f64 + 1.0)?;
@@ -180,10 +181,14 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 6, clip(&it.issue_no))?;
             ws.write_string(row, 7, item_state(si.state))?;
             ws.write_number(row, 8, si.base as f64)?;
+            for c in 4..=8 {
+                runs.add(c, text);
+            }
             for l in 0..rules.adoption.len() {
                 if it.adopted & (1 << l) != 0 {
                     let p = si.level_points(l, rules);
                     ws.write_number(row, 9 + l as u16, p as f64)?;
+                    runs.add(9 + l as u16, text);
                 }
             }
             ws.write_number(row, 9 + levels, si.points(rules) as f64)?;
@@ -191,7 +196,7 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 11 + levels, clip(&it.source.file))?;
             ws.write_string(row, 12 + levels, &*it.source.sheet)?;
             ws.write_number(row, 13 + levels, it.source.row_number() as f64)?;
-            for c in 4..=last {
+            for c in 9 + levels..=last {
                 runs.add(c, text);
             }
             runs.apply(ws, row)?;
