@@ -267,6 +267,12 @@ pub(super) fn prepare_biff(mut stream: Vec<u8>, limits: &Limits) -> Result<BiffS
     for at in ignore {
         stream[at..at + 2].copy_from_slice(&IGNORED_RECORD.to_le_bytes());
     }
+    // calamine 0.38 slices the stream at each sheet's position unchecked
+    if sheet_pos.iter().any(|&p| p > stream.len()) {
+        return Err(corrupt(
+            "xls: a sheet starts past the end of the workbook stream",
+        ));
+    }
     if sheet_pos.len() > limits.max_zip_entries {
         return Err(limit(
             "max_zip_entries",

@@ -97,6 +97,19 @@ mod tests {
         assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(2.5))]);
     }
 
+    /// Regression (fuzzer, 2026-11-28, third session): a sheet (BOUNDSHEET) whose position
+    /// lies past the end of the workbook stream made calamine slice out of bounds — a caught
+    /// panic whose Rust message reached the problem list. Now a plain corrupt-file finding.
+    #[test]
+    fn a_sheet_past_the_end_of_the_stream_is_corrupt() {
+        let far = rec(0x0085, &[0xFF, 0xFF, 0xFF, 0x0F, 0, 0, 1, 0, b'X']);
+        let bytes = xls_bytes(&[far], &[("S", number(0, 0, 2.5))]);
+        match read_workbook(&bytes, &Limits::default()) {
+            Err(ReadError::Corrupt(m)) => assert!(m.contains("past the end"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn handmade_xls_reads() {
         let mut recs = number(0, 0, 1.5);
