@@ -250,3 +250,30 @@ pub(super) fn temp_dir(tag: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Every xlsx/xlsm the project has: fixtures written by LibreOffice and by us (broken ones
+/// too), the templates, the samples and (when present) the peer corpus beside the project.
+pub(super) fn project_xlsx_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut stack = vec![
+        root.join("tests/fixtures"),
+        root.join("templates"),
+        root.join("samples"),
+        root.join("../shared/corpus"),
+    ];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
+                files.push(p);
+            }
+        }
+    }
+    files
+}

@@ -168,6 +168,7 @@ mod tests {
     use super::super::xlsx::prescan;
     use super::super::zip_guard::{open_zip, zip_checks};
     use super::*;
+    use crate::read::workbook::test_support::project_xlsx_files;
     use crate::read::workbook::{Limits, read_workbook};
 
     thread_local! {
@@ -181,37 +182,17 @@ mod tests {
     /// (when present) the peer corpus.
     #[test]
     fn reading_through_the_view_equals_reading_the_package() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![
-            root.join("tests/fixtures"),
-            root.join("templates"),
-            root.join("samples"),
-            root.join("../shared/corpus"),
-        ];
         let (mut files, mut read) = (0, 0);
-        while let Some(dir) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                    continue;
-                }
-                if !p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
-                    continue;
-                }
-                let bytes = std::fs::read(&p).unwrap();
-                let limits = Limits::default();
-                NO_VIEW.set(true);
-                let plain = read_workbook(&bytes, &limits);
-                NO_VIEW.set(false);
-                let through = read_workbook(&bytes, &limits);
-                assert_eq!(through, plain, "{}", p.display());
-                files += 1;
-                read += usize::from(plain.is_ok());
-            }
+        for p in project_xlsx_files() {
+            let bytes = std::fs::read(&p).unwrap();
+            let limits = Limits::default();
+            NO_VIEW.set(true);
+            let plain = read_workbook(&bytes, &limits);
+            NO_VIEW.set(false);
+            let through = read_workbook(&bytes, &limits);
+            assert_eq!(through, plain, "{}", p.display());
+            files += 1;
+            read += usize::from(plain.is_ok());
         }
         assert!(files > 20 && read > 20, "{files} files, {read} read");
     }

@@ -796,27 +796,7 @@ mod tests {
     /// samples and (when present) the peer corpus.
     #[test]
     fn prescan_merges_and_modified_equal_calamines() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        let mut stack = vec![
-            root.join("tests/fixtures"),
-            root.join("templates"),
-            root.join("samples"),
-            root.join("../shared/corpus"),
-        ];
-        while let Some(dir) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
-                    files.push(p);
-                }
-            }
-        }
+        let files = project_xlsx_files();
         let mut compared = 0;
         for path in &files {
             let bytes = std::fs::read(path).unwrap();

@@ -276,6 +276,18 @@ pub(super) fn unescape(v: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn describe(ev: XmlEv<'_>) -> String {
+        match ev {
+            XmlEv::Start { name, attrs, empty } => format!(
+                "start {} [{}] {empty}",
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(attrs).trim()
+            ),
+            XmlEv::End { name } => format!("end {}", String::from_utf8_lossy(name)),
+            XmlEv::Text(t) => format!("text {}", t.len()),
+        }
+    }
+
     #[test]
     fn events_across_chunks_and_quotes() {
         // an attribute value with `>` and the other quote inside, a comment, CDATA, a PI,
@@ -286,15 +298,7 @@ mod tests {
         );
         let mut seen = Vec::new();
         scan_xml(xml.as_bytes(), |ev| {
-            seen.push(match ev {
-                XmlEv::Start { name, attrs, empty } => format!(
-                    "start {} [{}] {empty}",
-                    String::from_utf8_lossy(name),
-                    String::from_utf8_lossy(attrs).trim()
-                ),
-                XmlEv::End { name } => format!("end {}", String::from_utf8_lossy(name)),
-                XmlEv::Text(t) => format!("text {}", t.len()),
-            });
+            seen.push(describe(ev));
             Ok(true)
         })
         .unwrap();
@@ -311,15 +315,7 @@ mod tests {
         // the same events from a part in memory (texts whole)
         let mut from_slice = Vec::new();
         scan_xml_slice(xml.as_bytes(), |ev| {
-            from_slice.push(match ev {
-                XmlEv::Start { name, attrs, empty } => format!(
-                    "start {} [{}] {empty}",
-                    String::from_utf8_lossy(name),
-                    String::from_utf8_lossy(attrs).trim()
-                ),
-                XmlEv::End { name } => format!("end {}", String::from_utf8_lossy(name)),
-                XmlEv::Text(t) => format!("text {}", t.len()),
-            });
+            from_slice.push(describe(ev));
             Ok(true)
         })
         .unwrap();
