@@ -80,6 +80,9 @@ pub(super) fn view(
     let mut central = Vec::with_capacity(info.entries.len() * 96);
     let mut starts = HashMap::with_capacity(info.entries.len());
     let mut count = 0u16;
+    // The original's compressed bytes are copied at most once over: entries sharing their
+    // data (a zip-bomb trick) would otherwise multiply the copy; calamine then reads the file.
+    let mut copied = 0usize;
     for entry in &info.entries {
         if entry.lower.ends_with("theme/theme1.xml") {
             continue;
@@ -95,6 +98,10 @@ pub(super) fn view(
                 let start = usize::try_from(local_data_start(bytes, e.header_start())?).ok()?;
                 let len = usize::try_from(e.compressed_size()).ok()?;
                 let data = bytes.get(start..start.checked_add(len)?)?;
+                copied += len;
+                if copied > bytes.len() {
+                    return None;
+                }
                 (u16le(bytes, ch + 10)?, data, e.size())
             }
         };
@@ -253,6 +260,55 @@ mod tests {
         );
         // each entry's data offset is metered with its size
         assert_eq!(v.starts.len(), got.len());
+    }
+
+    /// Entries that share their data are not copied once each: a zip whose directory
+    /// names one compressed part many times gets no view (calamine reads the file itself,
+    /// metered as before).
+    #[test]
+    fn entries_sharing_data_get_no_view() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/政务信息报送表.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let limits = Limits::default();
+        let view_of = |bytes: &[u8]| {
+            let mut zip = open_zip(bytes, &limits).unwrap();
+            let info = zip_checks(&zip, bytes, &limits).unwrap();
+            let plan = prescan(&mut zip, &info, &limits).unwrap();
+            view(bytes, &zip, &info, plan.kept()).map(|v| v.bytes.len())
+        };
+        assert!(view_of(&bytes).is_some());
+        // 40 more directory entries for the theme's local entry, under new names
+        let eocd = bytes.len() - 22;
+        assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");
+        let cd_len = u32::from_le_bytes(bytes[eocd + 12..eocd + 16].try_into().unwrap()) as usize;
+        let cd_at = u32::from_le_bytes(bytes[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+        let cd = &bytes[cd_at..cd_at + cd_len];
+        let theme = memchr::memmem::find(cd, b"xl/theme/theme1.xml").unwrap() - 46;
+        let name_len = u16::from_le_bytes(cd[theme + 28..theme + 30].try_into().unwrap());
+        let record = &cd[theme..theme + 46 + usize::from(name_len)];
+        let mut out = bytes[..cd_at + cd_len].to_vec();
+        let copies = 40u16;
+        for k in 0..copies {
+            let mut r = record.to_vec();
+            let name = format!("xl/media/d{k:05}.xml");
+            assert_eq!(name.len(), usize::from(name_len));
+            r[46..].copy_from_slice(name.as_bytes());
+            out.extend_from_slice(&r);
+        }
+        let mut end = bytes[eocd..].to_vec();
+        let n = u16::from_le_bytes(end[8..10].try_into().unwrap()) + copies;
+        end[8..10].copy_from_slice(&n.to_le_bytes());
+        end[10..12].copy_from_slice(&n.to_le_bytes());
+        let new_len = (cd_len + record.len() * usize::from(copies)) as u32;
+        end[12..16].copy_from_slice(&new_len.to_le_bytes());
+        out.extend_from_slice(&end);
+        assert_eq!(view_of(&out), None);
+        // and the file reads as it did
+        NO_VIEW.set(true);
+        let plain = read_workbook(&out, &limits);
+        NO_VIEW.set(false);
+        assert_eq!(read_workbook(&out, &limits), plain);
+        assert!(plain.is_ok());
     }
 
     #[test]
