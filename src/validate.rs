@@ -393,6 +393,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         grid: &grid,
         found: &cols.found,
         formula_no_value: &sheet.formula_no_value,
+        category_hint: format!("信息类别({})", rules.categories.names.join("、")),
     };
     let mut items = Vec::new();
     let mut rows_seen = 0;
@@ -473,6 +474,8 @@ struct RowCtx<'a> {
     grid: &'a Grid<'a>,
     found: &'a [Option<u32>],
     formula_no_value: &'a [(u32, u32)],
+    /// What to fill in where 信息类别 is empty (built once a file, not once a row).
+    category_hint: String,
 }
 
 impl<'a> RowCtx<'a> {
@@ -619,12 +622,7 @@ impl<'a> RowCtx<'a> {
             }
             parsed
         });
-        let category = required(
-            col::CATEGORY,
-            &format!("信息类别({})", rules.categories.names.join("、")),
-            findings,
-        )
-        .and_then(|(c, d)| {
+        let category = required(col::CATEGORY, &self.category_hint, findings).and_then(|(c, d)| {
             let raw = cell_text(d);
             let norm = cell::normalize_label(&raw);
             if rules.category_index(&norm).is_some() {
