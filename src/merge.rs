@@ -139,28 +139,49 @@ pub fn merge(
         }
     }
 
-    // Same title in two sections: a warning on the later item, naming the other. Runs of
-    // the items ordered by title, each run by (date, section, row).
-    let mut by_key: Vec<usize> = (0..out.items.len()).collect();
-    by_key.sort_by(|&a, &b| {
-        let (x, y) = (&out.items[a], &out.items[b]);
-        x.key().cmp(&y.key()).then_with(|| {
-            (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
-        })
-    });
-    for run in by_key.chunk_by(|&a, &b| out.items[a].key() == out.items[b].key()) {
-        let first = &out.items[run[0]];
-        for &i in &run[1..] {
-            let item = &out.items[i];
-            if item.section != first.section {
-                out.findings.push(warn(
-                    item,
-                    f::W_DUP_SECTION,
-                    format!(
-                        "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
-                        first.section, first.date
-                    ),
-                ));
+    // Same title in two sections: a warning on the later item, naming the other. Groups of
+    // items with the same title, each in (date, section, row) order. The items are grouped by
+    // a hash of the title first: sorting the year by title itself (folding both titles on
+    // every comparison) was the merge's slowest step, and most titles are alone.
+    use std::hash::BuildHasher;
+    let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+    let mut by_hash: Vec<(u64, u32)> = out
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (hasher.hash_one(item.key()), i as u32))
+        .collect();
+    by_hash.sort_unstable();
+    let mut group: Vec<usize> = Vec::new();
+    for run in by_hash
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        group.clear();
+        group.extend(run.iter().map(|&(_, i)| i as usize));
+        group.sort_by(|&a, &b| {
+            let (x, y) = (&out.items[a], &out.items[b]);
+            x.key()
+                .cmp(&y.key())
+                .then_with(|| {
+                    (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
+                })
+                .then(a.cmp(&b))
+        });
+        for same in group.chunk_by(|&a, &b| out.items[a].key() == out.items[b].key()) {
+            let first = &out.items[same[0]];
+            for &i in &same[1..] {
+                let item = &out.items[i];
+                if item.section != first.section {
+                    out.findings.push(warn(
+                        item,
+                        f::W_DUP_SECTION,
+                        format!(
+                            "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
+                            first.section, first.date
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -215,7 +236,112 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::sort_on_two_cores;
+    use super::{merge, sort_on_two_cores};
+    use crate::model::{FileStatus, InputFile, Item, Source, Text};
+
+    /// The same-title-in-two-sections warnings equal those of the plain definition (every
+    /// item compared with the earliest item of its title by date, section, row), on a year
+    /// of titles that fold together (full-width brackets, spaces) across four sections.
+    #[test]
+    fn same_title_in_two_sections_matches_the_plain_definition() {
+        let titles = [
+            "关于（一）工作",
+            "关于(一)工作",
+            " 关于(一)工作 ",
+            "关于(一) 工作",
+            "春耕",
+            "ＡＢＣ动态",
+            "ABC动态",
+            "abc动态",
+        ];
+        let sections = ["办公室", "经济股", "科技股", "安全股"];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
+        let files: Vec<InputFile> = (0..4)
+            .map(|k| InputFile {
+                display: format!("f{k}.xlsx"),
+                path: format!("f{k}.xlsx").into(),
+                sha256: format!("{k:064}"),
+                status: FileStatus::Failed(String::new()),
+                modified: None,
+            })
+            .collect();
+        let items: Vec<Item> = (0..300u32)
+            .map(|row| {
+                let k = next(4);
+                Item {
+                    section: Text::from(sections[k]),
+                    title: titles[next(titles.len() as u64)].into(),
+                    date: chrono::NaiveDate::from_ymd_opt(
+                        2019,
+                        1 + next(12) as u32,
+                        1 + next(28) as u32,
+                    )
+                    .unwrap(),
+                    category: Text::default(),
+                    task_id: None,
+                    adopted: 0,
+                    issue_no: Text::default(),
+                    author: Text::default(),
+                    reviewer: Text::default(),
+                    rejected: false,
+                    officer_filled: false,
+                    remark: Text::default(),
+                    source: Source {
+                        file: Text::from(files[k].display.as_str()),
+                        sheet: Text::from("报送信息"),
+                        row,
+                    },
+                    title_col: 1,
+                    report_month: 1,
+                    file_index: k,
+                }
+            })
+            .collect();
+        let merged = merge(items, &files, &[]);
+        let mut got: Vec<(String, Option<(u32, u32)>)> = merged
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::findings::W_DUP_SECTION)
+            .map(|f| (f.message.clone(), f.pos))
+            .collect();
+        let key = |i: &Item| crate::read::cell::title_key(&i.title);
+        let mut expected = Vec::new();
+        for (n, item) in merged.items.iter().enumerate() {
+            let first = merged
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| key(o) == key(item))
+                .min_by(|(a, x), (b, y)| {
+                    (x.date, &x.section, x.source.row, a).cmp(&(
+                        y.date,
+                        &y.section,
+                        y.source.row,
+                        b,
+                    ))
+                })
+                .unwrap();
+            if first.0 != n && first.1.section != item.section {
+                expected.push((
+                    format!(
+                        "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
+                        first.1.section, first.1.date
+                    ),
+                    Some((item.source.row, item.title_col)),
+                ));
+            }
+        }
+        got.sort();
+        expected.sort();
+        assert!(expected.len() > 50, "{}", expected.len());
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn the_two_core_sort_gives_the_one_core_order() {
