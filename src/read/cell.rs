@@ -665,9 +665,10 @@ pub fn parse_bool(d: &Data) -> Option<bool> {
         Data::Float(x) if *x == 0.0 => Some(false),
         Data::String(s) => {
             let t = s.trim_matches(|c| is_ignorable(c) || matches!(c, '\u{FE0E}' | '\u{FE0F}'));
-            if t.is_empty() {
+            // the template's drop-down values first: most cells hold one of them
+            if t.is_empty() || t == FALSE_WORDS[0] {
                 Some(false)
-            } else if TRUE_WORDS.iter().any(|w| folded_eq_ci(t, w)) {
+            } else if t == TRUE_WORDS[0] || TRUE_WORDS.iter().any(|w| folded_eq_ci(t, w)) {
                 Some(true)
             } else if FALSE_WORDS.iter().any(|w| folded_eq_ci(t, w)) {
                 Some(false)
