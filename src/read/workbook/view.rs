@@ -3,9 +3,10 @@
 //! calamine would inflate each of them again. The view is a copy of the package in which
 //! those parts are stored uncompressed, so calamine copies them instead: the other entries
 //! keep their compressed bytes, in the same order under the same names, and the theme is left
-//! out (calamine reads it only for the colours of its styles, which zwxx does not use; a
-//! package without a theme is read with the default colours). Where the package cannot be
-//! copied that way, calamine reads the original bytes.
+//! out (`{workbook folder}theme/theme1.xml`, unless a sheet is stored there: calamine reads it
+//! only for the colours of its styles, which zwxx does not use; a package without a theme is
+//! read with the default colours). Where the package cannot be copied that way — entries that
+//! share their data among them — calamine reads the original bytes.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -26,6 +27,8 @@ const KEEP_TOTAL: u64 = 4 * MIB;
 pub(super) struct Kept {
     parts: HashMap<usize, Vec<u8>>,
     total: u64,
+    /// The theme calamine would read, to leave out of the view.
+    theme: Option<usize>,
 }
 
 impl Kept {
@@ -52,6 +55,15 @@ impl Kept {
             self.parts.insert(index, data);
         }
         self.parts.get(&index).map(Vec::as_slice)
+    }
+
+    /// Leaves the theme (entry `index`, `{workbook folder}theme/theme1.xml`, the one part
+    /// calamine reads for colours only) out of the view — unless that entry is also a sheet
+    /// of the workbook (`a_sheet`) or a part kept here.
+    pub(super) fn leave_out_theme(&mut self, index: usize, a_sheet: bool) {
+        if !a_sheet && !self.parts.contains_key(&index) {
+            self.theme = Some(index);
+        }
     }
 }
 
@@ -80,14 +92,20 @@ pub(super) fn view(
     let mut central = Vec::with_capacity(info.entries.len() * 96);
     let mut starts = HashMap::with_capacity(info.entries.len());
     let mut count = 0u16;
-    // The original's compressed bytes are copied at most once over: entries sharing their
-    // data (a zip-bomb trick) would otherwise multiply the copy; calamine then reads the file.
+    // Entries that share their data (a zip-bomb trick) get no view: copying would multiply
+    // the bytes, and calamine's meter charges shared data to every entry that reads it. The
+    // original's compressed bytes are copied at most once over (entries may also overlap
+    // without starting at the same place). calamine then reads the file itself.
     let mut copied = 0usize;
+    let mut data_starts = std::collections::HashSet::with_capacity(info.entries.len());
     for entry in &info.entries {
-        if entry.lower.ends_with("theme/theme1.xml") {
+        let e = zip.by_index_data(entry.index).ok()?;
+        if !data_starts.insert(local_data_start(bytes, e.header_start())?) {
+            return None;
+        }
+        if kept.theme == Some(entry.index) {
             continue;
         }
-        let e = zip.by_index_data(entry.index).ok()?;
         let ch = usize::try_from(e.central_header_start()).ok()?;
         if bytes.get(ch..ch.checked_add(4)?)? != b"PK\x01\x02" {
             return None;
@@ -309,6 +327,73 @@ mod tests {
         NO_VIEW.set(false);
         assert_eq!(read_workbook(&out, &limits), plain);
         assert!(plain.is_ok());
+    }
+
+    /// Reads `bytes` through the view and without it: the same result, which is returned,
+    /// with whether a view was built.
+    fn both_ways(
+        bytes: &[u8],
+    ) -> (
+        Result<crate::read::workbook::WorkbookData, crate::read::workbook::ReadError>,
+        bool,
+    ) {
+        let limits = Limits::default();
+        NO_VIEW.set(true);
+        let plain = read_workbook(bytes, &limits);
+        NO_VIEW.set(false);
+        assert_eq!(read_workbook(bytes, &limits), plain);
+        let mut zip = open_zip(bytes, &limits).unwrap();
+        let info = zip_checks(&zip, bytes, &limits).unwrap();
+        let viewed = prescan(&mut zip, &info, &limits)
+            .is_ok_and(|plan| view(bytes, &zip, &info, plan.kept()).is_some());
+        (plain, viewed)
+    }
+
+    /// Only the theme calamine reads is left out, and not even that one when a sheet is
+    /// stored there (review, 2026-11-28: any entry ending in `theme/theme1.xml` was dropped,
+    /// and a sheet stored under such a name went missing).
+    #[test]
+    fn a_sheet_stored_where_a_theme_would_be_is_kept() {
+        use crate::read::workbook::test_support::{sheet_xml, workbook_parts, xlsx_from};
+        let one = sheet_xml("A1", r#"<row r="1"><c r="A1"><v>7</v></c></row>"#, "");
+        for target in ["theme/theme1.xml", "worksheets/mytheme/theme1.xml"] {
+            let (wb, rels) = workbook_parts(&["S"], |i| i);
+            let rels = rels.replace("worksheets/sheet1.xml", target);
+            let bytes = xlsx_from(&wb, &rels, &[(&format!("xl/{target}"), &one)]);
+            let (read, viewed) = both_ways(&bytes);
+            assert!(viewed, "{target}");
+            assert_eq!(read.unwrap().sheets[0].cells.len(), 1, "{target}");
+        }
+    }
+
+    /// A kept part whose data another entry shares gets no view (the original's meter
+    /// charges shared data to every reader; the view's copies would not).
+    #[test]
+    fn a_kept_part_sharing_its_data_gets_no_view() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/政务信息报送表.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        assert!(both_ways(&bytes).1);
+        // one more directory entry, `xl/worksheets/sheetX.xml`, for the data sheet's bytes
+        let eocd = bytes.len() - 22;
+        let cd_len = u32::from_le_bytes(bytes[eocd + 12..eocd + 16].try_into().unwrap()) as usize;
+        let cd_at = u32::from_le_bytes(bytes[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+        let cd = &bytes[cd_at..cd_at + cd_len];
+        let at = memchr::memmem::find(cd, b"xl/worksheets/sheet2.xml").unwrap() - 46;
+        let name_len = u16::from_le_bytes(cd[at + 28..at + 30].try_into().unwrap());
+        let mut record = cd[at..at + 46 + usize::from(name_len)].to_vec();
+        let n = record.len();
+        record[n - 5] = b'X';
+        let mut out = bytes[..cd_at + cd_len].to_vec();
+        out.extend_from_slice(&record);
+        let mut end = bytes[eocd..].to_vec();
+        let count = u16::from_le_bytes(end[8..10].try_into().unwrap()) + 1;
+        end[8..10].copy_from_slice(&count.to_le_bytes());
+        end[10..12].copy_from_slice(&count.to_le_bytes());
+        end[12..16].copy_from_slice(&((cd_len + record.len()) as u32).to_le_bytes());
+        out.extend_from_slice(&end);
+        let (read, viewed) = both_ways(&out);
+        assert!(!viewed);
+        assert!(read.is_ok());
     }
 
     #[test]

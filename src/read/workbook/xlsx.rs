@@ -108,6 +108,10 @@ pub(super) fn prescan(
         plan.skip_hidden
             .push(crate::labels::SHEET_LISTS.to_string());
     }
+    if let Some(theme) = layout.theme {
+        let a_sheet = layout.sheets.iter().any(|s| s.part == Some(theme));
+        plan.kept.leave_out_theme(theme, a_sheet);
+    }
     let skipped = |s: &SheetPart| {
         limits
             .skip_sheets
@@ -250,6 +254,8 @@ struct SheetLayout {
     sheets: Vec<SheetPart>,
     /// The workbook defines the template-version name.
     marker: bool,
+    /// The zip entry of the theme, where calamine looks for it.
+    theme: Option<usize>,
 }
 
 /// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
@@ -354,7 +360,12 @@ fn resolve_sheets(
             _ => {}
         }
     })?;
-    ok.then_some(SheetLayout { sheets, marker })
+    let theme = part(&format!("{dir}theme/theme1.xml"));
+    ok.then_some(SheetLayout {
+        sheets,
+        marker,
+        theme,
+    })
 }
 
 /// The raw value of attribute `key` (matched on its local name, after any `prefix:`), `Err`
