@@ -100,7 +100,8 @@ pub(super) fn view(
     let mut data_starts = std::collections::HashSet::with_capacity(info.entries.len());
     for entry in &info.entries {
         let e = zip.by_index_data(entry.index).ok()?;
-        if !data_starts.insert(local_data_start(bytes, e.header_start())?) {
+        let start = local_data_start(bytes, e.header_start())?;
+        if !data_starts.insert(start) {
             return None;
         }
         if kept.theme == Some(entry.index) {
@@ -113,7 +114,7 @@ pub(super) fn view(
         let (method, data, size): (u16, &[u8], u64) = match kept.parts.get(&entry.index) {
             Some(data) => (0, data, data.len() as u64),
             None => {
-                let start = usize::try_from(local_data_start(bytes, e.header_start())?).ok()?;
+                let start = usize::try_from(start).ok()?;
                 let len = usize::try_from(e.compressed_size()).ok()?;
                 let data = bytes.get(start..start.checked_add(len)?)?;
                 copied += len;

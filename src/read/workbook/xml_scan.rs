@@ -45,19 +45,9 @@ pub(super) fn scan_xml<R: Read>(
             chunk = (chunk * 2).min(XML_CHUNK);
             continue;
         }
-        if buf[pos] != b'<' {
-            let end = memchr::memchr(b'<', &buf[pos..]).map_or(buf.len(), |i| pos + i);
-            if !f(XmlEv::Text(&buf[pos..end]))? {
-                return Ok(());
-            }
-            pos = end;
-            continue;
-        }
-        match markup_len(&buf[pos..]) {
-            Some(len) => {
-                if !emit_markup(&buf[pos..pos + len], &mut f)? {
-                    return Ok(());
-                }
+        match step(&buf[pos..], &mut f)? {
+            Some((_, false)) => return Ok(()),
+            Some((len, true)) => {
                 pos += len;
                 want = XML_CHUNK;
             }
@@ -85,23 +75,29 @@ pub(super) fn scan_xml_slice(
 ) -> Result<(), ReadError> {
     let mut pos = 0;
     while pos < data.len() {
-        let len = if data[pos] != b'<' {
-            let len = memchr::memchr(b'<', &data[pos..]).unwrap_or(data.len() - pos);
-            if !f(XmlEv::Text(&data[pos..pos + len]))? {
-                return Ok(());
-            }
-            len
-        } else {
-            let len =
-                markup_len(&data[pos..]).ok_or_else(|| corrupt("XML: unterminated markup"))?;
-            if !emit_markup(&data[pos..pos + len], &mut f)? {
-                return Ok(());
-            }
-            len
-        };
-        pos += len;
+        match step(&data[pos..], &mut f)? {
+            Some((_, false)) => return Ok(()),
+            Some((len, true)) => pos += len,
+            None => return Err(corrupt("XML: unterminated markup")),
+        }
     }
     Ok(())
+}
+
+/// Feeds `f` the token `s` starts with — the text up to the next `<`, or one markup — and
+/// returns its length with `f`'s answer; `None` where the markup is not complete in `s`.
+fn step(
+    s: &[u8],
+    f: &mut impl FnMut(XmlEv<'_>) -> Result<bool, ReadError>,
+) -> Result<Option<(usize, bool)>, ReadError> {
+    if s[0] != b'<' {
+        let len = memchr::memchr(b'<', s).unwrap_or(s.len());
+        return Ok(Some((len, f(XmlEv::Text(&s[..len]))?)));
+    }
+    match markup_len(s) {
+        Some(len) => Ok(Some((len, emit_markup(&s[..len], f)?))),
+        None => Ok(None),
+    }
 }
 
 /// Appends up to `n` bytes; returns true at end of stream. (`read_to_end` grows the buffer
