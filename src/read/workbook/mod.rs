@@ -34,6 +34,7 @@ mod biff;
 mod cfb;
 mod collect;
 mod ods;
+mod styles;
 mod view;
 mod xls;
 mod xlsb;

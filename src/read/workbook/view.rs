@@ -10,9 +10,11 @@
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 
 use zip::ZipArchive;
 
+use super::styles::{Raw, Reduced};
 use super::zip_guard::{ZipInfo, local_data_start};
 use super::{MIB, u16le};
 
@@ -29,6 +31,8 @@ pub(super) struct Kept {
     total: u64,
     /// The theme calamine would read, to leave out of the view.
     theme: Option<usize>,
+    /// The styles part calamine reads, replaced by its reduced form ([`super::styles`]).
+    styles: Option<(usize, Arc<Reduced>)>,
 }
 
 impl Kept {
@@ -65,6 +69,40 @@ impl Kept {
             self.theme = Some(index);
         }
     }
+
+    /// Whether entry `index` may be replaced in the view: neither a part kept here nor the
+    /// theme (the caller rules out sheets).
+    pub(super) fn replaceable(&self, index: usize) -> bool {
+        !self.parts.contains_key(&index) && self.theme != Some(index)
+    }
+
+    /// Gives calamine the reduced form of the styles part (entry `index`) in the view.
+    pub(super) fn replace_styles(&mut self, index: usize, reduced: Arc<Reduced>) {
+        if self.replaceable(index) {
+            self.styles = Some((index, reduced));
+        }
+    }
+}
+
+/// Entry `index` as the package stores it: method, CRC, size and compressed bytes.
+pub(super) fn raw_entry<'a>(
+    bytes: &'a [u8],
+    zip: &ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+) -> Option<Raw<'a>> {
+    let e = zip.by_index_data(index).ok()?;
+    let start = usize::try_from(local_data_start(bytes, e.header_start())?).ok()?;
+    let ch = usize::try_from(e.central_header_start()).ok()?;
+    if bytes.get(ch..ch.checked_add(4)?)? != b"PK\x01\x02" {
+        return None;
+    }
+    let len = usize::try_from(e.compressed_size()).ok()?;
+    Some(Raw {
+        method: u16le(bytes, ch + 10)?,
+        crc: e.crc32(),
+        size: e.size(),
+        data: bytes.get(start..start.checked_add(len)?)?,
+    })
 }
 
 /// The view's bytes and, for the inflation meter, each entry's data offset with its size.
@@ -111,24 +149,31 @@ pub(super) fn view(
         if bytes.get(ch..ch.checked_add(4)?)? != b"PK\x01\x02" {
             return None;
         }
-        let (method, data, size): (u16, &[u8], u64) = match kept.parts.get(&entry.index) {
-            Some(data) => (0, data, data.len() as u64),
-            None => {
-                let start = usize::try_from(start).ok()?;
-                let len = usize::try_from(e.compressed_size()).ok()?;
-                let data = bytes.get(start..start.checked_add(len)?)?;
-                copied += len;
-                if copied > bytes.len() {
-                    return None;
+        let reduced = kept
+            .styles
+            .as_ref()
+            .filter(|(i, _)| *i == entry.index)
+            .map(|(_, r)| r);
+        let (method, data, size, crc): (u16, &[u8], u64, u32) =
+            match (kept.parts.get(&entry.index), reduced) {
+                (Some(data), _) => (0, data, data.len() as u64, e.crc32()),
+                (None, Some(r)) => (0, &r.bytes, r.bytes.len() as u64, r.crc),
+                (None, None) => {
+                    let start = usize::try_from(start).ok()?;
+                    let len = usize::try_from(e.compressed_size()).ok()?;
+                    let data = bytes.get(start..start.checked_add(len)?)?;
+                    copied += len;
+                    if copied > bytes.len() {
+                        return None;
+                    }
+                    (u16le(bytes, ch + 10)?, data, e.size(), e.crc32())
                 }
-                (u16le(bytes, ch + 10)?, data, e.size())
-            }
-        };
+            };
         let name = entry.name.as_bytes();
         let offset = u32::try_from(out.len()).ok()?;
         let fields = Fields {
             method,
-            crc: e.crc32(),
+            crc,
             compressed: u32::try_from(data.len()).ok()?,
             size: u32::try_from(size).ok()?,
             name: u16::try_from(name.len()).ok()?,

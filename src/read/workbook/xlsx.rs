@@ -8,16 +8,17 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{Data, DataRef, Dimensions, Reader, Xlsx, XlsxError};
 use zip::ZipArchive;
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
-use super::view::{Kept, View, view};
+use super::styles;
+use super::view::{Kept, View, raw_entry, view};
 use super::xml_scan::{XmlEv, attr, local_name, scan_xml, scan_xml_slice, unescape};
 use super::zip_guard::{MeteredCursor, ZipInfo};
-use super::{Format, Limits, ReadError, WorkbookData, corrupt, limit};
+use super::{Format, Limits, MIB, ReadError, WorkbookData, corrupt, limit};
 
 /// What the pre-scan learned for the read that follows: the merged ranges of every sheet
 /// whose part it checked, and which sheets are left unread.
@@ -34,6 +35,8 @@ pub(super) struct Plan {
     modified: Option<String>,
     /// The parts inflated here, for calamine's view of the package.
     kept: Kept,
+    /// The styles part calamine will read (zip entry index), where the view may replace it.
+    styles: Option<usize>,
 }
 
 /// Guards what calamine would do unchecked, and plans the read.
@@ -99,6 +102,7 @@ pub(super) fn prescan(
         skip_hidden: Vec::new(),
         modified: core_modified(zip, info),
         kept,
+        styles: None,
     };
     let Some(layout) = resolve_sheets(zip, info, &mut plan.kept) else {
         plan.check_rest(zip, info)?;
@@ -112,6 +116,11 @@ pub(super) fn prescan(
         let a_sheet = layout.sheets.iter().any(|s| s.part == Some(theme));
         plan.kept.leave_out_theme(theme, a_sheet);
     }
+    // the styles part may be replaced in the view unless it is also a sheet (or another part
+    // read whole: checked when the view is made)
+    plan.styles = layout
+        .styles
+        .filter(|&i| !layout.sheets.iter().any(|s| s.part == Some(i)));
     let skipped = |s: &SheetPart| {
         limits
             .skip_sheets
@@ -256,6 +265,8 @@ struct SheetLayout {
     marker: bool,
     /// The zip entry of the theme, where calamine looks for it.
     theme: Option<usize>,
+    /// The zip entry of the styles part, where calamine looks for it.
+    styles: Option<usize>,
 }
 
 /// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
@@ -361,10 +372,12 @@ fn resolve_sheets(
         }
     })?;
     let theme = part(&format!("{dir}theme/theme1.xml"));
+    let styles = part(&format!("{dir}styles.xml"));
     ok.then_some(SheetLayout {
         sheets,
         marker,
         theme,
+        styles,
     })
 }
 
@@ -545,7 +558,19 @@ pub(super) fn read(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
 ) -> Result<WorkbookData, ReadError> {
     // calamine reads its view of the package where there is one: the parts inflated above
-    // are stored in it
+    // are stored in it, and the styles part in its reduced form where one is remembered for
+    // the same bytes (else it is remembered once calamine has read this one)
+    let mut plan = plan;
+    let mut remember = None;
+    if let Some(index) = plan.styles
+        && plan.kept.replaceable(index)
+        && let Some(raw) = raw_entry(bytes, zip, index)
+    {
+        match styles::remembered(&raw) {
+            Some(reduced) => plan.kept.replace_styles(index, reduced),
+            None => remember = Some((index, raw)),
+        }
+    }
     let (cursor, meter, _view);
     match view(bytes, zip, info, &plan.kept) {
         Some(View { bytes, starts }) => {
@@ -554,8 +579,22 @@ pub(super) fn read(
         }
         None => (cursor, meter) = MeteredCursor::new(bytes, info),
     }
-    let result = read_inner(cursor, limits, info, plan, zip);
+    let result = read_inner(cursor, limits, info, plan, zip, remember);
     meter.check(result)
+}
+
+/// After calamine has read the styles part (entry `index`) without error: remember its
+/// reduced form for the next file with the same part.
+fn remember_styles(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize, raw: &styles::Raw<'_>) {
+    let Ok(f) = zip.by_index(index) else { return };
+    let size = f.size();
+    if size > MIB {
+        return;
+    }
+    let mut xml = Vec::with_capacity(size as usize);
+    if f.take(size + 1).read_to_end(&mut xml).is_ok() && xml.len() as u64 == size {
+        styles::remember(raw, &xml);
+    }
 }
 
 fn read_inner(
@@ -564,8 +603,12 @@ fn read_inner(
     info: &ZipInfo,
     mut plan: Plan,
     zip: &mut ZipArchive<Cursor<&[u8]>>,
+    remember: Option<(usize, styles::Raw<'_>)>,
 ) -> Result<WorkbookData, ReadError> {
     let mut wb = Xlsx::new(cursor).map_err(xlsx_err)?;
+    if let Some((index, raw)) = remember {
+        remember_styles(zip, index, &raw);
+    }
     let modified = plan.modified.take();
     let template_version = wb
         .defined_names()
