@@ -4,18 +4,20 @@
 //! show dates (the number format of each `cellXfs` record) — and builds a whole style (font,
 //! fill, borders, alignment) for every record as well: about a tenth of reading a template
 //! workbook. A year's files come from one template, mostly saved by one program, so their
-//! styles parts are often the same bytes. Once calamine has read a styles part without error,
-//! its reduced form is remembered under the part's compressed bytes, and a later file with
-//! the same part gets the reduced form in its view instead.
+//! styles parts are often the same bytes. The second time a styles part is met, its reduced
+//! form is made and remembered under the part's compressed bytes; from the third time on,
+//! the file's view holds the reduced form instead.
 //!
 //! The reduced form keeps what calamine's reading of number formats sees, verbatim: the root
 //! element, every `numFmt` of the `numFmts` blocks and the start tag of every `xf` record of
 //! the `cellXfs` blocks (as empty elements), in document order; fonts, fills, borders, record
-//! bodies and everything else are left out. Only plainly structured parts are reduced — UTF-8,
-//! no DTD, end tags matching their start tags, the style blocks directly under the root, no
-//! record nested in a record — so that calamine's own walk (which trusts the nesting and
-//! stops at the root's end) meets the same records in the same order. Anything else is read
-//! as it is, every time.
+//! bodies and everything else are left out. Only plainly written parts are reduced (UTF-8; no
+//! DTD; no name, end tag or whitespace that calamine's XML reader and the pre-scans'
+//! tokenizer could read differently; the style blocks directly under the root; no record in a
+//! record; nothing after the root; no element that a workbook or sheet reader looks for).
+//! And a reduced form is only remembered once calamine has been shown to read it as it reads
+//! the part itself ([`probe`]): both, each the styles of a small package of its own with one
+//! number formatted by each record (and a few more), read without error to the same cells.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -39,10 +41,11 @@ pub(super) struct Raw<'a> {
     pub(super) data: &'a [u8],
 }
 
-/// Parts larger than this (compressed) are not remembered, nor more than [`CACHE_ENTRIES`]
-/// of them: memory stays a few hundred KiB whatever the inputs.
+/// Parts larger than this (compressed) are not remembered, nor more once the remembered
+/// parts and their reduced forms hold [`CACHE_BYTES`]: memory stays bounded whatever the
+/// inputs (a template's part is about 1 KiB compressed, 2 KiB reduced).
 const CACHE_PART: usize = 64 * 1024;
-const CACHE_ENTRIES: usize = 64;
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 struct Entry {
     method: u16,
@@ -55,7 +58,8 @@ struct Entry {
 #[derive(Default)]
 struct Cache {
     by_hash: HashMap<u64, Vec<Entry>>,
-    count: usize,
+    bytes: usize,
+    seen: std::collections::HashSet<u64>,
 }
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
@@ -75,42 +79,80 @@ impl Entry {
     }
 }
 
-/// The reduced form remembered for a styles entry with exactly these bytes.
-pub(super) fn remembered(raw: &Raw<'_>) -> Option<Arc<Reduced>> {
-    #[cfg(test)]
-    if tests::NO_REDUCED.get() {
-        return None;
-    }
-    if raw.data.len() > CACHE_PART {
-        return None;
-    }
-    let key = hash(raw);
-    let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    let found = cache
-        .as_ref()?
-        .by_hash
-        .get(&key)?
-        .iter()
-        .find(|e| e.is(raw))
-        .map(|e| Arc::clone(&e.reduced));
-    #[cfg(test)]
-    if found.is_some() {
-        tests::HITS.set(tests::HITS.get() + 1);
-    }
-    found
+/// What is known of a styles entry with exactly these bytes.
+pub(super) enum Known {
+    /// Its reduced form, for the view.
+    Reduced(Arc<Reduced>),
+    /// Met before: worth reducing (see [`remember`]) once this file's read has gone well.
+    Again,
+    /// First met now (or not to be reduced).
+    New,
 }
 
-/// Remember the reduced form of a styles entry calamine has just read without error
-/// (`xml`: the entry inflated). Parts that are not plain are not remembered.
+/// Entries first met, by hash (a bounded set: beyond it, entries are no longer marked).
+const SEEN_MAX: usize = 1 << 16;
+
+/// What is known of a styles entry with these bytes; marks it as met.
+pub(super) fn lookup(raw: &Raw<'_>) -> Known {
+    #[cfg(test)]
+    if tests::NO_REDUCED.get() {
+        return Known::New;
+    }
+    if raw.data.len() > CACHE_PART {
+        return Known::New;
+    }
+    let key = hash(raw);
+    let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = guard.get_or_insert_with(Cache::default);
+    if let Some(e) = cache
+        .by_hash
+        .get(&key)
+        .and_then(|v| v.iter().find(|e| e.is(raw)))
+    {
+        #[cfg(test)]
+        tests::HITS.set(tests::HITS.get() + 1);
+        return Known::Reduced(Arc::clone(&e.reduced));
+    }
+    if cache.seen.contains(&key) {
+        return if cache.bytes < CACHE_BYTES {
+            Known::Again
+        } else {
+            Known::New
+        };
+    }
+    if cache.seen.len() < SEEN_MAX {
+        cache.seen.insert(key);
+    }
+    Known::New
+}
+
+/// Whether a styles entry is small enough to remember, and room is left for it.
+pub(super) fn worth_reducing(raw: &Raw<'_>) -> bool {
+    raw.data.len() <= CACHE_PART
+        && CACHE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_none_or(|c| c.bytes + raw.data.len() <= CACHE_BYTES)
+}
+
+/// Remember the reduced form of a styles entry (`xml`: the entry inflated), where the part
+/// is plain and calamine reads the reduced form as it reads the part ([`probe`]).
 pub(super) fn remember(raw: &Raw<'_>, xml: &[u8]) {
     if raw.data.len() > CACHE_PART {
         return;
     }
     let Some(bytes) = reduce(xml) else { return };
+    let Some(n) = records_bound(xml) else { return };
+    match (probe(xml, n), probe(&bytes, n)) {
+        (Some(a), Some(b)) if a == b => {}
+        _ => return,
+    }
     let key = hash(raw);
     let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = guard.get_or_insert_with(Cache::default);
-    if cache.count >= CACHE_ENTRIES {
+    let cost = raw.data.len() + bytes.len();
+    if cache.bytes + cost > CACHE_BYTES {
         return;
     }
     let slot = cache.by_hash.entry(key).or_default();
@@ -125,15 +167,66 @@ pub(super) fn remember(raw: &Raw<'_>, xml: &[u8]) {
         data: raw.data.into(),
         reduced: Arc::new(Reduced { bytes, crc }),
     });
-    cache.count += 1;
+    cache.bytes += cost;
 }
+
+/// The records calamine would number from this many bytes at most: every `xf` record's tag
+/// holds "xf" (a bound, not a count). More than fit in a row are not probed.
+fn records_bound(xml: &[u8]) -> Option<usize> {
+    let n = memchr::memmem::find_iter(xml, b"xf").count() + 2;
+    (n < 16_384).then_some(n)
+}
+
+/// How calamine reads a number formatted by each of the first `n` records of `styles` (a
+/// bound on their count: the last ones are past the end): the cells of a small package
+/// holding `styles` as its styles part and, in one row, the number 45000.5 with style 0, 1,
+/// 2 … `None` where calamine cannot read that package (or panics: a failed probe only means
+/// the part is not remembered).
+fn probe(styles: &[u8], n: usize) -> Option<Vec<calamine::Data>> {
+    use calamine::{Reader, Xlsx};
+    use std::io::{Cursor, Write};
+    use zip::write::SimpleFileOptions;
+    let mut row = String::with_capacity(n * 40);
+    for i in 0..n {
+        let at = crate::read::cell::a1(0, i as u32);
+        row.push_str(&format!(r#"<c r="{at}" s="{i}"><v>45000.5</v></c>"#));
+    }
+    let sheet = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{row}</row></sheetData></worksheet>"#
+    );
+    let parts: [(&str, &[u8]); 5] = [
+        ("_rels/.rels", PROBE_ROOT_RELS.as_bytes()),
+        ("xl/workbook.xml", PROBE_WORKBOOK.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", PROBE_RELS.as_bytes()),
+        ("xl/styles.xml", styles),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ];
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in parts {
+        w.start_file(name, stored).ok()?;
+        w.write_all(data).ok()?;
+    }
+    let package = w.finish().ok()?.into_inner();
+    std::panic::catch_unwind(|| {
+        let mut wb = Xlsx::new(Cursor::new(package)).ok()?;
+        let range = wb.worksheet_range("s").ok()?;
+        Some(range.rows().flat_map(|r| r.iter().cloned()).collect())
+    })
+    .ok()
+    .flatten()
+}
+
+const PROBE_ROOT_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const PROBE_WORKBOOK: &str = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const PROBE_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
 
 /// The style blocks calamine walks; they must sit directly under the root.
 const BLOCKS: [&[u8]; 5] = [b"numFmts", b"fonts", b"fills", b"borders", b"cellXfs"];
 
 /// The reduced form of a styles part, or `None` where it is not plain (see the module notes).
 pub(super) fn reduce(xml: &[u8]) -> Option<Vec<u8>> {
-    if !plain_prolog(xml) || memchr::memmem::find(xml, b"<!DOCTYPE").is_some() {
+    if !plain_prolog(xml) || !plain_markup(xml) {
         return None;
     }
     let mut out = Vec::with_capacity(xml.len() / 4);
@@ -145,13 +238,22 @@ pub(super) fn reduce(xml: &[u8]) -> Option<Vec<u8>> {
     let mut in_xf = false;
     let mut closed = false;
     let mut plain = true;
-    scan_xml_slice(xml, |ev| {
+    let body = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+    scan_xml_slice(body, |ev| {
         let mut ok = || -> Option<bool> {
             match ev {
-                XmlEv::Text(_) => {}
+                XmlEv::Text(t) => {
+                    // text outside the root: whitespace only
+                    if open.is_empty() && !t.trim_ascii().is_empty() {
+                        return None;
+                    }
+                }
                 XmlEv::Start { name, attrs, empty } => {
                     let local = local_name(name);
                     let depth = open.len();
+                    if closed || !plain_name(name) || OTHER_READERS.contains(&local) {
+                        return None;
+                    }
                     if depth == 0 {
                         // the root: a styleSheet with content
                         if local != b"styleSheet" || empty {
@@ -196,8 +298,8 @@ pub(super) fn reduce(xml: &[u8]) -> Option<Vec<u8>> {
                             out.extend_from_slice(b"</");
                             out.extend_from_slice(name);
                             out.push(b'>');
+                            // what follows the root is checked (whitespace only) but not kept
                             closed = true;
-                            return Some(false);
                         }
                         1 if block.is_some() => {
                             if matches!(block, Some(0 | 4)) {
@@ -224,6 +326,44 @@ pub(super) fn reduce(xml: &[u8]) -> Option<Vec<u8>> {
     })
     .ok()?;
     (plain && closed).then_some(out)
+}
+
+/// Elements that calamine's readers of workbooks and sheets act on: a styles part holding
+/// one is not reduced (were the same entry read as a workbook or a sheet too, its reduced form
+/// would lose them).
+const OTHER_READERS: [&[u8]; 9] = [
+    b"sheet",
+    b"definedName",
+    b"workbookPr",
+    b"sheetData",
+    b"row",
+    b"c",
+    b"mergeCell",
+    b"dimension",
+    b"Relationship",
+];
+
+/// A name both readers split alike: no `/`, at most one `:` (calamine's XML reader takes the
+/// local name after the first, the tokenizer after the last).
+fn plain_name(name: &[u8]) -> bool {
+    !name.contains(&b'/') && name.iter().filter(|&&b| b == b':').count() <= 1
+}
+
+/// No markup the two readers could draw differently: no form feed (whitespace to the
+/// tokenizer, not to calamine's reader), no whitespace between `</` and a name (the tokenizer
+/// trims it, calamine's reader does not), and no `<!` but comments and CDATA (no DTD, in any
+/// case of letters).
+fn plain_markup(xml: &[u8]) -> bool {
+    if xml.contains(&0x0C) {
+        return false;
+    }
+    let ends_plain = memchr::memmem::find_iter(xml, b"</")
+        .all(|i| xml.get(i + 2).is_some_and(|b| !b.is_ascii_whitespace()));
+    let bangs_plain = memchr::memmem::find_iter(xml, b"<!").all(|i| {
+        let rest = &xml[i..];
+        rest.starts_with(b"<!--") || rest.starts_with(b"<![CDATA[")
+    });
+    ends_plain && bangs_plain
 }
 
 /// `<name attrs>` or `<name attrs/>`, the attributes as they were written.
@@ -306,8 +446,8 @@ pub(super) mod tests {
 
     /// Reading with the reduced styles gives exactly what reading the styles part itself
     /// gives — the same sheets and cells (dates among them), or the same error — on every
-    /// xlsx the project has: each file is read as it is, then twice more (the first of them
-    /// may remember its styles, the second then finds them).
+    /// xlsx the project has: each file is read as it is, then three times more (a styles
+    /// part met the second time is remembered, the third time found).
     #[test]
     fn reading_with_reduced_styles_equals_reading_the_styles() {
         use crate::read::workbook::test_support::project_xlsx_files;
@@ -320,7 +460,7 @@ pub(super) mod tests {
             NO_REDUCED.set(true);
             let plain = read_workbook(&bytes, &limits);
             NO_REDUCED.set(false);
-            for _ in 0..2 {
+            for _ in 0..3 {
                 assert_eq!(read_workbook(&bytes, &limits), plain, "{}", p.display());
             }
             files += 1;
@@ -387,6 +527,172 @@ pub(super) mod tests {
         assert!(reduce("\u{FEFF}<styleSheet></styleSheet>".as_bytes()).is_some());
     }
 
+    /// A filled-in sample (dates in it) and its styles part.
+    fn sample() -> (Vec<u8>, String) {
+        use std::io::Read;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/2019/中小企业股-2019-01.xlsx");
+        let base = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&base[..])).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        (base, styles)
+    }
+
+    /// `base` with another styles part.
+    fn with_styles(base: &[u8], xml: &[u8]) -> Vec<u8> {
+        use crate::read::workbook::test_support::*;
+        let mut zip = zip::ZipArchive::new(Cursor::new(base)).unwrap();
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            if zip.by_index(i).unwrap().name().unwrap() == "xl/styles.xml" {
+                w.start_file("xl/styles.xml", deflated()).unwrap();
+                w.write_all(xml).unwrap();
+            } else {
+                w.raw_copy_file(zip.by_index_raw(i).unwrap()).unwrap();
+            }
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// Reads `bytes` as it is, then three times more (remembering, finding): all the same.
+    fn reads_alike(bytes: &[u8], what: &str) -> bool {
+        use crate::read::workbook::{Limits, read_workbook};
+        let limits = Limits::default();
+        NO_REDUCED.set(true);
+        let plain = read_workbook(bytes, &limits);
+        NO_REDUCED.set(false);
+        for _ in 0..3 {
+            assert_eq!(read_workbook(bytes, &limits), plain, "{what}");
+        }
+        plain.is_ok()
+    }
+
+    /// Styles parts that calamine's XML reader and the tokenizer draw differently (found by
+    /// review): each reads the same, reduced or not — here because none is reduced.
+    #[test]
+    fn parts_the_two_readers_see_differently_read_the_same() {
+        let (base, _) = sample();
+        let hits = HITS.get();
+        for xml in [
+            // an end tag with a space before its name: calamine's reader keeps the first
+            // record open, so the second is part of its body
+            r#"<styleSheet><cellXfs><xf numFmtId="0"></ xf><xf numFmtId="14"/></cellXfs></styleSheet>"#,
+            // a form feed after a name: no cellXfs block for calamine
+            "<styleSheet><cellXfs\x0Cx=\"1\"><xf numFmtId=\"14\"/></cellXfs></styleSheet>",
+            // two colons: calamine's local name is after the first
+            r#"<a:b:styleSheet><cellXfs><xf numFmtId="14"/></cellXfs></a:b:styleSheet><x></styleSheet>"#,
+            // a lower-case DTD hiding a root in a comment
+            r#"<!doctype s [<!-- ] ><styleSheet><cellXfs><xf numFmtId="0"/></cellXfs></styleSheet> -->]><styleSheet><cellXfs><xf numFmtId="14"/></cellXfs></styleSheet>"#,
+            // something after the root
+            r#"<styleSheet><cellXfs><xf numFmtId="14"/></cellXfs></styleSheet><styleSheet/>"#,
+            // a workbook's element in it
+            r#"<styleSheet><cellXfs><xf numFmtId="14"/></cellXfs><sheet name="x"/></styleSheet>"#,
+        ] {
+            assert!(reduce(xml.as_bytes()).is_none(), "{xml}");
+            reads_alike(&with_styles(&base, xml.as_bytes()), xml);
+        }
+        assert_eq!(HITS.get(), hits);
+        // a plain part is reduced, and found on the third read
+        let plain = r#"<styleSheet><numFmts><numFmt numFmtId="170" formatCode="yyyy/m/d"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/></cellXfs></styleSheet>"#;
+        assert!(reads_alike(&with_styles(&base, plain.as_bytes()), plain));
+        assert_eq!(HITS.get(), hits + 1);
+    }
+
+    /// How calamine reads a number in each record's format: what `probe` compares.
+    #[test]
+    fn the_probe_reads_a_number_in_each_record() {
+        let n = records_bound(STYLES.as_bytes()).unwrap();
+        let cells = probe(STYLES.as_bytes(), n).unwrap();
+        // records 0..3, then the bound's extra cells (no record: a plain number)
+        assert!(matches!(cells[0], calamine::Data::Float(_)));
+        assert!(matches!(cells[1], calamine::Data::DateTime(_)));
+        assert!(matches!(cells[2], calamine::Data::DateTime(_)));
+        assert!(matches!(cells.last(), Some(calamine::Data::Float(_))));
+        assert_eq!(Some(cells), probe(&reduce(STYLES.as_bytes()).unwrap(), n));
+        // a part calamine cannot read
+        assert!(probe(b"<styleSheet><numFmts>", 3).is_none());
+    }
+
+    /// The same, on a sample's styles part mutated at random (blocks and records moved,
+    /// duplicated, cut, nested; comments, CDATA, prefixes, odd attributes): wherever
+    /// calamine reads the mutated part, it reads its reduced form to the same cells.
+    #[test]
+    fn mutated_styles_read_the_same_reduced() {
+        let (base, styles) = sample();
+        const SNIPPETS: [&str; 18] = [
+            "<!-- <xf numFmtId=\"14\"/> -->",
+            "<![CDATA[<xf numFmtId=\"14\"/>]]>",
+            "<numFmts>",
+            "</numFmts>",
+            "<cellXfs>",
+            "</cellXfs>",
+            "<xf numFmtId=\"14\"/>",
+            "<x:xf xmlns:x=\"u\" numFmtId=\"22\"/>",
+            "<numFmt numFmtId=\"166\" formatCode=\"yyyy&quot;年&quot;\"/>",
+            "<xf numFmtId=\"14\" numFmtId=\"0\"/>",
+            "<xf numFmtId = '165' />",
+            "<xf numFmtId=\"1&#52;\"></xf>",
+            "<styleSheet>",
+            "</styleSheet>",
+            "<fonts><font/></fonts>",
+            "<?pi x?>",
+            "<a>",
+            "</xf>",
+        ];
+        const IDS: [&str; 8] = [
+            "14",
+            "22",
+            "165",
+            "164",
+            "0",
+            "x",
+            "-1",
+            "99999999999999999999",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut read, hits) = (0, HITS.get());
+        for _ in 0..300 {
+            let mut xml = styles.clone();
+            for _ in 0..1 + next(3) {
+                let lts: Vec<usize> = xml.match_indices('<').map(|(i, _)| i).collect();
+                let at = lts[next(lts.len())];
+                match next(3) {
+                    0 => xml.insert_str(at, SNIPPETS[next(SNIPPETS.len())]),
+                    1 => {
+                        let end = (at + 1 + next(60)).min(xml.len());
+                        let end = (end..=xml.len())
+                            .find(|&e| xml.is_char_boundary(e))
+                            .unwrap();
+                        xml.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let ids: Vec<usize> = xml
+                            .match_indices("numFmtId=\"")
+                            .map(|(i, _)| i + 10)
+                            .collect();
+                        if let Some(&i) = ids.get(next(ids.len().max(1))) {
+                            let end = i + xml[i..].find('"').unwrap_or(0);
+                            xml.replace_range(i..end, IDS[next(IDS.len())]);
+                        }
+                    }
+                }
+            }
+            read += usize::from(reads_alike(&with_styles(&base, xml.as_bytes()), &xml));
+        }
+        let hits = HITS.get() - hits;
+        assert!(read > 100 && hits > 50, "{read} read, {hits} found reduced");
+    }
+
     #[test]
     fn crc_is_zips() {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
@@ -402,20 +708,23 @@ pub(super) mod tests {
             size: STYLES.len() as u64,
             data: &data,
         };
-        assert!(remembered(&raw).is_none());
+        assert!(matches!(lookup(&raw), Known::New));
+        assert!(matches!(lookup(&raw), Known::Again));
         remember(&raw, STYLES.as_bytes());
-        let got = remembered(&raw).unwrap();
+        let Known::Reduced(got) = lookup(&raw) else {
+            panic!("not remembered")
+        };
         assert_eq!(got.bytes, reduce(STYLES.as_bytes()).unwrap());
         assert_eq!(got.crc, crc32(&got.bytes));
         let mut other = data.clone();
         other[0] ^= 1;
-        assert!(
-            remembered(&Raw {
+        assert!(matches!(
+            lookup(&Raw {
                 data: &other,
                 ..raw
-            })
-            .is_none()
-        );
-        assert!(remembered(&Raw { crc: 8, ..raw }).is_none());
+            }),
+            Known::New
+        ));
+        assert!(matches!(lookup(&Raw { crc: 8, ..raw }), Known::New));
     }
 }

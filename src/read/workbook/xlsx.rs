@@ -116,11 +116,11 @@ pub(super) fn prescan(
         let a_sheet = layout.sheets.iter().any(|s| s.part == Some(theme));
         plan.kept.leave_out_theme(theme, a_sheet);
     }
-    // the styles part may be replaced in the view unless it is also a sheet (or another part
-    // read whole: checked when the view is made)
-    plan.styles = layout
-        .styles
-        .filter(|&i| !layout.sheets.iter().any(|s| s.part == Some(i)));
+    // the styles part may be replaced in the view unless it is also the workbook or a sheet
+    // (or another part read whole: checked when the view is made)
+    plan.styles = layout.styles.filter(|&i| {
+        Some(i) != layout.workbook && !layout.sheets.iter().any(|s| s.part == Some(i))
+    });
     let skipped = |s: &SheetPart| {
         limits
             .skip_sheets
@@ -267,6 +267,8 @@ struct SheetLayout {
     theme: Option<usize>,
     /// The zip entry of the styles part, where calamine looks for it.
     styles: Option<usize>,
+    /// The zip entry of the workbook part.
+    workbook: Option<usize>,
 }
 
 /// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
@@ -339,7 +341,8 @@ fn resolve_sheets(
     })?;
     let mut sheets = Vec::new();
     let mut marker = false;
-    read_part(part(&format!("{dir}{file}"))?, &mut |ev| {
+    let workbook = part(&format!("{dir}{file}"))?;
+    read_part(workbook, &mut |ev| {
         let XmlEv::Start { name, attrs, .. } = ev else {
             return;
         };
@@ -378,6 +381,7 @@ fn resolve_sheets(
         marker,
         theme,
         styles,
+        workbook: Some(workbook),
     })
 }
 
@@ -559,16 +563,17 @@ pub(super) fn read(
 ) -> Result<WorkbookData, ReadError> {
     // calamine reads its view of the package where there is one: the parts inflated above
     // are stored in it, and the styles part in its reduced form where one is remembered for
-    // the same bytes (else it is remembered once calamine has read this one)
+    // the same bytes (met a second time, it is remembered once calamine has read this one)
     let mut plan = plan;
     let mut remember = None;
     if let Some(index) = plan.styles
         && plan.kept.replaceable(index)
         && let Some(raw) = raw_entry(bytes, zip, index)
     {
-        match styles::remembered(&raw) {
-            Some(reduced) => plan.kept.replace_styles(index, reduced),
-            None => remember = Some((index, raw)),
+        match styles::lookup(&raw) {
+            styles::Known::Reduced(reduced) => plan.kept.replace_styles(index, reduced),
+            styles::Known::Again => remember = Some((index, raw)),
+            styles::Known::New => {}
         }
     }
     let (cursor, meter, _view);
@@ -588,7 +593,7 @@ pub(super) fn read(
 fn remember_styles(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize, raw: &styles::Raw<'_>) {
     let Ok(f) = zip.by_index(index) else { return };
     let size = f.size();
-    if size > MIB {
+    if size > MIB || !styles::worth_reducing(raw) {
         return;
     }
     let mut xml = Vec::with_capacity(size as usize);
