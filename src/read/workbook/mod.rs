@@ -70,8 +70,10 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// Maximum sum of the declared uncompressed sizes of all zip entries
     /// (default 300 MiB).  The same figure bounds the decoded text (cell
-    /// strings) the reader materialises, and twice the declared sum plus
-    /// 1 MiB bounds the bytes calamine may inflate in total.
+    /// strings, and the font names and number formats calamine copies into
+    /// the style of every xlsx cell format) the reader materialises, and
+    /// twice the declared sum plus 1 MiB bounds the bytes calamine may
+    /// inflate in total.
     pub max_uncompressed_bytes: u64,
     /// Maximum uncompressed/compressed ratio of one zip entry (default
     /// 1 000).  Entries smaller than 1 MiB uncompressed are not checked.

@@ -59,7 +59,9 @@ struct Entry {
 struct Cache {
     by_hash: HashMap<u64, Vec<Entry>>,
     bytes: usize,
+    /// Entries met once, and entries found not reducible (by hash; bounded sets).
     seen: std::collections::HashSet<u64>,
+    refused: std::collections::HashSet<u64>,
 }
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
@@ -113,6 +115,9 @@ pub(super) fn lookup(raw: &Raw<'_>) -> Known {
         tests::HITS.set(tests::HITS.get() + 1);
         return Known::Reduced(Arc::clone(&e.reduced));
     }
+    if cache.refused.contains(&key) {
+        return Known::New;
+    }
     if cache.seen.contains(&key) {
         return if cache.bytes < CACHE_BYTES {
             Known::Again
@@ -142,15 +147,22 @@ pub(super) fn remember(raw: &Raw<'_>, xml: &[u8]) {
     if raw.data.len() > CACHE_PART {
         return;
     }
-    let Some(bytes) = reduce(xml) else { return };
-    let Some(n) = records_bound(xml) else { return };
-    match (probe(xml, n), probe(&bytes, n)) {
-        (Some(a), Some(b)) if a == b => {}
-        _ => return,
-    }
     let key = hash(raw);
+    let reduced = reduce(xml).filter(|bytes| {
+        records_bound(xml).is_some_and(|n| match (probe(xml, n), probe(bytes, n)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        })
+    });
     let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = guard.get_or_insert_with(Cache::default);
+    let Some(bytes) = reduced else {
+        // not met again as worth a try
+        if cache.refused.len() < SEEN_MAX {
+            cache.refused.insert(key);
+        }
+        return;
+    };
     let cost = raw.data.len() + bytes.len();
     if cache.bytes + cost > CACHE_BYTES {
         return;
@@ -220,6 +232,84 @@ fn probe(styles: &[u8], n: usize) -> Option<Vec<calamine::Data>> {
 const PROBE_ROOT_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
 const PROBE_WORKBOOK: &str = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
 const PROBE_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// The largest styles part read (a workbook at Excel's limit of 64,000 cell formats has a few
+/// MiB of them).
+const STYLES_MAX: u64 = 16 * 1024 * 1024;
+
+/// A bound on what calamine allocates for the styles part: it builds a style for every
+/// `cellXfs` record (`records`), cloning into it the font name and the number format the
+/// record refers to (attribute values: at most `value` bytes each), a few hundred bytes
+/// besides.
+fn style_bytes(records: u64, value: u64) -> u64 {
+    records.saturating_mul(value.saturating_mul(2).saturating_add(1024))
+}
+
+/// Guards calamine's reading of styles parts (every entry named `…styles.xml`, wherever
+/// calamine looks): a part of a few hundred KiB whose thousands of records all refer to a
+/// font with a name of a hundred KiB would have calamine allocate gigabytes. The bound
+/// [`style_bytes`] must stay within `max_uncompressed_bytes` (which bounds the text the
+/// reader materialises): first from the part's declared size alone (records at most half its
+/// bytes, values at most all of them), then counting every `xf` in it, then — for plainly
+/// written parts, where the pre-scans' tokenizer and calamine's reader draw the same tags —
+/// with its longest tag as the longest value.
+pub(super) fn check_amplification(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    info: &super::zip_guard::ZipInfo,
+    limits: &super::Limits,
+) -> Result<(), super::ReadError> {
+    use std::io::Read;
+    let budget = limits.max_uncompressed_bytes;
+    for e in info
+        .entries
+        .iter()
+        .filter(|e| e.lower.ends_with("styles.xml"))
+    {
+        let Ok(f) = zip.by_index(e.index) else {
+            continue; // calamine meets the same error
+        };
+        let size = f.size();
+        if style_bytes(size / 2, size) <= budget {
+            continue;
+        }
+        let over = || {
+            super::limit(
+                "max_uncompressed_bytes",
+                style_bytes(size / 2, size),
+                budget,
+            )
+        };
+        if size > STYLES_MAX {
+            return Err(over());
+        }
+        let mut xml = Vec::with_capacity(size as usize);
+        if f.take(size).read_to_end(&mut xml).is_err() {
+            continue; // calamine meets the same error
+        }
+        let records = memchr::memmem::find_iter(&xml, b"xf").count() as u64;
+        if style_bytes(records, size) <= budget {
+            continue;
+        }
+        let mut longest = 0u64;
+        let scanned = plain_markup(&xml)
+            && scan_xml_slice(&xml, |ev| {
+                if let XmlEv::Start { name, attrs, .. } = ev {
+                    longest = longest.max((name.len() + attrs.len() + 3) as u64);
+                }
+                Ok(true)
+            })
+            .is_ok();
+        let value = if scanned { longest } else { size };
+        if style_bytes(records, value) > budget {
+            return Err(super::limit(
+                "max_uncompressed_bytes",
+                style_bytes(records, value),
+                budget,
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The style blocks calamine walks; they must sit directly under the root.
 const BLOCKS: [&[u8]; 5] = [b"numFmts", b"fonts", b"fills", b"borders", b"cellXfs"];
@@ -331,16 +421,21 @@ pub(super) fn reduce(xml: &[u8]) -> Option<Vec<u8>> {
 /// Elements that calamine's readers of workbooks and sheets act on: a styles part holding
 /// one is not reduced (were the same entry read as a workbook or a sheet too, its reduced form
 /// would lose them).
-const OTHER_READERS: [&[u8]; 9] = [
+const OTHER_READERS: [&[u8]; 14] = [
+    b"workbook",
     b"sheet",
     b"definedName",
     b"workbookPr",
+    b"worksheet",
     b"sheetData",
     b"row",
     b"c",
     b"mergeCell",
     b"dimension",
+    b"Relationships",
     b"Relationship",
+    b"sst",
+    b"si",
 ];
 
 /// A name both readers split alike: no `/`, at most one `:` (calamine's XML reader takes the
@@ -407,6 +502,11 @@ fn plain_prolog(xml: &[u8]) -> bool {
                     .is_some_and(|e| rest[..e].eq_ignore_ascii_case(b"utf-8"))
         }
     }
+}
+
+#[cfg(test)]
+pub(super) fn crc32_for_tests(data: &[u8]) -> u32 {
+    crc32(data)
 }
 
 /// CRC-32 (IEEE, as zip uses), bytewise: the reduced parts are a few KiB, made once each.
@@ -591,6 +691,7 @@ pub(super) mod tests {
             r#"<styleSheet><cellXfs><xf numFmtId="14"/></cellXfs></styleSheet><styleSheet/>"#,
             // a workbook's element in it
             r#"<styleSheet><cellXfs><xf numFmtId="14"/></cellXfs><sheet name="x"/></styleSheet>"#,
+            r#"<styleSheet><cellXfs><xf numFmtId="0"/></cellXfs><workbook/></styleSheet>"#,
         ] {
             assert!(reduce(xml.as_bytes()).is_none(), "{xml}");
             reads_alike(&with_styles(&base, xml.as_bytes()), xml);
@@ -600,6 +701,34 @@ pub(super) mod tests {
         let plain = r#"<styleSheet><numFmts><numFmt numFmtId="170" formatCode="yyyy/m/d"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/></cellXfs></styleSheet>"#;
         assert!(reads_alike(&with_styles(&base, plain.as_bytes()), plain));
         assert_eq!(HITS.get(), hits + 1);
+    }
+
+    /// A styles part whose thousands of records all take a font with a 200 KiB name (calamine
+    /// would copy it into each: 800 MB) is refused before calamine reads it; a large part of
+    /// short values is read.
+    #[test]
+    fn styles_that_would_have_calamine_allocate_gigabytes_are_refused() {
+        use crate::read::workbook::{Limits, ReadError, read_workbook};
+        let (base, _) = sample();
+        let styles = |name_len: usize, records: usize| {
+            format!(
+                r#"<styleSheet><fonts><font><name val="{}"/></font></fonts><cellXfs>{}</cellXfs></styleSheet>"#,
+                "宋".repeat(name_len / 3),
+                r#"<xf numFmtId="0" fontId="0"/>"#.repeat(records)
+            )
+        };
+        let bomb = with_styles(&base, styles(200 * 1024, 2000).as_bytes());
+        let started = std::time::Instant::now();
+        match read_workbook(&bomb, &Limits::default()) {
+            Err(ReadError::Limit { name, value, .. }) => {
+                assert_eq!(name, "max_uncompressed_bytes");
+                assert!(value > 700_000_000, "{value}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed().as_secs() < 5);
+        let big = with_styles(&base, styles(30, 20_000).as_bytes());
+        assert!(read_workbook(&big, &Limits::default()).is_ok());
     }
 
     /// How calamine reads a number in each record's format: what `probe` compares.

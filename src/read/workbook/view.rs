@@ -183,7 +183,9 @@ pub(super) fn view(
         fields.write(&mut out);
         out.extend_from_slice(&0u16.to_le_bytes()); // extra field length
         out.extend_from_slice(name);
-        starts.insert(out.len() as u64, size.max(1));
+        // the meter charges a read of the entry what reading the original entry costs (a
+        // reduced part is charged its original size: the budget is the original package's)
+        starts.insert(out.len() as u64, e.size().max(1));
         out.extend_from_slice(data);
         // its central directory header
         central.extend_from_slice(b"PK\x01\x02");
@@ -324,6 +326,39 @@ mod tests {
         );
         // each entry's data offset is metered with its size
         assert_eq!(v.starts.len(), got.len());
+    }
+
+    /// A styles part replaced by its reduced form is stored with the reduced bytes and their
+    /// CRC, and metered at its original size (the inflation budget is the original's).
+    #[test]
+    fn a_reduced_styles_part_is_metered_at_its_original_size() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/政务信息报送表.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let limits = Limits::default();
+        let mut zip = open_zip(&bytes, &limits).unwrap();
+        let info = zip_checks(&zip, &bytes, &limits).unwrap();
+        let mut plan = prescan(&mut zip, &info, &limits).unwrap();
+        let index = zip.index_for_name("xl/styles.xml").unwrap();
+        let original = zip.by_index(index).unwrap().size();
+        let reduced = b"<styleSheet></styleSheet>".to_vec();
+        let crc = crate::read::workbook::styles::crc32_for_tests(&reduced);
+        plan.kept_mut().replace_styles(
+            index,
+            Arc::new(Reduced {
+                bytes: reduced.clone(),
+                crc,
+            }),
+        );
+        let v = view(&bytes, &zip, &info, plan.kept()).expect("a view");
+        let mut theirs = ZipArchive::new(Cursor::new(&v.bytes[..])).unwrap();
+        assert_eq!(inflate(&mut theirs, "xl/styles.xml"), reduced);
+        let start = theirs
+            .by_name("xl/styles.xml")
+            .unwrap()
+            .data_start()
+            .unwrap();
+        assert!(original > 1000);
+        assert_eq!(v.starts[&start], original);
     }
 
     /// Entries that share their data are not copied once each: a zip whose directory

@@ -58,6 +58,7 @@ pub(super) fn prescan(
     limits: &Limits,
 ) -> Result<Plan, ReadError> {
     let max = limits.max_cells as u64;
+    styles::check_amplification(zip, info, limits)?;
     let mut kept = Kept::default();
     for e in info
         .entries
@@ -155,6 +156,11 @@ impl Plan {
     #[cfg(test)]
     pub(super) fn kept(&self) -> &Kept {
         &self.kept
+    }
+
+    #[cfg(test)]
+    pub(super) fn kept_mut(&mut self) -> &mut Kept {
+        &mut self.kept
     }
 
     /// Checks every worksheet part not checked yet (once).
