@@ -206,6 +206,8 @@ const CASES: &[Case] = &[
     // an unknown column in XFD is ignored with a warning
     Case { file: "max-cols.xlsx", code: "W-COLUMN", at: "报送信息!XFD5", says: "多余的列", exit: 0 },
     Case { file: "formula-no-value.xlsx", code: "E-FORMULA", at: "报送信息!C6", says: "报送日期", exit: 1 },
+    // calamine would copy a 200 KiB font name into each of 2,000 cell formats (~800 MB)
+    Case { file: "styles-amplification.xlsx", code: "E-FILE-LIMIT", at: "", says: "max_uncompressed_bytes", exit: 1 },
     // calamine panics on it (a HashMap index); caught, reported, and no panic text printed
     Case { file: "xlsb-missing-relationship.xlsb", code: "E-FILE-CORRUPT", at: "", says: "读取失败", exit: 1 },
 ];
@@ -355,6 +357,11 @@ fn entity_expansion_in_shared_strings_is_not_expanded() {
 #[test]
 fn deeply_nested_xml_is_read() {
     check("deep-nesting.xlsx");
+}
+
+#[test]
+fn styles_that_would_take_gigabytes_are_refused_before_reading() {
+    check("styles-amplification.xlsx");
 }
 
 #[test]
