@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use super::xml_scan::{XmlEv, local_name, scan_xml_slice};
+use super::xml_scan::{XmlEv, local_name, plain_markup, scan_xml_slice};
 
 /// A reduced styles part, stored in the view with its own CRC.
 #[derive(Debug, PartialEq)]
@@ -442,23 +442,6 @@ const OTHER_READERS: [&[u8]; 14] = [
 /// local name after the first, the tokenizer after the last).
 fn plain_name(name: &[u8]) -> bool {
     !name.contains(&b'/') && name.iter().filter(|&&b| b == b':').count() <= 1
-}
-
-/// No markup the two readers could draw differently: no form feed (whitespace to the
-/// tokenizer, not to calamine's reader), no whitespace between `</` and a name (the tokenizer
-/// trims it, calamine's reader does not), and no `<!` but comments and CDATA (no DTD, in any
-/// case of letters).
-fn plain_markup(xml: &[u8]) -> bool {
-    if xml.contains(&0x0C) {
-        return false;
-    }
-    let ends_plain = memchr::memmem::find_iter(xml, b"</")
-        .all(|i| xml.get(i + 2).is_some_and(|b| !b.is_ascii_whitespace()));
-    let bangs_plain = memchr::memmem::find_iter(xml, b"<!").all(|i| {
-        let rest = &xml[i..];
-        rest.starts_with(b"<!--") || rest.starts_with(b"<![CDATA[")
-    });
-    ends_plain && bangs_plain
 }
 
 /// `<name attrs>` or `<name attrs/>`, the attributes as they were written.

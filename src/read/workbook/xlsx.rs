@@ -16,7 +16,7 @@ use zip::ZipArchive;
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
 use super::styles;
 use super::view::{Kept, View, raw_entry, view};
-use super::xml_scan::{XmlEv, attr, local_name, scan_xml, scan_xml_slice, unescape};
+use super::xml_scan::{XmlEv, attr, local_name, plain_markup, scan_xml, scan_xml_slice, unescape};
 use super::zip_guard::{MeteredCursor, ZipInfo};
 use super::{Format, Limits, MIB, ReadError, WorkbookData, corrupt, limit};
 
@@ -280,7 +280,13 @@ struct SheetLayout {
 /// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
 /// (`_rels/.rels` officeDocument target → workbook part and its folder; the workbook's
 /// relationships; a target is absolute with a leading `/`, else relative to that folder;
-/// zip names compared folded to `/` and lower case). `None` where any step fails.
+/// zip names compared folded to `/` and lower case). `None` where any step fails, and where
+/// the parts are not so plainly written that calamine's XML reader and the tokenizer are
+/// sure to draw the same tags ([`plain_markup`]; a part kept in memory), or where a
+/// relationship's attributes are not plain: the caller then checks every part.
+///
+/// As calamine reads them, the relationship parts end at the first `</Relationships>`, and
+/// the package's relationships start at the first `<Relationships>`.
 fn resolve_sheets(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     info: &ZipInfo,
@@ -293,24 +299,48 @@ fn resolve_sheets(
             .find(|e| e.lower == lower)
             .map(|e| e.index)
     };
-    let mut read_part = |index: usize, f: &mut dyn FnMut(XmlEv<'_>)| -> Option<()> {
-        let r = open_part(zip, Some(kept), index).ok()?;
-        r.scan(|ev| {
-            f(ev);
-            Ok(true)
-        })
-        .ok()
+    // f returns false to stop
+    let mut read_part = |index: usize, f: &mut dyn FnMut(XmlEv<'_>) -> bool| -> Option<()> {
+        let Part::Kept(data) = open_part(zip, Some(kept), index).ok()? else {
+            return None;
+        };
+        if !plain_markup(data) {
+            return None;
+        }
+        scan_xml_slice(data, |ev| Ok(f(ev))).ok()
     };
     let mut document = None;
+    let mut inside = false;
+    let mut plain = true;
     read_part(part("_rels/.rels")?, &mut |ev| {
-        if let XmlEv::Start { name, attrs, .. } = ev
-            && local_name(name) == b"Relationship"
-            && attr(attrs, b"Type").is_some_and(|t| t.ends_with(b"/relationships/officeDocument"))
-            && let Some(t) = attr(attrs, b"Target")
-        {
-            document = unescape(t);
+        match ev {
+            XmlEv::Start { name, .. } if first_local_name(name) == b"Relationships" => {
+                inside = true;
+            }
+            XmlEv::Start { name, attrs, .. }
+                if inside && first_local_name(name) == b"Relationship" =>
+            {
+                match (attr_exact(attrs, b"Type"), attr_exact(attrs, b"Target")) {
+                    (Ok(t), Ok(target)) => {
+                        if t.is_some_and(|t| t.ends_with(b"/relationships/officeDocument"))
+                            && let Some(target) = target
+                        {
+                            document = unescape(target);
+                        }
+                    }
+                    _ => plain = false,
+                }
+            }
+            XmlEv::End { name } if inside && first_local_name(name) == b"Relationships" => {
+                return false;
+            }
+            _ => {}
         }
+        plain
     })?;
+    if !plain {
+        return None;
+    }
     let document = document?;
     let (dir, file) = match document.rfind('/') {
         Some(i) => document.split_at(i + 1),
@@ -325,15 +355,23 @@ fn resolve_sheets(
     let mut rels: HashMap<String, String> = HashMap::new();
     let mut ok = true;
     read_part(part(&format!("{dir}_rels/{file}.rels"))?, &mut |ev| {
-        if let XmlEv::Start { name, attrs, .. } = ev
-            && local_name(name) == b"Relationship"
+        if let XmlEv::End { name } = ev
+            && first_local_name(name) == b"Relationships"
         {
-            let (Ok(id), Ok(target)) = (attr_once(attrs, b"Id"), attr_once(attrs, b"Target"))
-            else {
+            return false;
+        }
+        if let XmlEv::Start { name, attrs, .. } = ev
+            && first_local_name(name) == b"Relationship"
+        {
+            let (Ok(id), Ok(target), Ok(_)) = (
+                attr_exact(attrs, b"Id"),
+                attr_exact(attrs, b"Target"),
+                attr_exact(attrs, b"Type"),
+            ) else {
                 ok = false;
-                return;
+                return false;
             };
-            let Some(id) = id else { return };
+            let Some(id) = id else { return true };
             match (unescape(id), target.map(unescape)) {
                 (Some(id), Some(Some(target))) => {
                     rels.insert(id, target);
@@ -344,22 +382,23 @@ fn resolve_sheets(
                 _ => ok = false,
             }
         }
+        ok
     })?;
     let mut sheets = Vec::new();
     let mut marker = false;
     let workbook = part(&format!("{dir}{file}"))?;
     read_part(workbook, &mut |ev| {
         let XmlEv::Start { name, attrs, .. } = ev else {
-            return;
+            return true;
         };
-        match local_name(name) {
+        match first_local_name(name) {
             b"sheet" => {
                 let name =
                     attr_once(attrs, b"name").map(|n| n.map_or(Some(String::new()), unescape));
                 let id = attr_once(attrs, b"id").map(|id| id.and_then(unescape));
                 let (Ok(Some(name)), Ok(Some(id))) = (name, id) else {
                     ok = false;
-                    return;
+                    return false;
                 };
                 let part = rels
                     .get(&id)
@@ -379,6 +418,7 @@ fn resolve_sheets(
             }
             _ => {}
         }
+        true
     })?;
     let theme = part(&format!("{dir}theme/theme1.xml"));
     let styles = part(&format!("{dir}styles.xml"));
@@ -389,6 +429,43 @@ fn resolve_sheets(
         styles,
         workbook: Some(workbook),
     })
+}
+
+/// An element's local name as calamine's XML reader takes it: after the first `:`.
+fn first_local_name(name: &[u8]) -> &[u8] {
+    match name.iter().position(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// The raw value of attribute `key`, matched on its whole name as calamine matches a
+/// relationship's; `Err` where it occurs twice, where another attribute has the same local
+/// name (`x:Type`), or where the attributes do not parse.
+fn attr_exact<'a>(mut s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+    let mut found = None;
+    loop {
+        s = s.trim_ascii_start();
+        if s.is_empty() {
+            return Ok(found);
+        }
+        let eq = s.iter().position(|&b| b == b'=').ok_or(())?;
+        let name = s[..eq].trim_ascii();
+        let rest = s[eq + 1..].trim_ascii_start();
+        let quote = *rest.first().ok_or(())?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(());
+        }
+        let end = rest[1..].iter().position(|&b| b == quote).ok_or(())? + 1;
+        if name == key {
+            if found.replace(&rest[1..end]).is_some() {
+                return Err(());
+            }
+        } else if local_name(name) == key {
+            return Err(());
+        }
+        s = &rest[end + 1..];
+    }
 }
 
 /// The raw value of attribute `key` (matched on its local name, after any `prefix:`), `Err`
@@ -687,6 +764,69 @@ fn xlsx_err(e: XlsxError) -> ReadError {
 mod tests {
     use super::*;
     use crate::read::workbook::test_support::*;
+
+    /// The pre-scan places the sheets where calamine finds them: the package's relationships
+    /// end at the first `</Relationships>` (a second officeDocument after it is not
+    /// calamine's), and relationships whose attributes calamine would read otherwise (a
+    /// duplicate, a prefixed `x:Type`) make the pre-scan check every part instead. The merged
+    /// ranges read are those of the sheet calamine reads.
+    #[test]
+    fn sheets_are_placed_where_calamine_finds_them() {
+        let rel = |target: &str| {
+            format!(
+                r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{target}"/>"#
+            )
+        };
+        let sheet = |merge: &str| {
+            format!(
+                r#"<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData><mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells></worksheet>"#
+            )
+        };
+        let (wb, wb_rels) = workbook_parts(&["s"], |i| i);
+        let (real, decoy) = (sheet("A1:C1"), sheet("A1:B1"));
+        let read = |root_rels: String| {
+            let ct = content_types();
+            let files: Vec<(&str, &[u8])> = vec![
+                ("[Content_Types].xml", ct.as_bytes()),
+                ("_rels/.rels", root_rels.as_bytes()),
+                ("xl/workbook.xml", wb.as_bytes()),
+                ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+                ("xl/worksheets/sheet1.xml", real.as_bytes()),
+                ("other/workbook.xml", wb.as_bytes()),
+                ("other/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+                ("other/worksheets/sheet1.xml", decoy.as_bytes()),
+            ];
+            let wb = read_workbook(&zip_files(&files), &Limits::default()).unwrap();
+            wb.sheets[0].merged.clone()
+        };
+        let calamines = vec![Dimensions::new((0, 0), (0, 2))];
+        let rels = |inner: &str, after: &str| {
+            format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{inner}</Relationships>{after}"#
+            )
+        };
+        assert_eq!(read(rels(&rel("xl/workbook.xml"), "")), calamines);
+        assert_eq!(
+            read(rels(&rel("xl/workbook.xml"), &rel("other/workbook.xml"))),
+            calamines
+        );
+        let duplicate = rel("xl/workbook.xml").replace(" Target=", " Type=\"x\" Target=");
+        let prefixed = rel("xl/workbook.xml").replace(" Type=", " x:Type=\"y\" Type=");
+        for odd in [duplicate, prefixed] {
+            // calamine takes no workbook from these; what it reads, the pre-scan checked
+            let bytes = zip_files(&[
+                ("_rels/.rels", rels(&odd, "").as_bytes()),
+                ("xl/workbook.xml", wb.as_bytes()),
+                ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+                ("xl/worksheets/sheet1.xml", real.as_bytes()),
+            ]);
+            let mut zip = super::super::zip_guard::open_zip(&bytes, &Limits::default()).unwrap();
+            let info =
+                super::super::zip_guard::zip_checks(&zip, &bytes, &Limits::default()).unwrap();
+            let plan = prescan(&mut zip, &info, &Limits::default()).unwrap();
+            assert!(plan.merges.is_empty() && plan.checked.len() > 1, "{odd}");
+        }
+    }
 
     fn corrupt_message(bytes: &[u8]) -> String {
         match read_workbook(bytes, &Limits::default()) {

@@ -206,6 +206,24 @@ fn emit_markup(
     }
 }
 
+/// No markup that calamine's XML reader (quick-xml) and this tokenizer could draw
+/// differently: no form feed (whitespace to the
+/// tokenizer, not to calamine's reader), no whitespace between `</` and a name (the tokenizer
+/// trims it, calamine's reader does not), and no `<!` but comments and CDATA (no DTD, in any
+/// case of letters).
+pub(super) fn plain_markup(xml: &[u8]) -> bool {
+    if xml.contains(&0x0C) {
+        return false;
+    }
+    let ends_plain = memchr::memmem::find_iter(xml, b"</")
+        .all(|i| xml.get(i + 2).is_some_and(|b| !b.is_ascii_whitespace()));
+    let bangs_plain = memchr::memmem::find_iter(xml, b"<!").all(|i| {
+        let rest = &xml[i..];
+        rest.starts_with(b"<!--") || rest.starts_with(b"<![CDATA[")
+    });
+    ends_plain && bangs_plain
+}
+
 pub(super) fn local_name(name: &[u8]) -> &[u8] {
     match name.iter().rposition(|&b| b == b':') {
         Some(i) => &name[i + 1..],
