@@ -391,6 +391,12 @@ fn walk_sheet(
             }
             0x00BD => {
                 if let (Some((r, c0)), Some(c1)) = (rc(), u16le(d, rec.len.saturating_sub(2))) {
+                    // calamine computes `last - first + 1` in u16: a MULRK whose last column
+                    // comes before its first panics where overflow is checked, and is an error
+                    // (or, one column back, an empty record) where it wraps
+                    if u32::from(c1) < c0 {
+                        return Err(corrupt("xls: a MULRK record ends before it starts"));
+                    }
                     let n = (rec.len.saturating_sub(6) / 6) as u32;
                     let expected = 6 + 6 * (c1.wrapping_sub(c0 as u16).wrapping_add(1) as usize);
                     if n > 0 && rec.len == expected {

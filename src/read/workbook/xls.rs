@@ -110,6 +110,35 @@ mod tests {
         }
     }
 
+    /// Regression (fuzzer, 2026-11-28, fourth session): a MULRK record whose last column
+    /// comes before its first made calamine compute `last - first + 1` in u16 and panic
+    /// where overflow is checked (a caught panic, its Rust message in the problem list);
+    /// a plain corrupt-file finding now. A well-formed MULRK still reads.
+    #[test]
+    fn a_mulrk_ending_before_it_starts_is_corrupt() {
+        let mulrk = |first: u16, last: u16, values: usize| {
+            let mut d = vec![0, 0];
+            d.extend(first.to_le_bytes());
+            for _ in 0..values {
+                d.extend([0, 0]); // format
+                d.extend(((7u32 << 2) | 2).to_le_bytes()); // RK: integer 7
+            }
+            d.extend(last.to_le_bytes());
+            rec(0x00BD, &d)
+        };
+        let bytes = xls_bytes(&[], &[("S", mulrk(3, 2, 0))]);
+        match read_workbook(&bytes, &Limits::default()) {
+            Err(ReadError::Corrupt(m)) => assert!(m.contains("MULRK"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let bytes = xls_bytes(&[], &[("S", mulrk(1, 2, 2))]);
+        let wb = read_workbook(&bytes, &Limits::default()).unwrap();
+        assert_eq!(
+            wb.sheets[0].cells,
+            vec![(0, 1, Data::Int(7)), (0, 2, Data::Int(7))]
+        );
+    }
+
     #[test]
     fn handmade_xls_reads() {
         let mut recs = number(0, 0, 1.5);
