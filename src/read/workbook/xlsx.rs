@@ -439,15 +439,16 @@ fn first_local_name(name: &[u8]) -> &[u8] {
     }
 }
 
-/// The raw value of attribute `key`, matched on its whole name as calamine matches a
-/// relationship's; `Err` where it occurs twice, where another attribute has the same local
-/// name (`x:Type`), or where the attributes do not parse.
-fn attr_exact<'a>(mut s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
-    let mut found = None;
+/// The attributes of a start tag in order, as (raw name, raw value); `Err` where they do not
+/// parse.
+fn each_attr<'a>(
+    mut s: &'a [u8],
+    mut f: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), ()>,
+) -> Result<(), ()> {
     loop {
         s = s.trim_ascii_start();
         if s.is_empty() {
-            return Ok(found);
+            return Ok(());
         }
         let eq = s.iter().position(|&b| b == b'=').ok_or(())?;
         let name = s[..eq].trim_ascii();
@@ -457,39 +458,37 @@ fn attr_exact<'a>(mut s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
             return Err(());
         }
         let end = rest[1..].iter().position(|&b| b == quote).ok_or(())? + 1;
-        if name == key {
-            if found.replace(&rest[1..end]).is_some() {
-                return Err(());
-            }
-        } else if local_name(name) == key {
-            return Err(());
-        }
+        f(name, &rest[1..end])?;
         s = &rest[end + 1..];
     }
 }
 
+/// The raw value of attribute `key`, matched on its whole name as calamine matches a
+/// relationship's; `Err` where it occurs twice, where another attribute has the same local
+/// name (`x:Type`), or where the attributes do not parse.
+fn attr_exact<'a>(s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+    let mut found = None;
+    each_attr(s, |name, value| {
+        let twice = name == key && found.replace(value).is_some();
+        if twice || (name != key && local_name(name) == key) {
+            return Err(());
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
 /// The raw value of attribute `key` (matched on its local name, after any `prefix:`), `Err`
 /// where it occurs twice or the attributes do not parse (calamine would take another one).
-fn attr_once<'a>(mut s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+fn attr_once<'a>(s: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, ()> {
     let mut found = None;
-    loop {
-        s = s.trim_ascii_start();
-        if s.is_empty() {
-            return Ok(found);
-        }
-        let eq = s.iter().position(|&b| b == b'=').ok_or(())?;
-        let name = s[..eq].trim_ascii();
-        let rest = s[eq + 1..].trim_ascii_start();
-        let quote = *rest.first().ok_or(())?;
-        if quote != b'"' && quote != b'\'' {
+    each_attr(s, |name, value| {
+        if local_name(name) == key && found.replace(value).is_some() {
             return Err(());
         }
-        let end = rest[1..].iter().position(|&b| b == quote).ok_or(())? + 1;
-        if local_name(name) == key && found.replace(&rest[1..end]).is_some() {
-            return Err(());
-        }
-        s = &rest[end + 1..];
-    }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// Beyond any real sheet (Excel stops at row 1,048,576 and column 16,384) and far enough
