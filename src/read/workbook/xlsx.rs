@@ -119,9 +119,9 @@ pub(super) fn prescan(
     }
     // the styles part may be replaced in the view unless it is also the workbook or a sheet
     // (or another part read whole: checked when the view is made)
-    plan.styles = layout.styles.filter(|&i| {
-        Some(i) != layout.workbook && !layout.sheets.iter().any(|s| s.part == Some(i))
-    });
+    plan.styles = layout
+        .styles
+        .filter(|&i| i != layout.workbook && !layout.sheets.iter().any(|s| s.part == Some(i)));
     let skipped = |s: &SheetPart| {
         limits
             .skip_sheets
@@ -274,7 +274,7 @@ struct SheetLayout {
     /// The zip entry of the styles part, where calamine looks for it.
     styles: Option<usize>,
     /// The zip entry of the workbook part.
-    workbook: Option<usize>,
+    workbook: usize,
 }
 
 /// The sheets of the workbook and their parts, resolved the way calamine 0.38 resolves them
@@ -427,7 +427,7 @@ fn resolve_sheets(
         marker,
         theme,
         styles,
-        workbook: Some(workbook),
+        workbook,
     })
 }
 
