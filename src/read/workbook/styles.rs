@@ -131,16 +131,6 @@ pub(super) fn lookup(raw: &Raw<'_>) -> Known {
     Known::New
 }
 
-/// Whether a styles entry is small enough to remember, and room is left for it.
-pub(super) fn worth_reducing(raw: &Raw<'_>) -> bool {
-    raw.data.len() <= CACHE_PART
-        && CACHE
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .is_none_or(|c| c.bytes + raw.data.len() <= CACHE_BYTES)
-}
-
 /// Remember the reduced form of a styles entry (`xml`: the entry inflated), where the part
 /// is plain and calamine reads the reduced form as it reads the part ([`probe`]).
 pub(super) fn remember(raw: &Raw<'_>, xml: &[u8]) {

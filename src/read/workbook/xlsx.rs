@@ -675,7 +675,7 @@ pub(super) fn read(
 fn remember_styles(zip: &mut ZipArchive<Cursor<&[u8]>>, index: usize, raw: &styles::Raw<'_>) {
     let Ok(f) = zip.by_index(index) else { return };
     let size = f.size();
-    if size > MIB || !styles::worth_reducing(raw) {
+    if size > MIB {
         return;
     }
     let mut xml = Vec::with_capacity(size as usize);
