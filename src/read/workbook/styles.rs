@@ -172,10 +172,10 @@ pub(super) fn remember(raw: &Raw<'_>, xml: &[u8]) {
     cache.bytes += cost;
 }
 
-/// The records calamine would number from this many bytes at most: every `xf` record's tag
-/// holds "xf" (a bound, not a count). More than fit in a row are not probed.
+/// How many records to probe: [`xf_count`] and two past it. More than fit in a row are not
+/// probed.
 fn records_bound(xml: &[u8]) -> Option<usize> {
-    let n = memchr::memmem::find_iter(xml, b"xf").count() + 2;
+    let n = xf_count(xml) + 2;
     (n < 16_384).then_some(n)
 }
 
@@ -255,50 +255,48 @@ pub(super) fn check_amplification(
         .iter()
         .filter(|e| e.lower.ends_with("styles.xml"))
     {
-        let Ok(f) = zip.by_index(e.index) else {
+        // the declared size alone first (no reader opened: this runs for every file)
+        let Ok(size) = zip.by_index_data(e.index).map(|d| d.size()) else {
             continue; // calamine meets the same error
         };
-        let size = f.size();
-        if style_bytes(size / 2, size) <= budget {
+        let mut bound = style_bytes(size / 2, size);
+        if bound <= budget {
             continue;
         }
-        let over = || {
-            super::limit(
-                "max_uncompressed_bytes",
-                style_bytes(size / 2, size),
-                budget,
-            )
-        };
-        if size > STYLES_MAX {
-            return Err(over());
-        }
-        let mut xml = Vec::with_capacity(size as usize);
-        if f.take(size).read_to_end(&mut xml).is_err() {
-            continue; // calamine meets the same error
-        }
-        let records = memchr::memmem::find_iter(&xml, b"xf").count() as u64;
-        if style_bytes(records, size) <= budget {
-            continue;
-        }
-        let mut longest = 0u64;
-        let scanned = plain_markup(&xml)
-            && scan_xml_slice(&xml, |ev| {
-                if let XmlEv::Start { name, attrs, .. } = ev {
-                    longest = longest.max((name.len() + attrs.len() + 3) as u64);
+        if size <= STYLES_MAX {
+            let mut xml = Vec::with_capacity(size as usize);
+            let read = zip
+                .by_index(e.index)
+                .is_ok_and(|f| f.take(size).read_to_end(&mut xml).is_ok());
+            if !read {
+                continue; // calamine meets the same error
+            }
+            let records = xf_count(&xml) as u64;
+            bound = style_bytes(records, size);
+            if bound > budget && plain_markup(&xml) {
+                let mut longest = 0u64;
+                let scanned = scan_xml_slice(&xml, |ev| {
+                    if let XmlEv::Start { name, attrs, .. } = ev {
+                        longest = longest.max((name.len() + attrs.len() + 3) as u64);
+                    }
+                    Ok(true)
+                });
+                if scanned.is_ok() {
+                    bound = style_bytes(records, longest);
                 }
-                Ok(true)
-            })
-            .is_ok();
-        let value = if scanned { longest } else { size };
-        if style_bytes(records, value) > budget {
-            return Err(super::limit(
-                "max_uncompressed_bytes",
-                style_bytes(records, value),
-                budget,
-            ));
+            }
+        }
+        if bound > budget {
+            return Err(super::limit("max_uncompressed_bytes", bound, budget));
         }
     }
     Ok(())
+}
+
+/// How many times "xf" occurs in a styles part: a bound on its cell-format records (quick-xml
+/// never decodes element names, so every record holds the two bytes).
+fn xf_count(xml: &[u8]) -> usize {
+    memchr::memmem::find_iter(xml, b"xf").count()
 }
 
 /// The style blocks calamine walks; they must sit directly under the root.

@@ -133,46 +133,37 @@ fn markup_len(s: &[u8]) -> Option<usize> {
             } else if s.len() < 9 && (b"<!--".starts_with(s) || b"<![CDATA[".starts_with(s)) {
                 None
             } else {
-                let mut depth = 0i64;
-                let mut quote = 0u8;
-                for (i, &b) in s.iter().enumerate().skip(2) {
-                    if quote != 0 {
-                        if b == quote {
-                            quote = 0;
-                        }
-                        continue;
-                    }
-                    match b {
-                        b'"' | b'\'' => quote = b,
-                        b'[' => depth += 1,
-                        b']' => depth -= 1,
-                        b'>' if depth <= 0 => return Some(i + 1),
-                        _ => {}
-                    }
-                }
-                None
+                // a DTD: brackets nest its internal subset
+                close_outside_quotes::<true>(s, 2)
             }
         }
-        _ => {
-            // an element: up to the first `>` outside quoted attribute values (a byte loop:
-            // markup is short, and memchr's set-up per call cost more than it saved here)
-            let mut quote = 0u8;
-            for (i, &b) in s.iter().enumerate().skip(1) {
-                if quote != 0 {
-                    if b == quote {
-                        quote = 0;
-                    }
-                    continue;
-                }
-                match b {
-                    b'"' | b'\'' => quote = b,
-                    b'>' => return Some(i + 1),
-                    _ => {}
-                }
+        // an element: up to the first `>` outside quoted attribute values
+        _ => close_outside_quotes::<false>(s, 1),
+    }
+}
+
+/// Length of `s` up to and including the first `>` from `from` on that is outside quotes (and,
+/// with `BRACKETS`, outside `[…]`), or None. A byte loop: markup is short, and memchr's set-up
+/// per call cost more than it saved here.
+fn close_outside_quotes<const BRACKETS: bool>(s: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0i64;
+    let mut quote = 0u8;
+    for (i, &b) in s.iter().enumerate().skip(from) {
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
             }
-            None
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = b,
+            b'[' if BRACKETS => depth += 1,
+            b']' if BRACKETS => depth -= 1,
+            b'>' if depth <= 0 => return Some(i + 1),
+            _ => {}
         }
     }
+    None
 }
 
 fn emit_markup(
