@@ -247,6 +247,74 @@ fn section_sheets_and_breakdown_agree_with_the_ranking() {
     }
 }
 
+/// The XML of the sheet at `index` (rust_xlsxwriter names the parts in sheet order) and of
+/// the styles.
+fn sheet_xml(path: &Path, index: usize) -> (String, String) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        xml
+    };
+    (
+        part(&format!("xl/worksheets/sheet{}.xml", index + 1)),
+        part("xl/styles.xml"),
+    )
+}
+
+/// An A1 reference or range as (first row, first column, last row, last column), zero-based.
+fn a1_range(r: &str) -> (u32, u32, u32, u32) {
+    let cell = |c: &str| {
+        let split = c.find(|ch: char| ch.is_ascii_digit()).unwrap();
+        let col = c[..split]
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A') + 1);
+        (c[split..].parse::<u32>().unwrap() - 1, col - 1)
+    };
+    let (a, b) = r.split_once(':').unwrap_or((r, r));
+    let ((r0, c0), (r1, c1)) = (cell(a), cell(b));
+    (r0, c0, r1, c1)
+}
+
+/// Blank cells are not written one by one: every cell of a section's item table (header to
+/// 合计, every column) shows the grid border all the same, through a conditional format that
+/// is always true and draws a thin border on all four sides.
+#[test]
+fn every_cell_of_a_section_table_shows_the_grid() {
+    let (_d, path, _) = run_small(&[]);
+    let names = sheet_names(&path);
+    for name in ["经济运行股", "办公室", "轻工业股"] {
+        let g = grid(&path, name);
+        let head = g.iter().position(|r| text(&r[0]) == "序号").unwrap();
+        let total = g.iter().position(|r| text(&r[1]) == "合计").unwrap();
+        let last = g[head].iter().rposition(|d| !text(d).is_empty()).unwrap();
+        // blank cells inside the table, as a reader sees them
+        assert!(
+            g[head..=total].iter().flatten().any(|d| text(d).is_empty()),
+            "{name}: no blank cell in the table"
+        );
+        let index = names.iter().position(|n| n == name).unwrap();
+        let (xml, styles) = sheet_xml(&path, index);
+        let at = xml
+            .find("<conditionalFormatting sqref=\"")
+            .unwrap_or_else(|| panic!("{name}: no conditional format"));
+        let sqref = &xml[at + 30..];
+        let sqref = &sqref[..sqref.find('"').unwrap()];
+        let want = (head as u32, 0, total as u32, last as u32);
+        assert!(
+            sqref.split(' ').map(a1_range).any(|(r0, c0, r1, c1)| {
+                r0 <= want.0 && c0 <= want.1 && r1 >= want.2 && c1 >= want.3
+            }),
+            "{name}: {sqref} does not cover {want:?}"
+        );
+        assert!(xml.contains("<formula>TRUE</formula>"), "{name}");
+        let dxf = &styles[styles.find("<dxfs").expect("no differential format")..];
+        for side in ["left", "right", "top", "bottom"] {
+            assert!(dxf.contains(&format!("<{side} style=\"thin\">")), "{side}");
+        }
+    }
+}
+
 #[test]
 fn items_not_counted_say_why_and_where_they_came_from() {
     let (d, input) = workdir();

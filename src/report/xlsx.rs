@@ -11,8 +11,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartPoint,
-    ChartSolidFill, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Workbook, Worksheet, XlsxError,
+    ChartSolidFill, ChartType, Color, ConditionalFormatFormula, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use super::ledger;
@@ -1767,15 +1767,26 @@ impl<'a> Sheet<'a> {
     }
 
     /// Apply the remembered cell formats: one `set_range_format` per run of equal formats down
-    /// a column, which also creates the blank cells. A cell written twice keeps its last
-    /// format (and becomes blank again if last written blank). The blank cells at the edges
-    /// are written one by one as well, so the sheet's used range is what it would be.
+    /// a column. A cell written twice keeps its last format (and becomes blank again if last
+    /// written blank).
+    ///
+    /// Of a blank cell's format, only two things show: the grid border (every format here has
+    /// it) and a fill. So blank cells without a fill are not written at all; one conditional
+    /// format that is always true draws the grid border over every rectangle of formatted
+    /// cells (the written ones already have that border: nothing changes for them). A blank
+    /// cell cost as much as any other to store and pack, and a section's item rows are
+    /// two-fifths blank (no task, no adoption at a level). The blank cells at the edges are
+    /// still written, so the sheet's used range (and so its print area) is what it was.
     fn apply_formats(&mut self) -> R<()> {
         let formats = std::mem::take(&mut self.formats);
         let styled = std::mem::take(&mut self.styled);
         // The blank cells with the least and greatest row and column: (row, col, format).
         let mut edges: [Option<(u32, u16, u16)>; 4] = [None; 4];
-        let mut cells: Vec<(u32, u16)> = Vec::new();
+        let mut cells: Vec<(u32, u16, bool)> = Vec::new();
+        // Per column, the runs of consecutive formatted rows: (first, last).
+        let mut runs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(styled.len());
+        // The blank cells left unwritten.
+        let mut dropped: Vec<(u32, u16)> = Vec::new();
         for (c, mut writes) in styled.into_iter().enumerate() {
             let col = c as u16;
             // Stable: of two writes to one cell the later stays later.
@@ -1785,20 +1796,25 @@ impl<'a> Sheet<'a> {
                 if writes.get(k + 1).is_some_and(|x| x.0 == r) {
                     continue; // written again later
                 }
-                cells.push((r, f));
                 if !blank {
+                    cells.push((r, f, true));
                     continue;
                 }
-                let format = &formats[f as usize].1;
-                if writes[..k]
+                let overwritten = writes[..k]
                     .iter()
                     .rev()
                     .take_while(|x| x.0 == r)
-                    .any(|x| !x.2)
-                {
+                    .any(|x| !x.2);
+                let format = &formats[f as usize];
+                if overwritten {
                     // A value overwritten by a blank.
-                    self.ws.write_blank(r, col, format)?;
+                    self.ws.write_blank(r, col, &format.1)?;
                 }
+                let kept = overwritten || format.0.look.fill.is_some();
+                if !kept {
+                    dropped.push((r, col));
+                }
+                cells.push((r, f, kept));
                 let cell = Some((r, col, f));
                 if edges[0].is_none_or(|x| r < x.0) {
                     edges[0] = cell;
@@ -1813,16 +1829,30 @@ impl<'a> Sheet<'a> {
                     edges[3] = cell;
                 }
             }
+            let mut column_runs: Vec<(u32, u32)> = Vec::new();
+            for &(r, _, _) in &cells {
+                match column_runs.last_mut() {
+                    Some((_, last)) if *last + 1 == r => *last = r,
+                    _ => column_runs.push((r, r)),
+                }
+            }
+            runs.push(column_runs);
             let mut i = 0;
             while i < cells.len() {
-                let (r0, f) = cells[i];
+                let (r0, f, kept) = cells[i];
                 let mut j = i + 1;
-                while j < cells.len() && cells[j].1 == f && cells[j].0 == cells[j - 1].0 + 1 {
+                while j < cells.len()
+                    && cells[j].1 == f
+                    && cells[j].2 == kept
+                    && cells[j].0 == cells[j - 1].0 + 1
+                {
                     j += 1;
                 }
-                let r1 = cells[j - 1].0;
-                self.ws
-                    .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
+                if kept {
+                    let r1 = cells[j - 1].0;
+                    self.ws
+                        .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
+                }
                 i = j;
             }
         }
@@ -1830,6 +1860,49 @@ impl<'a> Sheet<'a> {
         for (r, c, f) in edges.into_iter().flatten() {
             self.ws.write_blank(r, c, &formats[f as usize].1)?;
         }
+        let written = |&(r, c): &(u32, u16)| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c));
+        if !dropped.iter().all(written) {
+            self.grid_border(&runs)?;
+        }
+        Ok(())
+    }
+
+    /// The grid border over the formatted cells: `runs` holds, per column, the runs of
+    /// consecutive formatted rows; neighbouring columns with the same runs make one rectangle.
+    fn grid_border(&mut self, runs: &[Vec<(u32, u32)>]) -> R<()> {
+        let mut ranges: Vec<(u32, u16, u32, u16)> = Vec::new();
+        let mut c = 0;
+        while c < runs.len() {
+            let mut e = c + 1;
+            while e < runs.len() && runs[e] == runs[c] {
+                e += 1;
+            }
+            for &(r0, r1) in &runs[c] {
+                ranges.push((r0, c as u16, r1, (e - 1) as u16));
+            }
+            c = e;
+        }
+        // Neighbouring rectangles over the same rows are one.
+        ranges.sort_unstable_by_key(|&(r0, c0, r1, _)| (r0, r1, c0));
+        ranges.dedup_by(|next, prev| {
+            let joins = (next.0, next.2) == (prev.0, prev.2) && next.1 == prev.3 + 1;
+            if joins {
+                prev.3 = next.3;
+            }
+            joins
+        });
+        let Some(&(r0, c0, r1, c1)) = ranges.first() else {
+            return Ok(());
+        };
+        let sqref: Vec<String> = ranges
+            .iter()
+            .map(|&(r0, c0, r1, c1)| rust_xlsxwriter::utility::cell_range(r0, c0, r1, c1))
+            .collect();
+        let grid = ConditionalFormatFormula::new()
+            .set_rule("TRUE")
+            .set_format(grid_format())
+            .set_multi_range(sqref.join(" "));
+        self.ws.add_conditional_format(r0, c0, r1, c1, &grid)?;
         Ok(())
     }
 
@@ -1918,13 +1991,20 @@ fn measure(v: &V) -> f64 {
     }
 }
 
+/// The border of every formatted cell (and the grid drawn over blank ones).
+fn grid_format() -> Format {
+    Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::RGB(GRID))
+}
+
+/// The colour of the grid border.
+const GRID: u32 = 0xA6A6A6;
+
 /// The cell format for a value with a look: thin grey borders, vertically centred.
 fn format_for(key: FormatKey) -> Format {
     let FormatKey { kind, look, wrap } = key;
-    let mut f = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_border_color(Color::RGB(0xA6A6A6))
-        .set_align(FormatAlign::VerticalCenter);
+    let mut f = grid_format().set_align(FormatAlign::VerticalCenter);
     f = match kind {
         Kind::Int => f.set_num_format("0"),
         Kind::Pct => f.set_num_format("0.0%"),
@@ -2004,12 +2084,24 @@ mod tests {
         assert_eq!(names[6], "History(2)");
     }
 
+    /// The parts of a one-sheet workbook: the sheet's XML and the styles' XML.
+    fn sheet_and_styles(wb: &mut Workbook) -> (String, String) {
+        use std::io::Read;
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut xml = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+            xml
+        };
+        (part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"))
+    }
+
     /// Cell formats are applied at the end, in runs; what must hold is what writing each cell
-    /// with its format gave: a value overwritten by a blank is gone, and blank cells at the
-    /// edges still count for the sheet's used range.
+    /// with its format gave: a value overwritten by a blank is gone, blank cells that show a
+    /// fill are written, and blank cells at the edges still count for the sheet's used range.
     #[test]
     fn formats_applied_at_the_end_keep_blanks_and_the_used_range() {
-        use std::io::Read;
         let mut wb = Workbook::new();
         let mut ws = Worksheet::new();
         let mut sh = Sheet::new(&mut ws);
@@ -2020,18 +2112,95 @@ mod tests {
         sh.put(1, 4, &V::text(""), Look::header()).unwrap();
         sh.finish(0, (0, 0)).unwrap();
         wb.push_worksheet(ws);
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut xml = String::new();
-        zip.by_name("xl/worksheets/sheet1.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
+        let (xml, _) = sheet_and_styles(&mut wb);
+        let style = |cell: &str| {
+            let at = xml
+                .find(&format!(r#"<c r="{cell}" s=""#))
+                .unwrap_or_else(|| panic!("{cell} not written: {xml}"));
+            let rest = &xml[at + format!(r#"<c r="{cell}" s=""#).len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        };
         assert!(xml.contains(r#"<dimension ref="A2:E4"/>"#), "{xml}");
-        assert!(xml.contains(r#"<c r="B2" s="1" t="s">"#), "{xml}");
-        assert!(xml.contains(r#"<c r="B3" s="2"/>"#), "{xml}");
-        assert!(xml.contains(r#"<c r="A4" s="1"/>"#), "{xml}");
-        assert!(xml.contains(r#"<c r="E2" s="3"/>"#), "{xml}");
+        // B2 and A4 look alike (plain text, plain blank); B3 has the total's fill; E2 the
+        // header's
+        assert!(xml.contains(r#"<c r="B2" s=""#) && xml.contains(r#"t="s"><v>0</v>"#));
+        assert_eq!(style("B2"), style("A4"));
+        assert!(
+            xml.contains(&format!(r#"<c r="B3" s="{}"/>"#, style("B3"))),
+            "{xml}"
+        );
+        assert_ne!(style("B3"), style("B2"));
+        assert!(
+            xml.contains(&format!(r#"<c r="E2" s="{}"/>"#, style("E2"))),
+            "{xml}"
+        );
+        assert_ne!(style("E2"), style("B3"));
+        // every blank cell is written: no grid to draw
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+    }
+
+    /// A blank cell without a fill is not written; the grid border still shows on it, drawn
+    /// by an always-true conditional format over the rectangles of formatted cells.
+    #[test]
+    fn plain_blank_cells_get_the_grid_from_a_conditional_format() {
+        let mut wb = Workbook::new();
+        let mut ws = Worksheet::new();
+        let mut sh = Sheet::new(&mut ws);
+        // a 3 × 3 table under a header, its centre and right column blank, and a second
+        // block of one column further down
+        sh.header(1, 0, &["甲", "乙", "丙"]).unwrap();
+        for r in 2..5 {
+            sh.put(r, 0, &V::Int(r.into()), Look::default()).unwrap();
+            let centre = if r == 3 { V::Blank } else { V::text("x") };
+            sh.put(r, 1, &centre, Look::default()).unwrap();
+            sh.put(r, 2, &V::Blank, Look::default()).unwrap();
+        }
+        sh.put(7, 0, &V::text("y"), Look::default()).unwrap();
+        sh.finish(1, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
+        let (xml, styles) = sheet_and_styles(&mut wb);
+        // the blank cells with the least and greatest row and column are written (the used
+        // range), the one in between is not
+        for edge in ["B4", "C3", "C5"] {
+            assert!(
+                xml.contains(&format!(r#"<c r="{edge}" s=""#)),
+                "{edge}: {xml}"
+            );
+        }
+        assert!(
+            !xml.contains(r#"<c r="C4""#),
+            "interior blank written: {xml}"
+        );
+        assert!(xml.contains(r#"<dimension ref="A2:C8"/>"#), "{xml}");
+        assert!(
+            xml.contains(r#"<conditionalFormatting sqref="A2:C5 A8">"#),
+            "{xml}"
+        );
+        assert!(xml.contains("<formula>TRUE</formula>"), "{xml}");
+        let dxf = &styles[styles.find("<dxfs").expect("a differential format")..];
+        for side in ["left", "right", "top", "bottom"] {
+            assert!(
+                dxf.contains(&format!(r#"<{side} style="thin"><color rgb="FFA6A6A6"/>"#)),
+                "{side}: {dxf}"
+            );
+        }
+    }
+
+    /// Nothing is blank without a fill: no conditional format.
+    #[test]
+    fn a_sheet_without_plain_blanks_has_no_conditional_format() {
+        let mut wb = Workbook::new();
+        let mut ws = Worksheet::new();
+        let mut sh = Sheet::new(&mut ws);
+        sh.header(0, 0, &["甲", "乙"]).unwrap();
+        sh.row(1, 0, &[V::Int(1), V::text("x")], Look::default())
+            .unwrap();
+        sh.row(2, 0, &[V::Blank, V::Blank], Look::total()).unwrap();
+        sh.finish(0, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
+        let (xml, _) = sheet_and_styles(&mut wb);
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+        assert!(xml.contains(r#"<c r="A3" s=""#) && xml.contains(r#"<c r="B3" s=""#));
     }
 
     #[test]
