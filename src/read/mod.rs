@@ -301,7 +301,8 @@ fn read_one(
     let fail = |code, msg: String, why: &str| {
         Outcome::Failed(vec![file_error(display, code, msg)], why.to_string())
     };
-    match std::fs::metadata(path) {
+    // The size, as a hint for reading the file in one go.
+    let size = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return (
                 String::new(),
@@ -337,10 +338,11 @@ fn read_one(
                 ),
             );
         }
-        _ => {}
-    }
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    };
     // Never more than the limit plus one byte, even if the file grows after the check above.
-    let bytes = match read_at_most(path, limits.max_file_bytes.saturating_add(1)) {
+    let bytes = match read_at_most(path, limits.max_file_bytes.saturating_add(1), size) {
         Ok(b) => b,
         Err(e) => {
             return (
@@ -426,10 +428,11 @@ fn is_own_output(wb: &workbook::WorkbookData) -> bool {
     (has(xlsx::SHEET_RANKING) && has(xlsx::SHEET_NOTES)) || has(feedback::SHEET_LIST)
 }
 
-/// The first `max` bytes of a file.
-fn read_at_most(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+/// The first `max` bytes of a file, `size` (its size when last looked at) reserved up front:
+/// without it the file was read in ten or so growing pieces, a system call each.
+fn read_at_most(path: &Path, max: u64, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(max)).unwrap_or(0));
     std::fs::File::open(path)?
         .take(max)
         .read_to_end(&mut bytes)?;
