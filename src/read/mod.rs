@@ -428,11 +428,14 @@ fn is_own_output(wb: &workbook::WorkbookData) -> bool {
     (has(xlsx::SHEET_RANKING) && has(xlsx::SHEET_NOTES)) || has(feedback::SHEET_LIST)
 }
 
-/// The first `max` bytes of a file, `size` (its size when last looked at) reserved up front:
-/// without it the file was read in ten or so growing pieces, a system call each.
+/// The first `max` bytes of a file, `size` (its size when last looked at) reserved up front
+/// where it can be: without it the file was read in ten or so growing pieces, a system call
+/// each. A reservation that fails is no error (the read then grows the buffer as before, and
+/// reports running out of memory instead of aborting).
 fn read_at_most(path: &Path, max: u64, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(usize::try_from(size.min(max)).unwrap_or(0));
+    let mut bytes = Vec::new();
+    let _ = bytes.try_reserve_exact(usize::try_from(size.min(max)).unwrap_or(0));
     std::fs::File::open(path)?
         .take(max)
         .read_to_end(&mut bytes)?;
@@ -471,5 +474,28 @@ mod modified_tests {
         assert_eq!(xlsx, offset);
         assert!(ods > xlsx);
         assert_eq!(normalize_modified("yesterday"), None);
+    }
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::read_at_most;
+
+    /// The size looked up before reading is only a hint: a file that is now shorter or longer
+    /// reads as it is (up to the limit), and a size no memory could hold (a sparse file of
+    /// terabytes, with the limit raised to match) reserves nothing rather than aborting.
+    #[test]
+    fn the_size_hint_never_changes_what_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xlsx");
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_at_most(&path, 100, 10).unwrap(), b"0123456789");
+        assert_eq!(read_at_most(&path, 100, 3).unwrap(), b"0123456789");
+        assert_eq!(read_at_most(&path, 100, 0).unwrap(), b"0123456789");
+        assert_eq!(read_at_most(&path, 4, 10).unwrap(), b"0123");
+        assert_eq!(
+            read_at_most(&path, u64::MAX, 1 << 62).unwrap(),
+            b"0123456789"
+        );
     }
 }
