@@ -1785,8 +1785,8 @@ impl<'a> Sheet<'a> {
         let mut cells: Vec<(u32, u16, bool)> = Vec::new();
         // Per column, the runs of consecutive formatted rows: (first, last).
         let mut runs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(styled.len());
-        // The blank cells left unwritten.
-        let mut dropped: Vec<(u32, u16)> = Vec::new();
+        // The blank cells left unwritten: (row, col, format), by column and row.
+        let mut dropped: Vec<(u32, u16, u16)> = Vec::new();
         for (c, mut writes) in styled.into_iter().enumerate() {
             let col = c as u16;
             // Stable: of two writes to one cell the later stays later.
@@ -1812,7 +1812,7 @@ impl<'a> Sheet<'a> {
                 }
                 let kept = overwritten || format.0.look.fill.is_some();
                 if !kept {
-                    dropped.push((r, col));
+                    dropped.push((r, col, f));
                 }
                 cells.push((r, f, kept));
                 let cell = Some((r, col, f));
@@ -1860,16 +1860,31 @@ impl<'a> Sheet<'a> {
         for (r, c, f) in edges.into_iter().flatten() {
             self.ws.write_blank(r, c, &formats[f as usize].1)?;
         }
-        let written = |&(r, c): &(u32, u16)| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c));
-        if !dropped.iter().all(written) {
-            self.grid_border(&runs)?;
+        let written =
+            |&(r, c, _): &(u32, u16, u16)| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c));
+        if dropped.iter().all(written) || self.grid_border(&runs)? {
+            return Ok(());
+        }
+        // A grid too ragged for one conditional format: the blank cells after all.
+        let mut i = 0;
+        while i < dropped.len() {
+            let (r0, col, f) = dropped[i];
+            let mut j = i + 1;
+            while j < dropped.len() && dropped[j] == (dropped[j - 1].0 + 1, col, f) {
+                j += 1;
+            }
+            let r1 = dropped[j - 1].0;
+            self.ws
+                .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
+            i = j;
         }
         Ok(())
     }
 
-    /// The grid border over the formatted cells: `runs` holds, per column, the runs of
-    /// consecutive formatted rows; neighbouring columns with the same runs make one rectangle.
-    fn grid_border(&mut self, runs: &[Vec<(u32, u32)>]) -> R<()> {
+    /// Draws the grid border over the formatted cells, where that takes at most
+    /// [`GRID_RANGES`] rectangles: `runs` holds, per column, the runs of consecutive formatted
+    /// rows; neighbouring columns with the same runs make one rectangle. Whether it was drawn.
+    fn grid_border(&mut self, runs: &[Vec<(u32, u32)>]) -> R<bool> {
         let mut ranges: Vec<(u32, u16, u32, u16)> = Vec::new();
         let mut c = 0;
         while c < runs.len() {
@@ -1892,8 +1907,11 @@ impl<'a> Sheet<'a> {
             joins
         });
         let Some(&(r0, c0, r1, c1)) = ranges.first() else {
-            return Ok(());
+            return Ok(true);
         };
+        if ranges.len() > GRID_RANGES {
+            return Ok(false);
+        }
         let sqref: Vec<String> = ranges
             .iter()
             .map(|&(r0, c0, r1, c1)| rust_xlsxwriter::utility::cell_range(r0, c0, r1, c1))
@@ -1903,7 +1921,7 @@ impl<'a> Sheet<'a> {
             .set_format(grid_format())
             .set_multi_range(sqref.join(" "));
         self.ws.add_conditional_format(r0, c0, r1, c1, &grid)?;
-        Ok(())
+        Ok(true)
     }
 
     /// Column widths, frozen panes and the print setup: A4 landscape, one page wide, rows
@@ -2000,6 +2018,10 @@ fn grid_format() -> Format {
 
 /// The colour of the grid border.
 const GRID: u32 = 0xA6A6A6;
+
+/// The most rectangles one sheet's grid is drawn over (a results sheet has a few, one per
+/// table); a sheet whose formatted cells are more ragged than that keeps its blank cells.
+const GRID_RANGES: usize = 256;
 
 /// The cell format for a value with a look: thin grey borders, vertically centred.
 fn format_for(key: FormatKey) -> Format {
@@ -2184,6 +2206,34 @@ mod tests {
                 "{side}: {dxf}"
             );
         }
+    }
+
+    /// Formatted cells too scattered for a few rectangles keep their blank cells: no
+    /// conditional format with thousands of ranges.
+    #[test]
+    fn a_ragged_grid_keeps_its_blank_cells() {
+        let mut wb = Workbook::new();
+        let mut ws = Worksheet::new();
+        let mut sh = Sheet::new(&mut ws);
+        // a checkerboard: every formatted run is one cell long
+        for r in 0..40u32 {
+            for c in 0..40u16 {
+                if (r + u32::from(c)) % 2 == 0 {
+                    sh.put(r, c, &V::text("x"), Look::default()).unwrap();
+                }
+            }
+        }
+        sh.put(11, 12, &V::Blank, Look::default()).unwrap();
+        sh.put(21, 20, &V::Blank, Look::default()).unwrap();
+        sh.put(31, 30, &V::Blank, Look::default()).unwrap();
+        sh.finish(0, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
+        let (xml, _) = sheet_and_styles(&mut wb);
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+        assert!(
+            xml.contains(r#"<c r="U22" s=""#),
+            "the middle blank cell: {xml}"
+        );
     }
 
     /// Nothing is blank without a fill: no conditional format.
