@@ -1782,22 +1782,20 @@ impl<'a> Sheet<'a> {
         let styled = std::mem::take(&mut self.styled);
         // The blank cells with the least and greatest row and column: (row, col, format).
         let mut edges: [Option<(u32, u16, u16)>; 4] = [None; 4];
-        let mut cells: Vec<(u32, u16, bool)> = Vec::new();
-        // Per column, the runs of consecutive formatted rows: (first, last).
-        let mut runs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(styled.len());
-        // The blank cells left unwritten: (row, col, format), by column and row.
-        let mut dropped: Vec<(u32, u16, u16)> = Vec::new();
+        // Per column, the cells that end formatted, in row order: (row, format, whether it is
+        // a blank cell that shows nothing but the grid).
+        let mut columns: Vec<Vec<(u32, u16, bool)>> = Vec::with_capacity(styled.len());
         for (c, mut writes) in styled.into_iter().enumerate() {
             let col = c as u16;
             // Stable: of two writes to one cell the later stays later.
             writes.sort_by_key(|x| x.0);
-            cells.clear();
+            let mut cells = Vec::with_capacity(writes.len());
             for (k, &(r, f, blank)) in writes.iter().enumerate() {
                 if writes.get(k + 1).is_some_and(|x| x.0 == r) {
                     continue; // written again later
                 }
                 if !blank {
-                    cells.push((r, f, true));
+                    cells.push((r, f, false));
                     continue;
                 }
                 let overwritten = writes[..k]
@@ -1810,11 +1808,7 @@ impl<'a> Sheet<'a> {
                     // A value overwritten by a blank.
                     self.ws.write_blank(r, col, &format.1)?;
                 }
-                let kept = overwritten || format.0.look.fill.is_some();
-                if !kept {
-                    dropped.push((r, col, f));
-                }
-                cells.push((r, f, kept));
+                cells.push((r, f, !overwritten && format.0.look.fill.is_none()));
                 let cell = Some((r, col, f));
                 if edges[0].is_none_or(|x| r < x.0) {
                     edges[0] = cell;
@@ -1829,62 +1823,55 @@ impl<'a> Sheet<'a> {
                     edges[3] = cell;
                 }
             }
-            let mut column_runs: Vec<(u32, u32)> = Vec::new();
-            for &(r, _, _) in &cells {
-                match column_runs.last_mut() {
-                    Some((_, last)) if *last + 1 == r => *last = r,
-                    _ => column_runs.push((r, r)),
-                }
-            }
-            runs.push(column_runs);
-            let mut i = 0;
-            while i < cells.len() {
-                let (r0, f, kept) = cells[i];
-                let mut j = i + 1;
-                while j < cells.len()
-                    && cells[j].1 == f
-                    && cells[j].2 == kept
-                    && cells[j].0 == cells[j - 1].0 + 1
-                {
-                    j += 1;
-                }
-                if kept {
-                    let r1 = cells[j - 1].0;
-                    self.ws
-                        .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
-                }
-                i = j;
-            }
+            columns.push(cells);
         }
         // set_range_format leaves the used range alone; a blank cell written by hand widens it.
         for (r, c, f) in edges.into_iter().flatten() {
             self.ws.write_blank(r, c, &formats[f as usize].1)?;
         }
-        let written =
-            |&(r, c, _): &(u32, u16, u16)| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c));
-        if dropped.iter().all(written) || self.grid_border(&runs)? {
-            return Ok(());
-        }
-        // A grid too ragged for one conditional format: the blank cells after all.
-        let mut i = 0;
-        while i < dropped.len() {
-            let (r0, col, f) = dropped[i];
-            let mut j = i + 1;
-            while j < dropped.len() && dropped[j] == (dropped[j - 1].0 + 1, col, f) {
-                j += 1;
+        let edge = |r: u32, c: usize| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c as u16));
+        let unwritten = columns.iter().enumerate().any(|(c, cells)| {
+            cells
+                .iter()
+                .any(|&(r, _, grid_only)| grid_only && !edge(r, c))
+        });
+        let grid = unwritten && self.grid_border(&columns)?;
+        for (c, cells) in columns.iter().enumerate() {
+            let mut i = 0;
+            while i < cells.len() {
+                let (r0, f, grid_only) = cells[i];
+                let mut j = i + 1;
+                while j < cells.len() && cells[j] == (cells[j - 1].0 + 1, f, grid_only) {
+                    j += 1;
+                }
+                if !(grid && grid_only) {
+                    let r1 = cells[j - 1].0;
+                    self.ws
+                        .set_range_format(r0, c as u16, r1, c as u16, &formats[f as usize].1)?;
+                }
+                i = j;
             }
-            let r1 = dropped[j - 1].0;
-            self.ws
-                .set_range_format(r0, col, r1, col, &formats[f as usize].1)?;
-            i = j;
         }
         Ok(())
     }
 
-    /// Draws the grid border over the formatted cells, where that takes at most
-    /// [`GRID_RANGES`] rectangles: `runs` holds, per column, the runs of consecutive formatted
-    /// rows; neighbouring columns with the same runs make one rectangle. Whether it was drawn.
-    fn grid_border(&mut self, runs: &[Vec<(u32, u32)>]) -> R<bool> {
+    /// Draws the grid border over the formatted cells (`columns`: per column, their rows in
+    /// order), where that takes at most [`GRID_RANGES`] rectangles: each column's runs of
+    /// consecutive rows, neighbouring columns with the same runs joined. Whether it was drawn.
+    fn grid_border(&mut self, columns: &[Vec<(u32, u16, bool)>]) -> R<bool> {
+        let runs: Vec<Vec<(u32, u32)>> = columns
+            .iter()
+            .map(|cells| {
+                let mut runs: Vec<(u32, u32)> = Vec::new();
+                for &(r, _, _) in cells {
+                    match runs.last_mut() {
+                        Some((_, last)) if *last + 1 == r => *last = r,
+                        _ => runs.push((r, r)),
+                    }
+                }
+                runs
+            })
+            .collect();
         let mut ranges: Vec<(u32, u16, u32, u16)> = Vec::new();
         let mut c = 0;
         while c < runs.len() {
@@ -1907,7 +1894,7 @@ impl<'a> Sheet<'a> {
             joins
         });
         let Some(&(r0, c0, r1, c1)) = ranges.first() else {
-            return Ok(true);
+            return Ok(false);
         };
         if ranges.len() > GRID_RANGES {
             return Ok(false);
