@@ -2093,9 +2093,16 @@ mod tests {
         assert_eq!(names[6], "History(2)");
     }
 
-    /// The parts of a one-sheet workbook: the sheet's XML and the styles' XML.
-    fn sheet_and_styles(wb: &mut Workbook) -> (String, String) {
+    /// A one-sheet workbook filled through a [`Sheet`] (rows up to `header_last` repeated on
+    /// print): the sheet's XML and the styles' XML.
+    fn one_sheet(header_last: u32, fill: impl FnOnce(&mut Sheet<'_>)) -> (String, String) {
         use std::io::Read;
+        let mut wb = Workbook::new();
+        let mut ws = Worksheet::new();
+        let mut sh = Sheet::new(&mut ws);
+        fill(&mut sh);
+        sh.finish(header_last, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
         let bytes = wb.save_to_buffer().unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut part = |name: &str| {
@@ -2111,17 +2118,13 @@ mod tests {
     /// fill are written, and blank cells at the edges still count for the sheet's used range.
     #[test]
     fn formats_applied_at_the_end_keep_blanks_and_the_used_range() {
-        let mut wb = Workbook::new();
-        let mut ws = Worksheet::new();
-        let mut sh = Sheet::new(&mut ws);
-        sh.put(1, 1, &V::text("a"), Look::default()).unwrap();
-        sh.put(2, 1, &V::Int(5), Look::default()).unwrap();
-        sh.put(2, 1, &V::Blank, Look::total()).unwrap();
-        sh.put(3, 0, &V::Blank, Look::default()).unwrap();
-        sh.put(1, 4, &V::text(""), Look::header()).unwrap();
-        sh.finish(0, (0, 0)).unwrap();
-        wb.push_worksheet(ws);
-        let (xml, _) = sheet_and_styles(&mut wb);
+        let (xml, _) = one_sheet(0, |sh| {
+            sh.put(1, 1, &V::text("a"), Look::default()).unwrap();
+            sh.put(2, 1, &V::Int(5), Look::default()).unwrap();
+            sh.put(2, 1, &V::Blank, Look::total()).unwrap();
+            sh.put(3, 0, &V::Blank, Look::default()).unwrap();
+            sh.put(1, 4, &V::text(""), Look::header()).unwrap();
+        });
         let style = |cell: &str| {
             let at = xml
                 .find(&format!(r#"<c r="{cell}" s=""#))
@@ -2152,22 +2155,18 @@ mod tests {
     /// by an always-true conditional format over the rectangles of formatted cells.
     #[test]
     fn plain_blank_cells_get_the_grid_from_a_conditional_format() {
-        let mut wb = Workbook::new();
-        let mut ws = Worksheet::new();
-        let mut sh = Sheet::new(&mut ws);
-        // a 3 × 3 table under a header, its centre and right column blank, and a second
-        // block of one column further down
-        sh.header(1, 0, &["甲", "乙", "丙"]).unwrap();
-        for r in 2..5 {
-            sh.put(r, 0, &V::Int(r.into()), Look::default()).unwrap();
-            let centre = if r == 3 { V::Blank } else { V::text("x") };
-            sh.put(r, 1, &centre, Look::default()).unwrap();
-            sh.put(r, 2, &V::Blank, Look::default()).unwrap();
-        }
-        sh.put(7, 0, &V::text("y"), Look::default()).unwrap();
-        sh.finish(1, (0, 0)).unwrap();
-        wb.push_worksheet(ws);
-        let (xml, styles) = sheet_and_styles(&mut wb);
+        let (xml, styles) = one_sheet(1, |sh| {
+            // a 3 × 3 table under a header, its centre and right column blank, and a second
+            // block of one column further down
+            sh.header(1, 0, &["甲", "乙", "丙"]).unwrap();
+            for r in 2..5 {
+                sh.put(r, 0, &V::Int(r.into()), Look::default()).unwrap();
+                let centre = if r == 3 { V::Blank } else { V::text("x") };
+                sh.put(r, 1, &centre, Look::default()).unwrap();
+                sh.put(r, 2, &V::Blank, Look::default()).unwrap();
+            }
+            sh.put(7, 0, &V::text("y"), Look::default()).unwrap();
+        });
         // the blank cells with the least and greatest row and column are written (the used
         // range), the one in between is not
         for edge in ["B4", "C3", "C5"] {
@@ -2199,23 +2198,19 @@ mod tests {
     /// conditional format with thousands of ranges.
     #[test]
     fn a_ragged_grid_keeps_its_blank_cells() {
-        let mut wb = Workbook::new();
-        let mut ws = Worksheet::new();
-        let mut sh = Sheet::new(&mut ws);
-        // a checkerboard: every formatted run is one cell long
-        for r in 0..40u32 {
-            for c in 0..40u16 {
-                if (r + u32::from(c)) % 2 == 0 {
-                    sh.put(r, c, &V::text("x"), Look::default()).unwrap();
+        let (xml, _) = one_sheet(0, |sh| {
+            // a checkerboard: every formatted run is one cell long
+            for r in 0..40u32 {
+                for c in 0..40u16 {
+                    if (r + u32::from(c)) % 2 == 0 {
+                        sh.put(r, c, &V::text("x"), Look::default()).unwrap();
+                    }
                 }
             }
-        }
-        sh.put(11, 12, &V::Blank, Look::default()).unwrap();
-        sh.put(21, 20, &V::Blank, Look::default()).unwrap();
-        sh.put(31, 30, &V::Blank, Look::default()).unwrap();
-        sh.finish(0, (0, 0)).unwrap();
-        wb.push_worksheet(ws);
-        let (xml, _) = sheet_and_styles(&mut wb);
+            sh.put(11, 12, &V::Blank, Look::default()).unwrap();
+            sh.put(21, 20, &V::Blank, Look::default()).unwrap();
+            sh.put(31, 30, &V::Blank, Look::default()).unwrap();
+        });
         assert!(!xml.contains("conditionalFormatting"), "{xml}");
         assert!(
             xml.contains(r#"<c r="U22" s=""#),
@@ -2226,16 +2221,12 @@ mod tests {
     /// Nothing is blank without a fill: no conditional format.
     #[test]
     fn a_sheet_without_plain_blanks_has_no_conditional_format() {
-        let mut wb = Workbook::new();
-        let mut ws = Worksheet::new();
-        let mut sh = Sheet::new(&mut ws);
-        sh.header(0, 0, &["甲", "乙"]).unwrap();
-        sh.row(1, 0, &[V::Int(1), V::text("x")], Look::default())
-            .unwrap();
-        sh.row(2, 0, &[V::Blank, V::Blank], Look::total()).unwrap();
-        sh.finish(0, (0, 0)).unwrap();
-        wb.push_worksheet(ws);
-        let (xml, _) = sheet_and_styles(&mut wb);
+        let (xml, _) = one_sheet(0, |sh| {
+            sh.header(0, 0, &["甲", "乙"]).unwrap();
+            sh.row(1, 0, &[V::Int(1), V::text("x")], Look::default())
+                .unwrap();
+            sh.row(2, 0, &[V::Blank, V::Blank], Look::total()).unwrap();
+        });
         assert!(!xml.contains("conditionalFormatting"), "{xml}");
         assert!(xml.contains(r#"<c r="A3" s=""#) && xml.contains(r#"<c r="B3" s=""#));
     }
