@@ -354,6 +354,43 @@ mod tests {
         assert!((A4_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT - mm(156)).abs() <= 1);
     }
 
+    /// Text from the register (section names) is escaped, never taken as markup.
+    #[test]
+    fn section_names_are_escaped() {
+        use crate::report::notice::{Attachment, Notice, Paragraph, Part};
+        let name = "甲&乙<股>";
+        let n = Notice {
+            title: vec!["局关于".into(), "通报".into()],
+            addressee: "各股室：".into(),
+            overview: format!("{name}参加考核。"),
+            parts: vec![Part {
+                heading: "一、先进".into(),
+                paragraphs: vec![Paragraph {
+                    lead: String::new(),
+                    text: format!("{name}（1分）"),
+                }],
+            }],
+            closing: "完。".into(),
+            attachment_note: "附件：表".into(),
+            issuer: "局".into(),
+            date: "2019年12月31日".into(),
+            attachment: Attachment {
+                label: "附件".into(),
+                title: "表".into(),
+                subtitle: String::new(),
+                header: vec!["股室".into(), "备注".into()],
+                rows: vec![vec![name.into(), String::new()]],
+            },
+        };
+        let bytes = notice_docx(&n, chrono::NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.unwrap())).unwrap();
+        let mut doc = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut doc)
+            .unwrap();
+        assert_eq!(doc.matches("甲&amp;乙&lt;股&gt;").count(), 3);
+        assert!(!doc.contains(name));
+    }
+
     /// The date four characters in from the right; the bureau centred over it.
     #[test]
     fn the_bureau_is_centred_over_the_date() {
