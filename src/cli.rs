@@ -114,6 +114,9 @@ pub struct ScoreArgs {
     /// Write one workbook per section listing its own problems into DIR.
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
+    /// 把年度考核结果的通报草稿（Word 文档，按公文格式排版）写入 DIR。
+    #[arg(long, value_name = "DIR")]
+    pub notice: Option<PathBuf>,
     /// Any validation error: exit 1 and write no results.
     #[arg(long)]
     pub strict: bool,

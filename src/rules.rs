@@ -30,6 +30,10 @@ pub enum MultiAdoption {
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     pub multi_adoption: MultiAdoption,
+    /// The bureau that issues the year-end notice; absent in rules files written before the
+    /// notice existed, which get the seed's bureau.
+    #[serde(default)]
+    pub bureau: Bureau,
     pub base: Base,
     pub categories: Categories,
     pub adoption: Vec<Level>,
@@ -38,6 +42,24 @@ pub struct Rules {
     pub awards: Awards,
     #[serde(default)]
     pub checks: Checks,
+}
+
+/// The bureau (发文机关) that issues the year-end notice (通报草稿).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bureau {
+    pub name: String,
+}
+
+/// The seed's bureau, named when a rules file has no `[bureau]`.
+pub const DEFAULT_BUREAU: &str = "隆阳区工业和科技信息化局";
+
+impl Default for Bureau {
+    fn default() -> Self {
+        Bureau {
+            name: DEFAULT_BUREAU.to_string(),
+        }
+    }
 }
 
 /// 基础项.
@@ -156,6 +178,13 @@ impl Rules {
         self.adoption.iter_mut().for_each(|l| norm(&mut l.label));
         self.deduction.iter_mut().for_each(|l| norm(&mut l.label));
 
+        self.bureau.name = self.bureau.name.trim().to_string();
+        if self.bureau.name.is_empty() {
+            return Err("bureau.name 不能为空（通报草稿的发文机关名称）".into());
+        }
+        if self.bureau.name.chars().any(char::is_control) {
+            return Err("bureau.name 不能含换行等控制字符".into());
+        }
         non_negative("base.points_per_item", self.base.points_per_item)?;
         if self.base.cap <= 0 {
             return Err(format!("base.cap 必须大于 0(现为 {})", self.base.cap));
@@ -420,6 +449,28 @@ mod tests {
         assert!(refused(&neg).contains("adoption.points"));
         let bad_mode = edited("multi_adoption = \"sum\"", "multi_adoption = \"max\"");
         assert!(refused(&bad_mode).contains("multi_adoption"));
+    }
+
+    /// The notice's issuing unit: the seed's bureau by default and in rules files written
+    /// before `[bureau]` existed; a blank name is refused naming the key.
+    #[test]
+    fn bureau_name_is_read_defaulted_and_checked() {
+        assert_eq!(Rules::default_rules().bureau.name, DEFAULT_BUREAU);
+        let other = edited(
+            "name = \"隆阳区工业和科技信息化局\"",
+            "name = \" 保山市某某局 \"",
+        );
+        assert_eq!(
+            Rules::parse(&other, "t").unwrap().bureau.name,
+            "保山市某某局"
+        );
+        let old = edited("[bureau]\nname = \"隆阳区工业和科技信息化局\"\n", "");
+        assert_eq!(Rules::parse(&old, "t").unwrap().bureau.name, DEFAULT_BUREAU);
+        let blank = edited("name = \"隆阳区工业和科技信息化局\"", "name = \"  \"");
+        assert!(refused(&blank).contains("bureau.name"));
+        let typo = edited("name = \"隆阳区工业和科技信息化局\"", "nmae = \"局\"");
+        assert!(refused(&typo).contains("nmae"));
+        assert!(Rules::default_rules().to_toml().contains("[bureau]"));
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     };
     let feedback_count = feedback.len();
     outputs.extend(feedback);
+    if let Some(dir) = &args.notice {
+        outputs.push(report::notice::notice_output(&a, &rules, dir)?);
+    }
 
     // Nothing is written unless every output can be: not an input, not a folder, folder there.
     let targets: Vec<&Path> = std::iter::once(xlsx_path.as_path())
@@ -111,6 +114,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     if let Some(dir) = &args.feedback {
         write::ensure_dir(dir, "问题反馈")?;
     }
+    if let Some(dir) = &args.notice {
+        write::ensure_dir(dir, "通报草稿")?;
+    }
     write::check_folders(&targets)?;
     write::write_workbook(&xlsx_path, &mut results)?;
     write::write_all(&outputs)?;
@@ -132,6 +138,12 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
                 dir.display()
             );
         }
+    }
+    if let Some(dir) = &args.notice {
+        super::outln!(
+            "通报草稿已写入：{}",
+            dir.join(report::notice::notice_file_name(a.year)).display()
+        );
     }
     // The process ends right after this: freeing the year's items and the workbook's cell
     // tables here would only delay the exit (about 4 ms on a small year, measured).

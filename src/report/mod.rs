@@ -3,8 +3,10 @@
 //! (item states, task results, file names) are defined here once.
 
 pub mod csv;
+pub mod docx;
 pub mod feedback;
 pub mod ledger;
+pub mod notice;
 pub mod template;
 pub mod terminal;
 pub mod write;
