@@ -14,8 +14,7 @@ use crate::labels;
 use crate::report::template::{register_template, section_template};
 use crate::rules::Rules;
 
-/// Years the templates accept (Excel dates start in 1900).
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+use crate::assess::YEARS;
 
 pub fn run(args: &TemplateArgs) -> Result<i32, Error> {
     let rules = Rules::load(args.rules.as_deref())?;
