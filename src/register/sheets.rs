@@ -179,13 +179,14 @@ impl<'t, 'a> RowCheck<'t, 'a> {
 
 /// `股室名单`: the roster, with who takes part and the yearly targets.
 fn roster(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
     for row in t.rows() {
         let name = cell::normalize_label(&t.text(row, R_SECTION));
         if name.is_empty() {
             continue; // a row with only contact data or targets: nothing to rank
         }
         let mut r = RowCheck::new(t, row);
-        if reg.roster.iter().any(|x| x.name == name) {
+        if !seen.insert(name.clone()) {
             let msg = format!("股室“{name}”在名单中重复。请删去多余的一行");
             r.error(R_SECTION, f::REG_SECTION, msg);
         }

@@ -24,7 +24,7 @@ pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     for (i, t) in targets.iter().enumerate() {
         if let Some(input) = find_input(t, inputs) {
             return Err(Error::Output(format!(
-                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请用 -o 指定其他位置;如是上次生成的结果,请先把它移出输入文件夹",
+                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请指定其他输出位置",
                 t.display(),
                 input.display()
             )));
