@@ -109,7 +109,18 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
             verdict
         );
     }
-    let unassigned = a.findings.iter().filter(|f| f.section.is_none());
+    let of_register = |f: &&Finding| a.register_file.as_deref() == Some(f.file.as_str());
+    let (e, w) = counts(a.findings.iter().filter(of_register));
+    if e + w > 0 {
+        let _ = writeln!(
+            out,
+            "考核登记表的问题:错误 {e} 个,警告 {w} 个(详见“校验问题”,请更正登记表)"
+        );
+    }
+    let unassigned = a
+        .findings
+        .iter()
+        .filter(|f| f.section.is_none() && !of_register(f));
     let (e, w) = counts(unassigned);
     if e + w > 0 {
         let _ = writeln!(
