@@ -10,7 +10,10 @@ use crate::rank::{Standing, rank};
 use crate::read::Loaded;
 use crate::rules::Rules;
 use crate::score::{SectionScore, score};
-use crate::validate::{check, infer_year};
+use crate::validate::{SectionFile, check, infer_year, year_counts};
+
+/// The years zwxx assesses (Excel dates start in 1900); `--year` outside is an argument error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// Every input row accounted for: each is an item (in the ledger) or has an error finding.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,14 +62,10 @@ impl Assessment {
             .count()
     }
 
-    /// The last month (1–12; 0 when the as-of date is before the year) counted for 建议约谈
-    /// and the monthly table — the same month [`assess`] ranks with.
+    /// The last month (1–12) counted for 建议约谈 and the monthly table — the as-of date's,
+    /// which is always inside the year, as [`assess`] ranks with.
     pub fn up_to_month(&self) -> u32 {
-        match self.as_of.year().cmp(&self.year) {
-            std::cmp::Ordering::Less => 0,
-            std::cmp::Ordering::Greater => 12,
-            std::cmp::Ordering::Equal => self.as_of.month(),
-        }
+        self.as_of.month()
     }
 }
 
@@ -77,6 +76,90 @@ pub fn parse_as_of(text: &str) -> Result<NaiveDate, Error> {
             "--as-of “{text}”不是有效日期,请写成如 2019-06-30 的日期"
         ))
     })
+}
+
+/// The years the readable section workbooks hold, most common first: `2019 年(118 个文件)、
+/// 2018 年(1 个文件)`, or a note that none was read.
+fn years_found(sections: &[SectionFile]) -> String {
+    let counts = year_counts(sections);
+    if counts.is_empty() {
+        return "没有读到可用的报送表".to_string();
+    }
+    let years: Vec<String> = counts
+        .iter()
+        .map(|(y, n)| format!("{y} 年({n} 个文件)"))
+        .collect();
+    format!("报送表的报送年份为 {}", years.join("、"))
+}
+
+/// The assessment year: `--year` when given, else the year held by the most workbooks. A
+/// `--year` that no readable workbook holds is refused (it would rank every section at 0);
+/// so is a tie between two years. With no readable workbook at all, the year is `--year`, the
+/// as-of date's or this one, so that the problems of the files found are still reported.
+fn decide_year(
+    sections: &[SectionFile],
+    year: Option<i32>,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<i32, Error> {
+    if let Some(y) = year {
+        if !sections.is_empty() && !sections.iter().any(|s| s.year.0 == y) {
+            return Err(Error::Usage(format!(
+                "没有报送年份为 {y} 的报送表({})。请检查 --year,或选择该年度的文件夹",
+                years_found(sections)
+            )));
+        }
+        return valid_year(y);
+    }
+    match infer_year(sections) {
+        Ok(Some(y)) => valid_year(y),
+        Ok(None) => Ok(as_of.unwrap_or(today).year()),
+        Err(tie) => {
+            let years: Vec<String> = tie
+                .iter()
+                .map(|(y, n)| format!("{y} 年({n} 个文件)"))
+                .collect();
+            Err(Error::Usage(format!(
+                "无法确定考核年度:{} 的文件一样多。请用 --year 指定年度",
+                years.join("、")
+            )))
+        }
+    }
+}
+
+/// A year the results can hold (Excel dates start in 1900).
+fn valid_year(y: i32) -> Result<i32, Error> {
+    if YEARS.contains(&y) {
+        Ok(y)
+    } else {
+        Err(Error::Usage(format!(
+            "年度 {y} 无效,请填写四位数的年份,如 2019"
+        )))
+    }
+}
+
+/// The as-of date: `--as-of` when given, which must lie inside the assessment year (an
+/// earlier date would rank sections with nothing counted yet, a later one settle tasks of the
+/// next year); else the end of the year, or today if earlier.
+fn decide_as_of(
+    sections: &[SectionFile],
+    year: i32,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1);
+    let end = NaiveDate::from_ymd_opt(year, 12, 31);
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(Error::Usage(format!("年度 {year} 无效")));
+    };
+    match as_of {
+        None => Ok(today.clamp(start, end)),
+        Some(d) if (start..=end).contains(&d) => Ok(d),
+        Some(d) => Err(Error::Usage(format!(
+            "--as-of {d} 不在考核年度 {year} 内({})。请指定 {year} 年内的日期,如 {year}-06-30",
+            years_found(sections)
+        ))),
+    }
 }
 
 /// Assess the year from what was loaded. `today` decides the default as-of date.
@@ -94,37 +177,9 @@ pub fn assess(
         register,
         mut findings,
     } = loaded;
-    let year = match year {
-        Some(y) => y,
-        None => match infer_year(&sections) {
-            Ok(Some(y)) => y,
-            // No readable section workbook holds a year: the as-of date's year, else this
-            // year, so that the problems of the files that were found are still reported.
-            Ok(None) => as_of.unwrap_or(today).year(),
-            Err(tie) => {
-                let years: Vec<String> = tie
-                    .iter()
-                    .map(|(y, n)| format!("{y} 年({n} 个文件)"))
-                    .collect();
-                return Err(Error::Usage(format!(
-                    "无法确定考核年度:{} 的文件一样多。请用 --year 指定年度",
-                    years.join("、")
-                )));
-            }
-        },
-    };
-    let start = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| Error::Usage(format!("年度 {year} 无效")))?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| Error::Usage(format!("年度 {year} 无效")))?;
-    let as_of = as_of.unwrap_or_else(|| today.clamp(start, end));
-    let up_to_month = if as_of < start {
-        0
-    } else if as_of > end {
-        12
-    } else {
-        as_of.month()
-    };
+    let year = decide_year(&sections, year, as_of, today)?;
+    let as_of = decide_as_of(&sections, year, as_of, today)?;
+    let up_to_month = as_of.month();
 
     let register_file = register.as_ref().and_then(|r| r.file.clone());
     let mut register = register.unwrap_or_else(Register::default_roster);

@@ -14,6 +14,10 @@ pub enum Error {
     /// Writing an output failed.
     #[error("{0}")]
     Output(String),
+    /// The register holds errors (`E-REG-…`): `score` writes nothing; the message lists the
+    /// register's problems.
+    #[error("{0}")]
+    Register(String),
     /// `--strict` and validation errors were found: exit 1, no results written.
     #[error("{0}")]
     Strict(String),

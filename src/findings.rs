@@ -23,8 +23,16 @@ pub const ROW_DATE_YEAR: &str = "E-DATE-YEAR";
 pub const ROW_VALUE: &str = "E-VALUE";
 pub const ROW_TASK: &str = "E-TASK";
 pub const ROW_FORMULA: &str = "E-FORMULA";
-pub const ROW_SECTION: &str = "E-SECTION";
-pub const ROW_DUP_TASK: &str = "E-DUP-TASK";
+
+// Register errors: the officer's own file; `score` writes nothing while one remains.
+pub const REG_SHEET: &str = "E-REG-SHEET";
+pub const REG_REQUIRED: &str = "E-REG-REQUIRED";
+pub const REG_SECTION: &str = "E-REG-SECTION";
+pub const REG_DUP_TASK: &str = "E-REG-DUP-TASK";
+pub const REG_DATE: &str = "E-REG-DATE";
+pub const REG_VALUE: &str = "E-REG-VALUE";
+pub const REG_COUNT: &str = "E-REG-COUNT";
+pub const REG_TARGET: &str = "E-REG-TARGET";
 
 // Warnings: the row counts.
 pub const W_TASK_MISSING: &str = "W-TASK-MISSING";
@@ -44,6 +52,13 @@ pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
 pub const W_SHEET_IGNORED: &str = "W-SHEET-IGNORED";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
+pub const W_REG_VALUE: &str = "W-REG-VALUE";
+
+/// Whether a code is a register error: a slip in the officer's own file, which must stop
+/// `score` before it writes anything (every register error code starts `E-REG-`).
+pub fn is_register_error(code: &str) -> bool {
+    code.starts_with("E-REG-")
+}
 
 /// A file-level finding (no sheet, no cell).
 pub fn file_error(file: &str, code: &'static str, message: String) -> Finding {
@@ -138,8 +153,30 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (ROW_VALUE, Severity::Error, "取值不在允许的列表中"),
     (ROW_TASK, Severity::Error, "约稿任务编号不在登记表中"),
     (ROW_FORMULA, Severity::Error, "公式没有计算结果"),
-    (ROW_SECTION, Severity::Error, "登记表中的股室不在名单中"),
-    (ROW_DUP_TASK, Severity::Error, "登记表中任务编号重复"),
+    (
+        REG_SHEET,
+        Severity::Error,
+        "登记表的工作表缺少表头或必需的列,或股室名单为空",
+    ),
+    (REG_REQUIRED, Severity::Error, "登记表中必填项为空"),
+    (
+        REG_SECTION,
+        Severity::Error,
+        "登记表中的股室不在名单中,或名单中股室重复",
+    ),
+    (REG_DUP_TASK, Severity::Error, "登记表中任务编号重复"),
+    (REG_DATE, Severity::Error, "登记表中的日期无法识别"),
+    (
+        REG_VALUE,
+        Severity::Error,
+        "登记表中的完成情况、扣分类别或参与考核无法识别",
+    ),
+    (REG_COUNT, Severity::Error, "扣分次数不是正整数"),
+    (
+        REG_TARGET,
+        Severity::Error,
+        "年度信息条数任务或分值任务不是数字或为负数",
+    ),
     (
         W_TASK_MISSING,
         Severity::Warning,
@@ -184,6 +221,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
         W_REGISTER_YEAR,
         Severity::Warning,
         "登记表中的任务或扣分不在考核年度,未计入",
+    ),
+    (
+        W_REG_VALUE,
+        Severity::Warning,
+        "登记表中的值按近似写法读取(如“已完成”读作“按时按质完成”)",
     ),
 ];
 

@@ -101,6 +101,10 @@ pub const KIND_COMMISSIONED: &str = "约稿";
 pub const KIND_RESEARCH: &str = "调研";
 pub const STATUS_DONE: &str = "按时按质完成";
 pub const STATUS_FAILED: &str = "未完成";
+/// `完成情况` values read as [`STATUS_DONE`] (with a warning): SPEC's obvious variants.
+pub const STATUS_DONE_VARIANTS: [&str; 5] = ["已完成", "完成", "按时完成", "√", "是"];
+/// `完成情况` values read as [`STATUS_FAILED`] (with a warning).
+pub const STATUS_FAILED_VARIANTS: [&str; 5] = ["没有完成", "未按时完成", "逾期", "×", "否"];
 
 pub const SHEET_DEDUCTIONS: &str = "扣分记录";
 pub const D_SECTION: &str = "股室";

@@ -2,6 +2,7 @@
 //! (政务信息工作考核). One pipeline: discover → read → validate → merge → score → rank →
 //! report. Only `read` and `report` touch the file system.
 
+pub mod arg_errors;
 pub mod assess;
 pub mod cli;
 pub mod cmd;

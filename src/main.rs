@@ -22,7 +22,16 @@ fn main() {
     pad_heap_growth();
     // a calamine panic on a hostile file is caught and reported as a finding: no panic text
     zwxx::read::workbook::quiet_reader_panics();
-    let cli = zwxx::cli::Cli::parse();
+    let cli = match zwxx::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Only to name the command in the usage line: paths may be any bytes.
+            let args: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            std::process::exit(zwxx::arg_errors::report(&e, &args))
+        }
+    };
     let code = match zwxx::cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -357,6 +357,8 @@ pub struct Task {
     pub source: Source,
     /// Column of the 截止日期 cell (findings point at it).
     pub date_col: u32,
+    /// Column of the 下达日期 cell.
+    pub issued_col: u32,
 }
 
 /// A deduction (扣分记录).
@@ -379,6 +381,10 @@ pub struct Register {
     pub leaders: Vec<Leader>,
     pub tasks: Vec<Task>,
     pub deductions: Vec<Deduction>,
+    /// Every task id on the register's 约稿任务 sheet (as [`crate::read::cell::id_key`] folds
+    /// it), rows with an error included: an item naming one of them is never blamed for the
+    /// officer's slip.
+    pub task_ids: Vec<String>,
     /// The file it came from, if any.
     pub file: Option<String>,
 }

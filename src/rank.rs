@@ -171,6 +171,7 @@ mod tests {
                     status: None,
                     source: src.clone(),
                     date_col: 5,
+                    issued_col: 4,
                 },
                 outcome: TaskOutcome::Failed { explicit: true },
                 points: 0,

@@ -100,8 +100,10 @@ pub enum TaskOutcome {
     Done { explicit: bool },
     /// Not completed: explicitly, or its deadline has passed.
     Failed { explicit: bool },
-    /// Deadline on or after the as-of date, nothing yet.
+    /// Deadline after the as-of date, not completed yet.
     Pending,
+    /// Issued after the as-of date (未下达): 0, whatever the register says.
+    NotIssued,
 }
 
 /// A task with its outcome and points.
@@ -372,17 +374,11 @@ fn score_tasks(
             })
             .min_by_key(|(_, i)| (i.item.date, i.item.source.row))
             .map(|(k, _)| k);
-        let outcome = match task.status {
-            Some(TaskStatus::Done) => TaskOutcome::Done { explicit: true },
-            Some(TaskStatus::Failed) => TaskOutcome::Failed { explicit: true },
-            None if by.is_some() => TaskOutcome::Done { explicit: false },
-            None if task.deadline < as_of => TaskOutcome::Failed { explicit: false },
-            None => TaskOutcome::Pending,
-        };
+        let outcome = task_outcome(task, by.is_some(), as_of);
         let (points, category) = match outcome {
             TaskOutcome::Done { .. } => (rules.tasks.completed_points, Category::TaskDone),
             TaskOutcome::Failed { .. } => (-rules.tasks.failed_points, Category::TaskFailed),
-            TaskOutcome::Pending => (0, Category::TaskDone),
+            TaskOutcome::Pending | TaskOutcome::NotIssued => (0, Category::TaskDone),
         };
         let mut by_item = None;
         if let (Some(k), TaskOutcome::Done { explicit: false }) = (by, outcome) {
@@ -404,6 +400,24 @@ fn score_tasks(
         });
     }
     out
+}
+
+/// What a task comes to as of `as_of` (SPEC Scoring 4): not issued yet when its 下达日期 is
+/// after the as-of date; else completed as soon as the register says so or an item shows it
+/// (`completed_by_item`), failed when the register says so or when its deadline is on or
+/// before the as-of date (the as-of day counts as over), and pending only while the deadline
+/// is after it.
+pub fn task_outcome(task: &Task, completed_by_item: bool, as_of: NaiveDate) -> TaskOutcome {
+    if task.issued.is_some_and(|d| d > as_of) {
+        return TaskOutcome::NotIssued;
+    }
+    match task.status {
+        Some(TaskStatus::Done) => TaskOutcome::Done { explicit: true },
+        Some(TaskStatus::Failed) => TaskOutcome::Failed { explicit: true },
+        None if completed_by_item => TaskOutcome::Done { explicit: false },
+        None if task.deadline <= as_of => TaskOutcome::Failed { explicit: false },
+        None => TaskOutcome::Pending,
+    }
 }
 
 /// The section's deductions × 次数; those dated after the as-of date do not count yet.

@@ -819,8 +819,8 @@ pub struct Checked {
     pub rows_refused: usize,
 }
 
-/// The year held by the most section workbooks; a tie is an error naming the candidates.
-pub fn infer_year(files: &[SectionFile]) -> Result<Option<i32>, Vec<(i32, usize)>> {
+/// How many readable section workbooks hold each year, most first (then the earlier year).
+pub fn year_counts(files: &[SectionFile]) -> Vec<(i32, usize)> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
     for f in files {
         match counts.iter_mut().find(|(y, _)| *y == f.year.0) {
@@ -829,6 +829,12 @@ pub fn infer_year(files: &[SectionFile]) -> Result<Option<i32>, Vec<(i32, usize)
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// The year held by the most section workbooks; a tie is an error naming the candidates.
+pub fn infer_year(files: &[SectionFile]) -> Result<Option<i32>, Vec<(i32, usize)>> {
+    let counts = year_counts(files);
     match counts.as_slice() {
         [] => Ok(None),
         [(y, _)] => Ok(Some(*y)),
@@ -860,6 +866,8 @@ pub fn check(
         .iter()
         .map(|t| Text::from(t.id.as_str()))
         .collect();
+    let registered_ids: Vec<&str> = register.task_ids.iter().map(String::as_str).collect();
+    let registered: std::collections::HashSet<&str> = registered_ids.iter().copied().collect();
     for f in &mut files {
         items.append(&mut f.items);
     }
@@ -943,10 +951,15 @@ pub fn check(
                 // validating their own file): task ids are then taken as written.
                 if let Some(id) = item.task_id.as_ref().filter(|_| register.file.is_some()) {
                     let c = cols.task.unwrap_or(cols.title);
-                    match register.tasks.iter().position(|t| cell::id_key(id) == t.id) {
+                    let key = cell::id_key(id);
+                    match register.tasks.iter().position(|t| key == t.id) {
+                        // On the register, but not this year's or on a row with an error: the
+                        // register's own findings say so; the section is not blamed.
+                        None if registered.contains(key.as_str()) => {}
                         None => {
                             file_findings.push(at(&fname, &sheet, (row, c), Severity::Error, f::ROW_TASK, format!(
-                                "约稿任务编号“{id}”不在登记表的约稿任务中,本行不计。请核对任务编号,或请信息员登记该任务")));
+                                "约稿任务编号“{id}”不在登记表的约稿任务中{},本行不计。请核对任务编号,或请信息员登记该任务",
+                                crate::register::task_suggestion(&key, &registered_ids))));
                             row_ok = false;
                         }
                         Some(k) if register.tasks[k].section != sec => {

@@ -390,6 +390,13 @@ fn mid_year_standing_has_a_pending_task() {
     let mid = common::assess(&samples(), Some("2019-06-30"));
     assert_eq!(outcome(&mid, "2019-04"), (TaskOutcome::Pending, 0));
     assert_eq!(outcome(&mid, "2019-05"), (TaskOutcome::Pending, 0));
+    // Issued 2019-08-01 and marked 按时按质完成: not issued yet at 2019-06-30, so 0 (it was
+    // +15 for 行政审批事项管理股 before SPEC Scoring 4 said so); +15 at year end.
+    assert_eq!(outcome(&mid, "2019-07"), (TaskOutcome::NotIssued, 0));
+    assert_eq!(
+        outcome(year_end(), "2019-07"),
+        (TaskOutcome::Done { explicit: true }, 15)
+    );
     assert!(matches!(
         outcome(&mid, "2019-02").0,
         TaskOutcome::Failed { .. }

@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 use zwxx::labels;
 use zwxx::rules::DEFAULT_RULES_TOML;
 
@@ -850,4 +852,98 @@ fn default_year_is_this_year_and_the_folder_is_created() {
     use chrono::Datelike;
     assert_eq!(g[block][col + 1], chrono::Local::now().year().to_string());
     assert!(out.join(labels::REGISTER_TEMPLATE_FILE).exists());
+}
+
+/// The cells a drop-down's range formula (`下拉列表!$A$4:$A$6`) lists, read from the workbook.
+fn range_values(path: &Path, formula: &str) -> Vec<String> {
+    let (sheet, range) = formula.split_once('!').expect("a sheet range");
+    let rows: Vec<usize> = range
+        .split(':')
+        .map(|cell| cell.trim_start_matches(['$', 'A']).trim_start_matches('$'))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(range.starts_with("$A$"), "one column, A: {formula}");
+    let g = grid(path, sheet);
+    (rows[0]..=rows[1]).map(|r| g[r - 1][0].clone()).collect()
+}
+
+/// `template --register F`: a bureau reorganised into other sections gets a form whose 股室
+/// drop-down lists its own roster (read back from the generated workbook), and a new register
+/// with that roster; a form of one of them then scores with the register.
+#[test]
+fn template_register_takes_the_roster_from_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["综合科", "财务审计科", "人事教育科"];
+    let reg = dir.path().join("登记表.xlsx");
+    common::register_file(&reg, &common::Reg::with_sections(&names));
+    let out = dir.path().join("新模板");
+    let (section, register) = generate(&out, &["--register", reg.to_str().unwrap()]);
+
+    let g = grid(&section, labels::SHEET_ITEMS);
+    let block = row_with(&g, labels::H_SECTION);
+    let label = g[block]
+        .iter()
+        .position(|c| norm(c) == labels::H_SECTION)
+        .unwrap();
+    let vs = validations(&sheet_xml(&section, labels::SHEET_ITEMS));
+    let dropdown = validation_at(&vs, &format!("{}{}", col_letter(label + 1), block + 1));
+    assert_eq!(dropdown.kind(), "list");
+    assert_eq!(range_values(&section, &dropdown.formula1), names);
+
+    let roster = grid(&register, labels::SHEET_ROSTER);
+    let listed: Vec<&str> = roster[2..]
+        .iter()
+        .map(|r| r[0].as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(listed, names, "the new register keeps the roster");
+
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(&reg, input.join("登记表.xlsx")).unwrap();
+    let rows = common::routine_rows("财务审计科", 3, 3);
+    common::section_file(&input.join("a.xlsx"), "财务审计科", 2019, 3, &rows);
+    let out = common::zwxx(dir.path(), &["validate", "in"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
+}
+
+/// The register given is never replaced by the blank one, and a register whose 股室名单 has an
+/// error gives no form: exit 2, nothing written.
+#[test]
+fn template_register_is_never_overwritten_nor_used_with_a_bad_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join(labels::REGISTER_TEMPLATE_FILE);
+    common::register_file(&reg, &common::Reg::with_sections(&["综合科"]));
+    let before = std::fs::read(&reg).unwrap();
+    let out = zwxx(&[
+        "template",
+        "--register",
+        reg.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不能覆盖输入文件"));
+    assert_eq!(std::fs::read(&reg).unwrap(), before);
+    assert!(!dir.path().join(labels::SECTION_TEMPLATE_FILE).exists());
+
+    let mut bad = common::Reg::with_sections(&["综合科", "综合科"]);
+    bad.roster[0].1 = "也许".into();
+    let bad_path = dir.path().join("坏登记表.xlsx");
+    common::register_file(&bad_path, &bad);
+    let target = dir.path().join("模板");
+    let out = zwxx(&[
+        "template",
+        "--register",
+        bad_path.to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("E-REG-SECTION") && err.contains("E-REG-VALUE"),
+        "{err}"
+    );
+    assert!(!target.exists(), "nothing written, no folder left");
 }

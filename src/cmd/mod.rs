@@ -24,6 +24,17 @@ macro_rules! outln {
 }
 pub(crate) use {out_fmt, outln};
 
+/// Every file the run would take as input, found without reading any: the files under the
+/// PATH arguments (those skipped unread too: an output must not replace them either), the
+/// register and the rules file.
+pub(crate) fn input_paths(input: &crate::cli::InputArgs) -> Result<Vec<std::path::PathBuf>, Error> {
+    let found = crate::read::discover::discover(&input.paths)?;
+    let mut paths: Vec<std::path::PathBuf> = found.into_iter().map(|f| f.path).collect();
+    paths.extend(input.register.clone());
+    paths.extend(input.rules.clone());
+    Ok(paths)
+}
+
 /// Run a parsed command line; `Ok(status)` is 0 or 1, fatal errors are `Err`.
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {

@@ -37,11 +37,51 @@ impl Timing {
 }
 
 pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
-    let rules = Rules::load(args.input.rules.as_deref())?;
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let prepared = prepare_outputs(args)?;
+    let result = score(args, as_of);
+    if result.is_err() {
+        prepared.undo();
+    }
+    result
+}
+
+/// Check every output path, and make its missing folders, before any input is read: the
+/// results workbook (when its name is known before reading: `-o`, or the default name with
+/// `--year`), the CSV files and the feedback folder.
+fn prepare_outputs(args: &ScoreArgs) -> Result<write::Prepared, Error> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    match (&args.out, args.input.year) {
+        (Some(o), _) => files.push(o.clone()),
+        (None, Some(y)) => files.push(PathBuf::from(report::results_file_name(y))),
+        (None, None) => {}
+    }
+    let mut folders = Vec::new();
+    if let Some(dir) = &args.csv {
+        files.extend([CSV_RANKING, CSV_LEDGER, CSV_FINDINGS].map(|n| dir.join(n)));
+        folders.push((dir.as_path(), "CSV"));
+    }
+    if let Some(dir) = &args.feedback {
+        folders.push((dir.as_path(), "问题反馈"));
+    }
+    if let Some(dir) = &args.notice {
+        folders.push((dir.as_path(), "通报草稿"));
+    }
+    let inputs = super::input_paths(&args.input)?;
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    write::prepare(&files, &folders, &inputs)
+}
+
+/// The run itself, its outputs checked: read, assess, and write the results.
+fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Error> {
+    let rules = Rules::load(args.input.rules.as_deref())?;
     let timing = Timing::from_env();
     let a = super::validate::assess_inputs_with(&args.input, &rules, as_of, !args.quiet)?;
     timing.mark("read + assess");
+    if let Some(problems) = report::terminal::register_errors(&a) {
+        return Err(Error::Register(problems));
+    }
     let errors = a.error_count();
     if args.strict && errors > 0 {
         eprint!("{}", report::terminal::findings_text(&a));
@@ -108,15 +148,6 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     inputs.extend(args.input.register.as_deref());
     inputs.extend(args.input.rules.as_deref());
     write::refuse_inputs(&targets, &inputs)?;
-    if let Some(dir) = &args.csv {
-        write::ensure_dir(dir, "CSV")?;
-    }
-    if let Some(dir) = &args.feedback {
-        write::ensure_dir(dir, "问题反馈")?;
-    }
-    if let Some(dir) = &args.notice {
-        write::ensure_dir(dir, "通报草稿")?;
-    }
     write::check_folders(&targets)?;
     write::write_workbook(&xlsx_path, &mut results)?;
     write::write_all(&outputs)?;

@@ -1,78 +1,108 @@
-//! `zwxx template [--rules F] [--year Y] [-o DIR]`: write the two blank workbooks,
-//! `政务信息报送表.xlsx` and `考核登记表.xlsx`, built from the rules for the year.
+//! `zwxx template [--rules F] [--register F] [--year Y] [-o DIR]`: write the two blank
+//! workbooks, `政务信息报送表.xlsx` and `考核登记表.xlsx`, built from the rules for the year.
+//! With `--register`, the form's 股室 drop-down (and the new register's roster) is that
+//! register's roster: a bureau with other sections gets a form its staff can fill in.
 //!
-//! The workbooks are built in memory and each is written atomically (a temporary file in the
-//! target folder, then a rename), so a failed run never leaves a half-written template.
+//! Both outputs are checked (never an input, folder made) before anything is read, built in
+//! memory, and each is written atomically, so a failed run never leaves a half-written file.
 
 use chrono::Datelike;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::assess::YEARS;
 use crate::cli::TemplateArgs;
 use crate::error::Error;
+use crate::findings::is_register_error;
 use crate::labels;
 use crate::report::template::{register_template, section_template};
+use crate::report::write;
 use crate::rules::Rules;
 
-/// Years the templates accept (Excel dates start in 1900).
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
-
 pub fn run(args: &TemplateArgs) -> Result<i32, Error> {
-    let rules = Rules::load(args.rules.as_deref())?;
     let year = args.year.unwrap_or_else(|| chrono::Local::now().year());
     if !YEARS.contains(&year) {
         return Err(Error::Usage(format!(
             "年份 {year} 无效,请填写四位数的年份,如 2019"
         )));
     }
-    let roster = labels::DEFAULT_ROSTER;
+    let targets = [
+        labels::SECTION_TEMPLATE_FILE,
+        labels::REGISTER_TEMPLATE_FILE,
+    ]
+    .map(|name| args.out.join(name));
+    let inputs: Vec<&Path> = args
+        .rules
+        .iter()
+        .chain(&args.register)
+        .map(PathBuf::as_path)
+        .collect();
+    let files: Vec<&Path> = targets.iter().map(PathBuf::as_path).collect();
+    let prepared = write::prepare(&files, &[(&args.out, "模板")], &inputs)?;
+    let written = build_and_write(args, year, &targets);
+    if written.is_err() {
+        prepared.undo();
+    }
+    written
+}
 
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Error::Output(format!("无法创建输出文件夹 {}:{e}", args.out.display())))?;
-
-    let outputs = [
-        (
-            labels::SECTION_TEMPLATE_FILE,
-            section_template(&rules, &roster, year),
-        ),
-        (
-            labels::REGISTER_TEMPLATE_FILE,
-            register_template(&rules, &roster, year),
-        ),
+/// Read the rules (and the register), build both workbooks, write them to `targets`.
+fn build_and_write(args: &TemplateArgs, year: i32, targets: &[PathBuf; 2]) -> Result<i32, Error> {
+    let rules = Rules::load(args.rules.as_deref())?;
+    let roster: Vec<String> = match &args.register {
+        None => labels::DEFAULT_ROSTER.map(String::from).to_vec(),
+        Some(path) => register_roster(path, &rules)?,
+    };
+    let roster: Vec<&str> = roster.iter().map(String::as_str).collect();
+    let workbooks = [
+        section_template(&rules, &roster, year),
+        register_template(&rules, &roster, year),
     ];
-    for (name, workbook) in outputs {
-        let path = args.out.join(name);
+    let mut outputs = Vec::new();
+    for (path, workbook) in targets.iter().zip(workbooks) {
         let bytes = workbook
             .and_then(|mut w| w.save_to_buffer())
             .map_err(|e| Error::Output(format!("无法生成 {}:{e}", path.display())))?;
-        write_atomic(&path, &bytes)?;
-        super::outln!("已生成 {}", path.display());
+        outputs.push(write::Output {
+            path: path.clone(),
+            bytes,
+        });
+    }
+    write::write_all(&outputs)?;
+    for o in &outputs {
+        super::outln!("已生成 {}", o.path.display());
     }
     Ok(0)
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// readers see the old file or the new one, never a partial one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let failed = |e: std::io::Error| Error::Output(format!("无法写入 {}:{e}", path.display()));
-    let tmp = temp_path(path);
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
+/// The roster of the register at `path`. A problem in its 股室名单 stops the run (the form
+/// would offer the wrong sections); the register's other problems are listed on stderr, to be
+/// fixed before scoring.
+fn register_roster(path: &Path, rules: &Rules) -> Result<Vec<String>, Error> {
+    let limits = crate::read::workbook::Limits::default();
+    let loaded = crate::read::load(&[], Some(path), rules, &limits)?;
+    let register = loaded.register.unwrap_or_default();
+    let (roster_errors, others): (Vec<_>, Vec<_>) = loaded.findings.iter().partition(|f| {
+        is_register_error(f.code) && crate::read::cell::label_eq(&f.sheet, labels::SHEET_ROSTER)
     });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(failed(e));
+    let lines = |list: &[&crate::model::Finding]| -> String {
+        list.iter()
+            .map(|f| format!("\n  {}!{} [{}] {}", f.sheet, f.cell, f.code, f.message))
+            .collect()
+    };
+    if !roster_errors.is_empty() {
+        return Err(Error::Usage(format!(
+            "考核登记表 {} 的股室名单有错误,未生成模板。请更正后重新运行:{}",
+            path.display(),
+            lines(&roster_errors)
+        )));
     }
-    Ok(())
-}
-
-/// `DIR/.NAME.tmp-PID`: hidden, in the same folder (so the rename stays on one file system),
-/// and not a spreadsheet extension (so a leftover is skipped by discovery).
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    if !others.is_empty() {
+        eprintln!(
+            "提示:考核登记表 {} 中还有 {} 个问题(不影响模板的股室名单),考核前请更正:{}",
+            path.display(),
+            others.len(),
+            lines(&others)
+        );
+    }
+    Ok(register.roster.into_iter().map(|r| r.name).collect())
 }

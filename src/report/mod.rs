@@ -27,6 +27,7 @@ pub const STATE_SUPERSEDED: &str = "重复(已按较新版本计)";
 pub const TASK_DONE: &str = "已完成";
 pub const TASK_FAILED: &str = "未完成";
 pub const TASK_PENDING: &str = "未到期";
+pub const TASK_NOT_ISSUED: &str = "未下达";
 /// Shown for a month without a submission.
 pub const NOT_SUBMITTED: &str = "未报送";
 /// The columns of `考核排名` (and of `考核排名.csv`), exactly as SPEC "Outputs" names them.
@@ -75,6 +76,7 @@ pub fn task_result(outcome: TaskOutcome) -> &'static str {
         TaskOutcome::Done { .. } => TASK_DONE,
         TaskOutcome::Failed { .. } => TASK_FAILED,
         TaskOutcome::Pending => TASK_PENDING,
+        TaskOutcome::NotIssued => TASK_NOT_ISSUED,
     }
 }
 

@@ -145,6 +145,8 @@ pub fn totals(a: &Assessment, rules: &Rules) -> Totals {
                 TaskOutcome::Done { .. } => t.tasks_done += 1,
                 TaskOutcome::Failed { .. } => t.tasks_failed += 1,
                 TaskOutcome::Pending => t.tasks_pending += 1,
+                // Not issued yet as of the run: not a task of the period.
+                TaskOutcome::NotIssued => {}
             }
         }
     }
@@ -515,6 +517,7 @@ mod tests {
                 kind: String::new(),
                 topic: String::new(),
                 issued: None,
+                issued_col: 0,
                 deadline: NaiveDate::from_ymd_opt(2019, 6, 30).unwrap(),
                 status: None,
                 source: src,

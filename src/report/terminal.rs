@@ -109,7 +109,18 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
             verdict
         );
     }
-    let unassigned = a.findings.iter().filter(|f| f.section.is_none());
+    let of_register = |f: &&Finding| a.register_file.as_deref() == Some(f.file.as_str());
+    let (e, w) = counts(a.findings.iter().filter(of_register));
+    if e + w > 0 {
+        let _ = writeln!(
+            out,
+            "考核登记表的问题:错误 {e} 个,警告 {w} 个(详见“校验问题”,请更正登记表)"
+        );
+    }
+    let unassigned = a
+        .findings
+        .iter()
+        .filter(|f| f.section.is_none() && !of_register(f));
     let (e, w) = counts(unassigned);
     if e + w > 0 {
         let _ = writeln!(
@@ -129,23 +140,7 @@ pub fn findings_text(a: &Assessment) -> String {
     let mut files: Vec<&str> = a.findings.iter().map(|f| f.file.as_str()).collect();
     files.dedup();
     for file in files {
-        let list: Vec<&Finding> = a.findings.iter().filter(|f| f.file == file).collect();
-        let (e, w) = counts(list.iter().copied());
-        let _ = writeln!(out, "{file}:错误 {e} 个,警告 {w} 个");
-        for f in list {
-            let place = match (f.sheet.is_empty(), f.cell.is_empty()) {
-                (true, _) => String::new(),
-                (false, true) => format!("{} ", f.sheet),
-                (false, false) => format!("{}!{} ", f.sheet, f.cell),
-            };
-            let _ = writeln!(
-                out,
-                "  {place}[{}] {}:{}",
-                f.code,
-                f.severity.label(),
-                f.message
-            );
-        }
+        file_findings(&mut out, a, file);
     }
     let _ = writeln!(out, "—— 按股室 ——");
     for s in &a.scores {
@@ -169,4 +164,46 @@ pub fn findings_text(a: &Assessment) -> String {
     let (e, w) = counts(a.findings.iter());
     let _ = writeln!(out, "合计:错误 {e} 个,警告 {w} 个");
     out
+}
+
+/// One file's problems: a count line, then one line per problem.
+fn file_findings(out: &mut String, a: &Assessment, file: &str) {
+    let list: Vec<&Finding> = a.findings.iter().filter(|f| f.file == file).collect();
+    let (e, w) = counts(list.iter().copied());
+    let _ = writeln!(out, "{file}:错误 {e} 个,警告 {w} 个");
+    for f in list {
+        let place = match (f.sheet.is_empty(), f.cell.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => format!("{} ", f.sheet),
+            (false, false) => format!("{}!{} ", f.sheet, f.cell),
+        };
+        let _ = writeln!(
+            out,
+            "  {place}[{}] {}:{}",
+            f.code,
+            f.severity.label(),
+            f.message
+        );
+    }
+}
+
+/// When the register holds errors (`E-REG-…`): the register's problems, every one, and what
+/// to do — `score` prints this and writes nothing. `None` for a register fit to score with.
+pub fn register_errors(a: &Assessment) -> Option<String> {
+    let errors = a
+        .findings
+        .iter()
+        .filter(|f| crate::findings::is_register_error(f.code))
+        .count();
+    if errors == 0 {
+        return None;
+    }
+    let mut out = String::new();
+    let file = a.register_file.as_deref().unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "考核登记表有 {errors} 个错误,未生成考核结果。登记表是信息员自己的文件,其中的错误会改变评比结果,请更正下列问题后重新运行:"
+    );
+    file_findings(&mut out, a, file);
+    Some(out.trim_end().to_string())
 }

@@ -24,7 +24,7 @@ pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     for (i, t) in targets.iter().enumerate() {
         if let Some(input) = find_input(t, inputs) {
             return Err(Error::Output(format!(
-                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请用 -o 指定其他位置;如是上次生成的结果,请先把它移出输入文件夹",
+                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请指定其他输出位置",
                 t.display(),
                 input.display()
             )));
@@ -39,34 +39,76 @@ pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Refuse targets that are folders or whose folder does not exist, before anything is written.
-pub fn check_folders(targets: &[&Path]) -> Result<(), Error> {
-    for t in targets {
-        if t.is_dir() {
-            return Err(Error::Output(format!(
-                "输出路径 {} 是一个文件夹,不是文件。请写出文件名,如 {}",
-                t.display(),
-                t.join("结果.xlsx").display()
-            )));
-        }
-        let dir = folder_of(t);
-        if !dir.is_dir() {
-            return Err(Error::Output(format!(
-                "无法写入 {}:文件夹 {} 不存在。请先建立该文件夹,或指定其他位置",
-                t.display(),
-                dir.display()
-            )));
-        }
-    }
-    Ok(())
+/// The outputs of a run, checked — and their missing folders made — before any input is
+/// read, so that a wrong `-o` is refused at once, not after the whole year was scored.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Folders this run made, outermost first.
+    created: Vec<PathBuf>,
 }
 
-/// Create an output folder (for `--csv DIR`, `--feedback DIR`) if it does not exist.
-pub fn ensure_dir(dir: &Path, what: &str) -> Result<(), Error> {
+impl Prepared {
+    /// Remove the folders made for a run that then wrote nothing (each only while empty).
+    pub fn undo(&self) {
+        for d in self.created.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
+}
+
+/// Check the output `files` and `folders` (with what each folder is for, e.g. `CSV`) of a
+/// run reading `inputs`: no file may be an input (zwxx's own earlier output may be
+/// replaced), a folder or a repeat of another output, and every folder must be one or be
+/// makeable — missing ones are made now.
+pub fn prepare(
+    files: &[&Path],
+    folders: &[(&Path, &str)],
+    inputs: &[&Path],
+) -> Result<Prepared, Error> {
+    let replaceable: Vec<&Path> = files
+        .iter()
+        .copied()
+        .filter(|f| find_input(f, inputs).is_some() && is_zwxx_output(f))
+        .collect();
+    let kept: Vec<&Path> = files
+        .iter()
+        .copied()
+        .filter(|f| !replaceable.contains(f))
+        .collect();
+    refuse_inputs(&kept, inputs)?;
+    refuse_inputs(files, &[])?;
+    for t in files {
+        if t.is_dir() {
+            return Err(is_a_folder(t));
+        }
+    }
+    let mut prepared = Prepared::default();
+    let parents: Vec<(PathBuf, &str)> = files.iter().map(|f| (folder_of(f), "输出")).collect();
+    let all = folders
+        .iter()
+        .map(|(d, what)| (d.to_path_buf(), *what))
+        .chain(parents);
+    for (dir, what) in all {
+        if let Err(e) = make_folder(&dir, what, &mut prepared.created) {
+            prepared.undo();
+            return Err(e);
+        }
+    }
+    Ok(prepared)
+}
+
+/// Make `dir` and its missing parents, noting each one made in `created`.
+fn make_folder(dir: &Path, what: &str, created: &mut Vec<PathBuf>) -> Result<(), Error> {
     if dir.is_dir() {
         return Ok(());
     }
-    if dir.exists() {
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    if missing.is_empty() || dir.exists() {
         return Err(Error::Output(format!(
             "{what}的输出位置 {} 已有同名文件,不是文件夹。请指定一个文件夹",
             dir.display()
@@ -78,7 +120,56 @@ pub fn ensure_dir(dir: &Path, what: &str) -> Result<(), Error> {
             dir.display(),
             io_reason(&e)
         ))
-    })
+    })?;
+    created.extend(missing.into_iter().rev());
+    Ok(())
+}
+
+/// Whether `path` is a workbook zwxx wrote (results or feedback): its custom document
+/// property `zwxx`, read from at most [`PROPS_MAX`] bytes of `docProps/custom.xml`.
+fn is_zwxx_output(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    part.take(PROPS_MAX).read_to_string(&mut xml).is_ok()
+        && xml.contains(&format!("name=\"{}\"", super::xlsx::OUTPUT_PROPERTY))
+}
+
+/// The most of a workbook's custom properties read to recognise zwxx's own output.
+const PROPS_MAX: u64 = 64 << 10;
+
+fn is_a_folder(t: &Path) -> Error {
+    Error::Output(format!(
+        "输出路径 {} 是一个文件夹,不是文件。请写出文件名,如 {}",
+        t.display(),
+        t.join("结果.xlsx").display()
+    ))
+}
+
+/// Refuse targets that are folders or whose folder does not exist, before anything is written.
+pub fn check_folders(targets: &[&Path]) -> Result<(), Error> {
+    for t in targets {
+        if t.is_dir() {
+            return Err(is_a_folder(t));
+        }
+        let dir = folder_of(t);
+        if !dir.is_dir() {
+            return Err(Error::Output(format!(
+                "无法写入 {}:文件夹 {} 不存在。请先建立该文件夹,或指定其他位置",
+                t.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Write one file atomically: a temporary file beside the target, then a rename. On any

@@ -182,6 +182,9 @@ fn build_sheets(jobs: &[Job], threads: usize) -> R<Vec<Worksheet>> {
     built.into_iter().map(|(_, ws)| ws).collect()
 }
 
+/// The custom document property that marks zwxx's own outputs (value `results`/`feedback`).
+pub const OUTPUT_PROPERTY: &str = "zwxx";
+
 /// A workbook with fixed document properties: the creation time is the as-of date (never the
 /// clock), so identical inputs give byte-identical files. `kind` marks zwxx's own outputs.
 pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workbook> {
@@ -198,7 +201,7 @@ pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workb
             .set_author("zwxx")
             .set_comment(GENERATOR)
             .set_creation_datetime(&created)
-            .set_custom_property("zwxx", kind),
+            .set_custom_property(OUTPUT_PROPERTY, kind),
     );
     Ok(wb)
 }
@@ -985,7 +988,7 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度约稿任务完成情况(统计截至{};截止日期未到且未登记完成的为“未到期”)",
+            "{}年度约稿任务完成情况(统计截至{};截止日期未到且未完成的为“未到期”,下达日期晚于统计截止日期的为“未下达”)",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -1003,7 +1006,7 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
         let result_fill = match t.outcome {
             TaskOutcome::Done { .. } => Some(GOOD),
             TaskOutcome::Failed { .. } => Some(BAD),
-            TaskOutcome::Pending => None,
+            TaskOutcome::Pending | TaskOutcome::NotIssued => None,
         };
         let plain = Look::default();
         let vals = [

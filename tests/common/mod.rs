@@ -131,6 +131,8 @@ pub fn section_file(path: &Path, section: &str, year: i32, month: u32, rows: &[R
 pub struct TaskRow {
     pub id: String,
     pub section: String,
+    /// 下达日期 (blank when empty).
+    pub issued: String,
     pub deadline: String,
     pub status: String,
 }
@@ -165,10 +167,22 @@ impl Reg {
             ..Reg::default()
         }
     }
-    pub fn task(mut self, id: &str, section: &str, deadline: &str, status: &str) -> Reg {
+    pub fn task(self, id: &str, section: &str, deadline: &str, status: &str) -> Reg {
+        self.task_issued(id, section, "", deadline, status)
+    }
+    /// A task with its 下达日期.
+    pub fn task_issued(
+        mut self,
+        id: &str,
+        section: &str,
+        issued: &str,
+        deadline: &str,
+        status: &str,
+    ) -> Reg {
         self.tasks.push(TaskRow {
             id: id.into(),
             section: section.into(),
+            issued: issued.into(),
             deadline: deadline.into(),
             status: status.into(),
         });
@@ -242,6 +256,9 @@ pub fn register_file(path: &Path, reg: &Reg) {
         ws.write(r, 0, t.id.as_str()).unwrap();
         ws.write(r, 1, t.section.as_str()).unwrap();
         ws.write(r, 2, "约稿").unwrap();
+        if !t.issued.is_empty() {
+            ws.write(r, 4, t.issued.as_str()).unwrap();
+        }
         ws.write(r, 5, t.deadline.as_str()).unwrap();
         ws.write(r, 6, t.status.as_str()).unwrap();
     }

@@ -1,0 +1,212 @@
+//! The officer's register (考核登记表): roster, leaders, commissioned tasks and deductions,
+//! read by label like the section workbook, with every bad cell a finding in the register.
+//! Contact data (联系电话, 电子邮箱) is never read: it must not reach the results.
+//!
+//! The register is the officer's own file and is held to a higher standard than a section's:
+//! an obvious variant is read as meant with a warning (W-REG-VALUE, see `values`), anything
+//! else that scoring uses and cannot be read is a register error (`E-REG-…`), on which
+//! `zwxx score` writes nothing. Each sheet has its own parser (`sheets`); a new sheet is one
+//! more [`sheets::SheetSpec`].
+
+mod sheets;
+mod table;
+pub mod values;
+
+use crate::findings::{self as f, at};
+use crate::labels as l;
+use crate::model::{Finding, Register, Severity, Source};
+use crate::read::cell;
+use crate::read::workbook::WorkbookData;
+use crate::rules::Rules;
+use sheets::SheetSpec;
+use table::Table;
+
+/// Whether a workbook is a register: it has a 股室名单 sheet, or two of the register's sheets.
+pub fn is_register(wb: &WorkbookData) -> bool {
+    let n = l::REGISTER_SHEETS
+        .iter()
+        .filter(|s| wb.sheets.iter().any(|x| cell::label_eq(&x.name, s)))
+        .count();
+    n >= 2
+        || wb
+            .sheets
+            .iter()
+            .any(|x| cell::label_eq(&x.name, l::SHEET_ROSTER))
+}
+
+/// Parse a register workbook. Rows with an error are reported and left out; the register
+/// errors among the findings (`E-REG-…`) say the register cannot be scored with.
+pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut reg = Register {
+        file: Some(file.to_string()),
+        ..Register::default()
+    };
+    let read = |spec: &SheetSpec, reg: &mut Register, findings: &mut Vec<Finding>| {
+        if let Some(t) = Table::open(file, wb, spec.name, spec.columns, spec.required, findings) {
+            (spec.parse)(&t, rules, reg, findings);
+        }
+    };
+    read(&sheets::ROSTER, &mut reg, &mut findings);
+    if reg.roster.is_empty() && !findings.iter().any(|x| x.code == f::REG_SHEET) {
+        findings.push(f::sheet_level(
+            file,
+            l::SHEET_ROSTER,
+            Severity::Error,
+            f::REG_SHEET,
+            "登记表的股室名单为空(或没有“股室名单”工作表)。请在股室名单中填写参加考核的股室"
+                .to_string(),
+        ));
+    }
+    if reg.roster.is_empty() {
+        // Only so that the other sheets can still be checked: the register error stands.
+        reg.roster = Register::default_roster().roster;
+    }
+    for spec in &sheets::AFTER_ROSTER {
+        read(spec, &mut reg, &mut findings);
+    }
+    (reg, findings)
+}
+
+/// Tasks issued, and deductions dated, outside the assessment year belong to another year's
+/// assessment (an officer may keep one register for several years): they are left out of this
+/// year with a warning at their date cell. A task without a 下达日期 belongs to the year of its
+/// deadline; a deadline in a later year is normal for a task issued in this one (it is pending
+/// at the year's end). Undated deductions stay.
+pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
+    use chrono::Datelike;
+    let mut findings = Vec::new();
+    let warn = |src: &Source, col: u32, msg: String| {
+        at(
+            &src.file,
+            &src.sheet,
+            (src.row, col),
+            Severity::Warning,
+            f::W_REGISTER_YEAR,
+            msg,
+        )
+    };
+    reg.tasks.retain(|t| {
+        let (date, col, what) = match t.issued {
+            Some(d) => (d, t.issued_col, l::T_ISSUED),
+            None => (t.deadline, t.date_col, l::T_DEADLINE),
+        };
+        let keep = date.year() == year;
+        if !keep {
+            findings.push(warn(
+                &t.source,
+                col,
+                format!(
+                    "任务“{}”的{what} {date} 不在考核年度 {year} 内,本年度不计。如有误请更正{what}",
+                    t.id
+                ),
+            ));
+        }
+        keep
+    });
+    reg.deductions.retain(|d| {
+        let keep = d.date.is_none_or(|x| x.year() == year);
+        if !keep {
+            findings.push(warn(
+                &d.source,
+                d.date_col,
+                format!(
+                    "扣分记录日期 {} 不在考核年度 {year} 内,本年度不计。如有误请更正日期",
+                    d.date.map(|x| x.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        keep
+    });
+    findings
+}
+
+/// "(是否为“X”?)" naming the closest roster name, or nothing when none is close.
+pub fn suggestion(name: &str, roster: &[&str]) -> String {
+    closest(name, roster)
+        .map(|c| format!("(是否为“{c}”?)"))
+        .unwrap_or_default()
+}
+
+/// The roster name closest to `name`: one containing it or contained in it, else the one
+/// with the smallest character edit distance, if that distance is at most half its length.
+pub fn closest<'a>(name: &str, roster: &[&'a str]) -> Option<&'a str> {
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(c) = roster
+        .iter()
+        .find(|r| r.contains(name) || name.contains(**r))
+    {
+        return Some(c);
+    }
+    let a: Vec<char> = name.chars().collect();
+    roster
+        .iter()
+        .map(|r| (edit_distance(&a, &r.chars().collect::<Vec<_>>()), *r))
+        .filter(|(d, r)| *d * 2 <= r.chars().count().max(a.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
+/// "(是否为“2019-01”?)" naming the registered task ids closest to an unknown `id` (by
+/// character edit distance, at most half the id's length; several when equally close, up to
+/// three), or nothing when none is close.
+pub fn task_suggestion(id: &str, ids: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let a: Vec<char> = id.chars().collect();
+    let scored: Vec<(usize, &str)> = ids
+        .iter()
+        .map(|x| (edit_distance(&a, &x.chars().collect::<Vec<_>>()), *x))
+        .filter(|(d, x)| *d * 2 <= x.chars().count().max(a.len()))
+        .collect();
+    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
+        return String::new();
+    };
+    let near: Vec<String> = scored
+        .iter()
+        .filter(|(d, _)| *d == best)
+        .take(SHOWN)
+        .map(|(_, x)| format!("“{x}”"))
+        .collect();
+    format!("(是否为{}?)", near.join("或"))
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_roster_name() {
+        let roster = crate::labels::DEFAULT_ROSTER;
+        assert_eq!(closest("经济运行", &roster), Some("经济运行股"));
+        assert_eq!(closest("科技管里股", &roster), Some("科技管理股"));
+        assert_eq!(closest("财务股", &roster), None);
+    }
+
+    #[test]
+    fn closest_task_ids() {
+        let ids = ["2019-01", "2019-02", "2019-10"];
+        assert_eq!(task_suggestion("2019-O1", &ids), "(是否为“2019-01”?)");
+        assert_eq!(task_suggestion("201901", &ids), "(是否为“2019-01”?)");
+        assert_eq!(
+            task_suggestion("2019-1", &ids),
+            "(是否为“2019-01”或“2019-10”?)"
+        );
+        assert_eq!(task_suggestion("YG-77", &ids), "");
+    }
+}

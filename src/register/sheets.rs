@@ -1,0 +1,456 @@
+//! The register's sheets, one parser each: every row is checked whole (all its problems
+//! reported at their cells) and used only when it has no error.
+
+use calamine::Data;
+use chrono::NaiveDate;
+
+use super::table::Table;
+use super::values::{self, Reading};
+use crate::findings as f;
+use crate::labels as l;
+use crate::model::{Deduction, Finding, Leader, Register, RosterEntry, Severity, Task, TaskStatus};
+use crate::read::cell::{self, cell_text, clean_text, parse_date};
+use crate::rules::Rules;
+
+/// Columns of `股室名单` (indexes into [`l::ROSTER_COLUMNS`]); contact columns are never read.
+const R_SECTION: usize = 0;
+const R_ITEM_TARGET: usize = 5;
+const R_SCORE_TARGET: usize = 6;
+const R_PARTICIPATES: usize = 7;
+/// Columns of `领导名单`.
+const L_NAME: usize = 0;
+const L_TITLE: usize = 1;
+const L_ROLE: usize = 2;
+/// Columns of `约稿任务`.
+const T_ID: usize = 0;
+const T_SECTION: usize = 1;
+const T_KIND: usize = 2;
+const T_TOPIC: usize = 3;
+const T_ISSUED: usize = 4;
+const T_DEADLINE: usize = 5;
+const T_STATUS: usize = 6;
+/// Columns of `扣分记录`.
+const D_SECTION: usize = 0;
+const D_DATE: usize = 1;
+const D_CATEGORY: usize = 2;
+const D_COUNT: usize = 3;
+const D_NOTE: usize = 4;
+
+/// What a sheet parser is given: its table, the rules, the register read so far (the roster
+/// first) and the findings to add to.
+pub(super) type SheetParser = fn(&Table, &Rules, &mut Register, &mut Vec<Finding>);
+
+/// A register sheet: its name, its columns, the columns it cannot be read without, its parser.
+pub(super) struct SheetSpec {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub required: &'static [usize],
+    pub parse: SheetParser,
+}
+
+/// `股室名单`: read first, since every other sheet names its sections.
+pub(super) const ROSTER: SheetSpec = SheetSpec {
+    name: l::SHEET_ROSTER,
+    columns: &l::ROSTER_COLUMNS,
+    required: &[R_SECTION],
+    parse: roster,
+};
+
+/// The sheets read after the roster, in order.
+pub(super) const AFTER_ROSTER: [SheetSpec; 3] = [
+    SheetSpec {
+        name: l::SHEET_LEADERS,
+        columns: &l::LEADER_COLUMNS,
+        required: &[L_NAME],
+        parse: leaders,
+    },
+    SheetSpec {
+        name: l::SHEET_TASKS,
+        columns: &l::TASK_COLUMNS,
+        required: &[T_ID, T_SECTION, T_DEADLINE],
+        parse: tasks,
+    },
+    SheetSpec {
+        name: l::SHEET_DEDUCTIONS,
+        columns: &l::DEDUCTION_COLUMNS,
+        required: &[D_SECTION, D_CATEGORY],
+        parse: deductions,
+    },
+];
+
+/// The findings of one row, kept apart until the row is done: the row is used only when none
+/// of them is an error.
+struct RowCheck<'t, 'a> {
+    t: &'t Table<'a>,
+    row: u32,
+    found: Vec<Finding>,
+}
+
+impl<'t, 'a> RowCheck<'t, 'a> {
+    fn new(t: &'t Table<'a>, row: u32) -> Self {
+        RowCheck {
+            t,
+            row,
+            found: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, c: usize, code: &'static str, msg: String) {
+        let x = self.t.finding(self.row, c, Severity::Error, code, msg);
+        self.found.push(x);
+    }
+
+    fn warn(&mut self, c: usize, code: &'static str, msg: String) {
+        let x = self.t.finding(self.row, c, Severity::Warning, code, msg);
+        self.found.push(x);
+    }
+
+    fn value(&self, c: usize) -> Option<&'a Data> {
+        self.t.value(self.row, c)
+    }
+
+    fn text(&self, c: usize) -> String {
+        self.t.text(self.row, c)
+    }
+
+    /// Hand the findings over; whether the row is free of errors.
+    fn finish(self, findings: &mut Vec<Finding>) -> bool {
+        let ok = !self.found.iter().any(|x| x.severity == Severity::Error);
+        findings.extend(self.found);
+        ok
+    }
+
+    /// A date cell: `None` when blank (an error if `required`) or unreadable (an error).
+    fn date(&mut self, c: usize, required: bool) -> Option<NaiveDate> {
+        let label = self.t.label(c);
+        let Some(d) = self.value(c) else {
+            if required {
+                let msg = format!("{label}为空,请填写如 2019-06-30 的日期");
+                self.error(c, f::REG_REQUIRED, msg);
+            }
+            return None;
+        };
+        let date = parse_date(d);
+        if date.is_none() {
+            let msg = format!(
+                "{label}“{}”不是有效日期,本行未计入。请填写如 2019-06-30 的日期",
+                cell_text(d)
+            );
+            self.error(c, f::REG_DATE, msg);
+        }
+        date
+    }
+
+    /// The 股室 of a task or deduction row: a roster name.
+    fn section(&mut self, c: usize, roster: &[&str]) -> Option<String> {
+        let name = cell::normalize_label(&self.text(c));
+        if name.is_empty() {
+            let msg = "股室为空,本行未计入。请填写股室名单中的股室".to_string();
+            self.error(c, f::REG_REQUIRED, msg);
+            return None;
+        }
+        if roster.contains(&name.as_str()) {
+            return Some(name);
+        }
+        let hint = super::suggestion(&name, roster);
+        let msg = format!("股室“{name}”不在股室名单中{hint},本行未计入。请填写名单中的股室");
+        self.error(c, f::REG_SECTION, msg);
+        None
+    }
+
+    /// A yearly target of the roster: a number ≥ 0 (0 or blank: no target).
+    fn target(&mut self, c: usize) -> Option<f64> {
+        let d = self.value(c)?;
+        match values::target(d) {
+            Some(v) if v > 0.0 => Some(v),
+            Some(_) => None,
+            None => {
+                let label = self.t.label(c);
+                let msg = format!(
+                    "{label}“{}”不是非负的数字。请填写如 30 的数字(不设任务可留空)",
+                    cell_text(d)
+                );
+                self.error(c, f::REG_TARGET, msg);
+                None
+            }
+        }
+    }
+}
+
+/// `股室名单`: the roster, with who takes part and the yearly targets.
+fn roster(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    for row in t.rows() {
+        let name = cell::normalize_label(&t.text(row, R_SECTION));
+        if name.is_empty() {
+            continue; // a row with only contact data or targets: nothing to rank
+        }
+        let mut r = RowCheck::new(t, row);
+        if !seen.insert(name.clone()) {
+            let msg = format!("股室“{name}”在名单中重复。请删去多余的一行");
+            r.error(R_SECTION, f::REG_SECTION, msg);
+        }
+        let participates = participates(&mut r);
+        let item_target = r.target(R_ITEM_TARGET);
+        let score_target = r.target(R_SCORE_TARGET);
+        if r.finish(findings) {
+            reg.roster.push(RosterEntry {
+                name,
+                participates,
+                item_target,
+                score_target,
+            });
+        }
+    }
+}
+
+/// `参与考核` of a roster row: blank = 是.
+fn participates(r: &mut RowCheck) -> bool {
+    let Some(d) = r.value(R_PARTICIPATES) else {
+        return true;
+    };
+    let raw = cell_text(d);
+    match values::participates(d) {
+        Reading::Exact(b) => b,
+        Reading::Variant(b) => {
+            let meant = if b { l::YES } else { l::NO };
+            let msg = values::read_as(l::R_PARTICIPATES, raw.trim(), meant);
+            r.warn(R_PARTICIPATES, f::W_REG_VALUE, msg);
+            b
+        }
+        Reading::Unknown => {
+            let msg = format!(
+                "参与考核“{raw}”无法识别。请填写“{}”或“{}”(留空为“{}”)",
+                l::YES,
+                l::NO,
+                l::YES
+            );
+            r.error(R_PARTICIPATES, f::REG_VALUE, msg);
+            true
+        }
+    }
+}
+
+/// `领导名单`: who may approve items (only warnings depend on it).
+fn leaders(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    for row in t.rows() {
+        let name: String = clean_text(&t.text(row, L_NAME))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if name.is_empty() {
+            let msg = "姓名为空,本行未读取。请填写领导姓名".to_string();
+            findings.push(t.finding(row, L_NAME, Severity::Warning, f::W_REGISTER, msg));
+            continue;
+        }
+        let role = cell::normalize_label(&t.text(row, L_ROLE));
+        let principal = role == l::ROLE_PRINCIPAL;
+        if !role.is_empty() && !principal && role != l::ROLE_DEPUTY {
+            let msg = format!(
+                "角色“{role}”无法识别,按“{}”处理。请填写“{}”或“{}”",
+                l::ROLE_DEPUTY,
+                l::ROLE_PRINCIPAL,
+                l::ROLE_DEPUTY
+            );
+            findings.push(t.finding(row, L_ROLE, Severity::Warning, f::W_REGISTER, msg));
+        }
+        reg.leaders.push(Leader {
+            name,
+            title: t.text(row, L_TITLE),
+            principal,
+        });
+    }
+}
+
+/// `约稿任务`: every id on the sheet is known (`Register::task_ids`), even on a row with an
+/// error, so that no section is blamed for the officer's slip.
+fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    let names: Vec<String> = reg.roster.iter().map(|x| x.name.clone()).collect();
+    let roster: Vec<&str> = names.iter().map(String::as_str).collect();
+    for row in t.rows() {
+        let mut r = RowCheck::new(t, row);
+        let id = cell::id_key(&r.text(T_ID));
+        if id.is_empty() {
+            let msg = "任务编号为空,本行未计入。请填写唯一的任务编号".to_string();
+            r.error(T_ID, f::REG_REQUIRED, msg);
+        } else if reg.task_ids.contains(&id) {
+            let msg = format!("任务编号“{id}”重复,本行未计入。每个任务编号只能登记一次");
+            r.error(T_ID, f::REG_DUP_TASK, msg);
+        } else {
+            reg.task_ids.push(id.clone());
+        }
+        let section = r.section(T_SECTION, &roster);
+        let kind = cell::normalize_label(&r.text(T_KIND));
+        if !kind.is_empty() && kind != l::KIND_COMMISSIONED && kind != l::KIND_RESEARCH {
+            let msg = format!(
+                "任务类型“{kind}”无法识别,请填写“{}”或“{}”",
+                l::KIND_COMMISSIONED,
+                l::KIND_RESEARCH
+            );
+            r.warn(T_KIND, f::W_REGISTER, msg);
+        }
+        let issued = r.date(T_ISSUED, false);
+        let deadline = r.date(T_DEADLINE, true);
+        if let (Some(i), Some(d)) = (issued, deadline)
+            && d < i
+        {
+            let msg = format!("截止日期 {d} 早于下达日期 {i},本行未计入。请核对两个日期");
+            r.error(T_DEADLINE, f::REG_DATE, msg);
+        }
+        let status = task_status(&mut r);
+        let source = t.source(row);
+        if r.finish(findings)
+            && let (Some(section), Some(deadline)) = (section, deadline)
+        {
+            reg.tasks.push(Task {
+                id,
+                section,
+                kind,
+                topic: t.text(row, T_TOPIC),
+                issued,
+                deadline,
+                status,
+                source,
+                date_col: t.col(T_DEADLINE),
+                issued_col: t.col(T_ISSUED),
+            });
+        }
+    }
+}
+
+/// `完成情况` of a task row: blank (decided from the items), a value, or a variant of one.
+fn task_status(r: &mut RowCheck) -> Option<TaskStatus> {
+    let raw = cell_text(r.value(T_STATUS)?).into_owned();
+    let name = |s: TaskStatus| match s {
+        TaskStatus::Done => l::STATUS_DONE,
+        TaskStatus::Failed => l::STATUS_FAILED,
+    };
+    match values::task_status(&raw) {
+        Reading::Exact(s) => Some(s),
+        Reading::Variant(s) => {
+            let msg = values::read_as(l::T_STATUS, raw.trim(), name(s));
+            r.warn(T_STATUS, f::W_REG_VALUE, msg);
+            Some(s)
+        }
+        Reading::Unknown => {
+            let msg = format!(
+                "完成情况“{}”无法识别,本任务未计分。请填写“{}”或“{}”,或留空由系统根据报送信息判断",
+                raw.trim(),
+                l::STATUS_DONE,
+                l::STATUS_FAILED
+            );
+            r.error(T_STATUS, f::REG_VALUE, msg);
+            None
+        }
+    }
+}
+
+/// `扣分记录`: each deduction × 次数.
+fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    let names: Vec<String> = reg.roster.iter().map(|x| x.name.clone()).collect();
+    let roster: Vec<&str> = names.iter().map(String::as_str).collect();
+    let labels: Vec<&str> = rules.deduction.iter().map(|d| d.label.as_str()).collect();
+    for row in t.rows() {
+        let mut r = RowCheck::new(t, row);
+        let section = r.section(D_SECTION, &roster);
+        let date = r.date(D_DATE, false);
+        let label = deduction_label(&mut r, &labels);
+        let count = match r.value(D_COUNT) {
+            None => Some(1),
+            Some(d) => {
+                let n = values::count(d);
+                if n.is_none() {
+                    let msg = format!(
+                        "次数“{}”不是正整数,本行未计入。请填写 1、2 等次数(留空为 1)",
+                        cell_text(d)
+                    );
+                    r.error(D_COUNT, f::REG_COUNT, msg);
+                }
+                n
+            }
+        };
+        let source = t.source(row);
+        if r.finish(findings)
+            && let (Some(section), Some(label), Some(count)) = (section, label, count)
+        {
+            reg.deductions.push(Deduction {
+                section,
+                date,
+                label: label.to_string(),
+                count,
+                note: t.text(row, D_NOTE),
+                source,
+                date_col: t.col(D_DATE),
+            });
+        }
+    }
+}
+
+/// `扣分类别` of a deduction row: a label of the rules, or the one label that holds it.
+fn deduction_label<'l>(r: &mut RowCheck, labels: &[&'l str]) -> Option<&'l str> {
+    let raw = r.text(D_CATEGORY);
+    let allowed = labels.join("、");
+    if raw.is_empty() {
+        let msg = format!("扣分类别为空,本行未计入。请填写:{allowed}");
+        r.error(D_CATEGORY, f::REG_REQUIRED, msg);
+        return None;
+    }
+    match values::deduction_label(&raw, labels) {
+        Reading::Exact(x) => Some(x),
+        Reading::Variant(x) => {
+            r.warn(
+                D_CATEGORY,
+                f::W_REG_VALUE,
+                values::read_as(l::D_CATEGORY, &raw, x),
+            );
+            Some(x)
+        }
+        Reading::Unknown => {
+            let holding = values::holding_labels(&raw, labels);
+            let why = if holding.len() > 1 {
+                format!("可能是 {} 中的任一个", holding.join("、"))
+            } else {
+                "不在规则中".to_string()
+            };
+            let msg = format!("扣分类别“{raw}”{why},本行未计入。请填写:{allowed}");
+            r.error(D_CATEGORY, f::REG_VALUE, msg);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column indexes name the labels they stand for.
+    #[test]
+    fn column_indexes_match_the_labels() {
+        assert_eq!(l::ROSTER_COLUMNS[R_SECTION], l::R_SECTION);
+        assert_eq!(l::ROSTER_COLUMNS[R_ITEM_TARGET], l::R_ITEM_TARGET);
+        assert_eq!(l::ROSTER_COLUMNS[R_SCORE_TARGET], l::R_SCORE_TARGET);
+        assert_eq!(l::ROSTER_COLUMNS[R_PARTICIPATES], l::R_PARTICIPATES);
+        assert_eq!(l::LEADER_COLUMNS[L_NAME], l::L_NAME);
+        assert_eq!(l::LEADER_COLUMNS[L_TITLE], l::L_TITLE);
+        assert_eq!(l::LEADER_COLUMNS[L_ROLE], l::L_ROLE);
+        let tasks = [
+            T_ID, T_SECTION, T_KIND, T_TOPIC, T_ISSUED, T_DEADLINE, T_STATUS,
+        ];
+        let task_labels = [
+            l::T_ID,
+            l::T_SECTION,
+            l::T_KIND,
+            l::T_TOPIC,
+            l::T_ISSUED,
+            l::T_DEADLINE,
+            l::T_STATUS,
+        ];
+        for (i, label) in tasks.iter().zip(task_labels) {
+            assert_eq!(l::TASK_COLUMNS[*i], label);
+        }
+        let deductions = [D_SECTION, D_DATE, D_CATEGORY, D_COUNT, D_NOTE];
+        for (i, label) in deductions.iter().zip(l::DEDUCTION_COLUMNS) {
+            assert_eq!(l::DEDUCTION_COLUMNS[*i], label);
+        }
+    }
+}
