@@ -1082,11 +1082,9 @@ enum Kind {
     Number,
 }
 
+/// The templates' cell font (宋体 11).
 fn font() -> Format {
-    Format::new()
-        .set_font_name("宋体")
-        .set_font_charset(134)
-        .set_font_size(11)
+    zwxx::report::body_font()
 }
 
 /// The format the template gave the data cells of a column of this kind, so a filled cell

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod findings;
+pub mod hints;
 pub mod labels;
 pub mod merge;
 pub mod model;

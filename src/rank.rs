@@ -42,7 +42,7 @@ impl Standing {
         }
     }
 
-    /// 备注: 并列; 取消评先资格:ids; 建议约谈:months; 无采用信息 — joined with "；".
+    /// 备注: 并列; 取消评先资格：约稿任务 ids; 建议约谈：months; 无采用信息 — joined with "；".
     pub fn remarks(&self) -> String {
         let mut parts = Vec::new();
         if !self.takes_part {
@@ -53,13 +53,13 @@ impl Standing {
         }
         if !self.ineligible_for.is_empty() {
             parts.push(format!(
-                "取消评先资格:{} 未按时按质完成",
+                "取消评先资格：约稿任务 {} 未按时按质完成",
                 self.ineligible_for.join("、")
             ));
         }
         if !self.interview_months.is_empty() {
             parts.push(format!(
-                "建议约谈:{} 未报送",
+                "建议约谈：{}未报送",
                 month_ranges(&self.interview_months)
             ));
         }
@@ -70,7 +70,8 @@ impl Standing {
     }
 }
 
-/// Months as short ranges: [1, 2, 4, 5, 6, 9] → "1–2月、4–6月、9月".
+/// Months as short ranges: [1, 2, 4, 5, 6, 9] → "1至2月、4至6月、9月" (the notice's form;
+/// a dash between numbers is not Chinese punctuation).
 pub fn month_ranges(months: &[u32]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -82,7 +83,7 @@ pub fn month_ranges(months: &[u32]) -> String {
         parts.push(if j == i {
             format!("{}月", months[i])
         } else {
-            format!("{}–{}月", months[i], months[j])
+            format!("{}至{}月", months[i], months[j])
         });
         i = j + 1;
     }
@@ -254,7 +255,7 @@ mod tests {
         st.sort_by_key(|s| s.section);
         assert!(!st[0].awarded && !st[0].criticised);
         assert_eq!(st[0].ineligible_for, ["T0", "T1"]);
-        assert!(st[0].remarks().contains("取消评先资格:T0、T1"));
+        assert!(st[0].remarks().contains("取消评先资格：约稿任务 T0、T1"));
         assert!(st[1].awarded && st[2].awarded && st[3].awarded);
         assert!(!st[4].awarded);
         assert_eq!(st[0].rank, Some(1));
@@ -328,7 +329,7 @@ mod tests {
 
     #[test]
     fn month_ranges_are_compact() {
-        assert_eq!(month_ranges(&[1, 2, 4, 5, 6, 9]), "1–2月、4–6月、9月");
+        assert_eq!(month_ranges(&[1, 2, 4, 5, 6, 9]), "1至2月、4至6月、9月");
         assert_eq!(month_ranges(&[7]), "7月");
     }
 
@@ -341,7 +342,7 @@ mod tests {
         let st = rank(std::slice::from_ref(&s), &Rules::default_rules(), 12);
         assert_eq!(st[0].interview_months, [2, 3, 5]);
         assert!(
-            st[0].remarks().contains("建议约谈:2–3月、5月"),
+            st[0].remarks().contains("建议约谈：2至3月、5月"),
             "{}",
             st[0].remarks()
         );

@@ -135,7 +135,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             file,
             f::FILE_NOT_TEMPLATE,
             format!(
-                "不是政务信息报送表:找不到工作表“{}”,也没有任何工作表含“{}”表头。请使用 zwxx template 生成的模板填写",
+                "不是政务信息报送表：找不到工作表“{}”，也没有任何工作表含“{}”表头。请使用信息员下发的《政务信息报送表》填写",
                 l::SHEET_ITEMS,
                 l::C_TITLE
             ),
@@ -194,7 +194,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             Severity::Error,
             f::FILE_NOT_TEMPLATE,
             format!(
-                "不是本模板:{}。请使用 zwxx template 生成的模板,勿删改表头",
+                "不是本模板：{}。请使用信息员下发的《政务信息报送表》，勿删改表头",
                 what.join("\u{FF1B}")
             ),
         )]);
@@ -318,7 +318,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
             Severity::Warning,
             f::W_TEMPLATE_VERSION,
             format!(
-                "本表使用的模板版本为“{old}”,当前为“{}”。请改用最新模板(zwxx template 生成)",
+                "本表使用的模板版本为“{old}”，当前为“{}”。请向信息员索取最新的《政务信息报送表》",
                 l::TEMPLATE_VERSION
             ),
         ));
@@ -394,6 +394,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         found: &cols.found,
         formula_no_value: &sheet.formula_no_value,
         category_hint: format!("信息类别({})", rules.categories.names.join("、")),
+        year: year.0,
     };
     let mut items = Vec::new();
     let mut rows_seen = 0;
@@ -476,6 +477,8 @@ struct RowCtx<'a> {
     formula_no_value: &'a [(u32, u32)],
     /// What to fill in where 信息类别 is empty (built once a file, not once a row).
     category_hint: String,
+    /// The file's 报送年份 (0 when unreadable), for the hints.
+    year: i32,
 }
 
 impl<'a> RowCtx<'a> {
@@ -606,18 +609,19 @@ impl<'a> RowCtx<'a> {
         let title = required(col::TITLE, "信息标题", findings)
             .map(|(c, d)| (c, clean_text(&cell_text(d)).into_owned()));
         let date = required(col::DATE, "报送日期,如 2019-03-05", findings).and_then(|(c, d)| {
-            let parsed = parse_date(d);
+            // A month and a day without the year (`3.5`) that Excel kept as a number, read
+            // as a day of 1900, is not a date either.
+            let hint = crate::hints::month_day(d, self.year);
+            let parsed = parse_date(d).filter(|p| p.year() > 1900 || hint.is_none());
             if parsed.is_none() {
+                let how = hint.unwrap_or_else(|| "请填写如 2019-03-05 的日期".into());
                 self.push(
                     findings,
                     row,
                     c,
                     Severity::Error,
                     f::ROW_DATE,
-                    format!(
-                        "报送日期“{}”不是有效日期,请填写如 2019-03-05 的日期",
-                        cell_text(d)
-                    ),
+                    format!("报送日期“{}”不是有效日期，{how}", cell_text(d)),
                 );
             }
             parsed
@@ -635,8 +639,17 @@ impl<'a> RowCtx<'a> {
                     Severity::Error,
                     f::ROW_VALUE,
                     format!(
-                        "信息类别“{}”不在允许的类别中,请填写:{}",
+                        "信息类别“{}”不在允许的类别中{}，请填写：{}",
                         raw,
+                        crate::register::suggestion(
+                            &norm,
+                            &rules
+                                .categories
+                                .names
+                                .iter()
+                                .map(String::as_str)
+                                .collect::<Vec<_>>()
+                        ),
                         rules.categories.names.join("、")
                     ),
                 );
@@ -941,8 +954,9 @@ pub fn check(
                         Severity::Error,
                         f::ROW_DATE_YEAR,
                         format!(
-                            "报送日期 {} 不在考核年度 {year} 内,本行不计。请核对日期",
-                            item.date
+                            "报送日期 {} 不在考核年度 {year} 内，本行不计。{}请核对日期",
+                            item.date,
+                            crate::hints::other_year(item.date, year).unwrap_or_default()
                         ),
                     ));
                     row_ok = false;

@@ -324,13 +324,13 @@ fn tasks_with(path: &Path, result: &str, sections: &[String]) -> i64 {
         .count() as i64
 }
 
-/// `2月、7–8月、11月` → 4.
+/// `2月、7至8月、11月` → 4.
 fn month_count(ranges: &str) -> usize {
     ranges
         .split('、')
         .map(|r| {
             let r = r.trim_end_matches('月');
-            match r.split_once('–') {
+            match r.split_once('至') {
                 Some((a, b)) => b.parse::<usize>().unwrap() - a.parse::<usize>().unwrap() + 1,
                 None => 1,
             }
@@ -338,10 +338,12 @@ fn month_count(ranges: &str) -> usize {
         .sum()
 }
 
-/// What follows `label` in a 备注 up to the next space: `取消评先资格:2019-02、2019-05 …`.
+/// What follows `label` in a 备注 up to the next space, `；` or `未报送`:
+/// `取消评先资格：约稿任务 2019-02、2019-05 …`, `建议约谈：2月、7至8月未报送`.
 fn remark_value<'a>(remarks: &'a str, label: &str) -> Option<&'a str> {
     let i = remarks.find(label)? + label.len();
-    Some(remarks[i..].split(' ').next().unwrap())
+    let rest = remarks[i..].split([' ', '；']).next().unwrap();
+    Some(rest.trim_end_matches("未报送"))
 }
 
 fn signed(n: i64) -> String {
@@ -585,18 +587,14 @@ fn check_figures(n: &Notice, results: &Path) {
         }
     }
     for r in &ranked {
-        if let Some(ids) = remark_value(&r.remarks, "取消评先资格:") {
+        if let Some(ids) = remark_value(&r.remarks, "取消评先资格：约稿任务 ") {
             let k = ids.split('、').count();
             take(format!("{}有{k}项约稿（调研）任务（{ids}）", r.name));
             take(format!("{}得分排名第{}", r.name, r.rank.unwrap()));
         }
-        if let Some(months) = remark_value(&r.remarks, "建议约谈:") {
+        if let Some(months) = remark_value(&r.remarks, "建议约谈：") {
             let m = month_count(months);
-            take(format!(
-                "{}有{m}个月（{}）",
-                r.name,
-                months.replace('–', "至")
-            ));
+            take(format!("{}有{m}个月（{months}）", r.name));
         }
     }
     // The year and the as-of date, as the workbook's titles give them.
@@ -717,29 +715,6 @@ fn sample_year_sentences_read_as_the_ranking_says() {
 }
 
 // ---- LibreOffice ----------------------------------------------------------------------------
-
-/// Run a tool, or `None` when it is not installed or fails to start; one that has not finished
-/// in three minutes is killed and fails the test. (Its output is small: no pipe fills up.)
-fn tool(cmd: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-    let mut child = Command::new(cmd)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while child.try_wait().ok()?.is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd} did not finish in 180 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().ok()
-}
 
 #[test]
 fn libreoffice_converts_the_notice_and_the_pdf_reads_in_order() {
@@ -957,7 +932,7 @@ fn several_interviews_in_one_paragraph_of_an_interim_notice() {
     );
     assert_eq!(n.table()[0].len(), 10, "no target set: no 完成率 columns");
     let (_, rows) = ranking(&results);
-    assert_eq!(remark_value(&rows[3].remarks, "建议约谈:"), Some("1–6月"));
+    assert_eq!(remark_value(&rows[3].remarks, "建议约谈："), Some("1至6月"));
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn the_clean_register_scores_as_designed() {
     assert_eq!(run.out.status.code(), Some(0), "{}", run.stderr());
     let ranking = run.csv("考核排名.csv");
     assert!(
-        ranking.contains("取消评先资格:T2、T3"),
+        ranking.contains("取消评先资格：约稿任务 T2、T3"),
         "中小企业股 failed two tasks: {ranking}"
     );
     assert!(ranking.contains("不参与考核"), "科技管理股: {ranking}");

@@ -193,7 +193,7 @@ fn ranking_rows_are_as_the_rules_say() {
     assert_eq!(a, [32.0, 60.0, 50.0, 15.0, 15.0, 110.0].map(Some).to_vec());
     assert_eq!(num(&g[2][8]), Some(0.8));
     assert_eq!(g[2][9], Data::Empty, "no 分值任务: empty");
-    assert!(text(&g[5][11]).contains("取消评先资格:YG-B1、YG-B2"));
+    assert!(text(&g[5][11]).contains("取消评先资格：约稿任务 YG-B1、YG-B2"));
 }
 
 #[test]

@@ -175,12 +175,12 @@ fn run(cases: &[Case], args: &[&str]) -> (tempfile::TempDir, std::process::Outpu
     (dir, out)
 }
 
-/// The `约稿任务` sheet as (id, 结果, 得分).
+/// The `约稿任务` sheet as (id, 结果, 得分): its rows with a 得分 (not the note below).
 fn outcomes(results: &Path) -> Vec<(String, String, i64)> {
     grid(results, "约稿任务")
         .into_iter()
         .skip(2)
-        .filter(|r| !r[0].is_empty())
+        .filter(|r| !r[0].is_empty() && !r[10].is_empty())
         .map(|r| {
             (
                 r[0].clone(),

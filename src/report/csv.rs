@@ -135,7 +135,7 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
                 it.task_id.as_deref().unwrap_or("").into(),
                 super::adopted_levels(it, rules).into(),
                 it.issue_no.as_str().into(),
-                super::item_state(si.state).into(),
+                super::item_state_text(si, rules).into_owned().into(),
                 Cell::Int(si.base),
             ];
             row.extend((0..rules.adoption.len()).map(|l| Cell::Int(si.level_points(l, rules))));

@@ -247,8 +247,8 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
         "&L{}",
         format!("{file} / {}", sheet.name).replace('&', "&&")
     ));
-    ws.set_print_headings(true);
     let mut sh = Sheet::new(&mut ws);
+    sh.print_headings();
 
     // Problems by cell: the worst severity and every message.
     let mut marks: BTreeMap<(u32, u32), (Severity, Vec<String>)> = BTreeMap::new();
@@ -271,6 +271,11 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
     for c in 0..=max_col.min(u16::MAX as u32) as u16 {
         sh.limit(c, 6.0, 40.0, true);
     }
+    let table_header = sheet
+        .cells
+        .iter()
+        .find(|(_, _, d)| matches!(d, Data::String(s) if label_eq(s, l::C_TITLE)))
+        .map_or(0, |c| c.0);
     for (r, c, d) in &sheet.cells {
         if hidden.contains(&(*r, *c)) || *c > u16::MAX as u32 {
             continue;
@@ -279,7 +284,16 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
             Some((sev, _)) => mark_look(*sev),
             None => Look::default(),
         };
-        sh.put(*r, *c as u16, &value(d), look)?;
+        let alone = !sheet.cells.iter().any(|x| x.0 == *r && x.1 != *c);
+        match (value(d), *r) {
+            // The table's labels wrap; a title alone in its row above the table spreads
+            // into the empty cells beside it; neither widens its column.
+            (V::Text(t), r) if r == table_header && table_header > 0 => {
+                sh.put_label(r, *c as u16, &t, look)?
+            }
+            (v, r) if r < table_header && alone => sh.put_unmeasured(r, *c as u16, &v, look)?,
+            (v, r) => sh.put(r, *c as u16, &v, look)?,
+        }
     }
     for ((r, c), (sev, msgs)) in &marks {
         if *c > u16::MAX as u32 {
@@ -297,11 +311,6 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
             .set_height(20 + 18 * lines as u32);
         sh.ws.insert_note(*r, *c as u16, &note)?;
     }
-    let table_header = sheet
-        .cells
-        .iter()
-        .find(|(_, _, d)| matches!(d, Data::String(s) if label_eq(s, l::C_TITLE)))
-        .map_or(0, |c| c.0);
     sh.finish(table_header, (table_header + 1, 0))?;
     Ok(ws)
 }

@@ -12,7 +12,7 @@ use crate::rules::Rules;
 use crate::score::ItemState;
 
 use super::xlsx::{clip, excel_date};
-use super::{adopted_levels, item_state};
+use super::{HEADING_FONT, adopted_levels, body_font, heading_font, item_state_text};
 
 /// Above this many sections the per-section sheets become one `信息明细` sheet.
 pub const LARGE_ROSTER: usize = 50;
@@ -33,15 +33,15 @@ struct Looks {
 
 impl Looks {
     fn new() -> Looks {
-        let cell = Format::new()
+        let cell = body_font()
             .set_border(FormatBorder::Thin)
             .set_border_color(Color::RGB(0xBFBFBF))
             .set_align(FormatAlign::VerticalCenter);
         Looks {
-            title: Format::new().set_bold().set_font_size(14),
+            title: heading_font().set_font_size(14),
             head: cell
                 .clone()
-                .set_bold()
+                .set_font_name(HEADING_FONT)
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xDDEBF7)),
@@ -179,7 +179,7 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 4, it.category.as_str())?;
             ws.write_string(row, 5, it.task_id.as_deref().unwrap_or(""))?;
             ws.write_string(row, 6, clip(&it.issue_no))?;
-            ws.write_string(row, 7, item_state(si.state))?;
+            ws.write_string(row, 7, item_state_text(si, rules))?;
             ws.write_number(row, 8, si.base as f64)?;
             for c in 4..=8 {
                 runs.add(c, text);

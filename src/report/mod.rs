@@ -14,7 +14,7 @@ pub mod xlsx;
 
 use crate::model::{FileStatus, InputFile, Item, TaskStatus};
 use crate::rules::Rules;
-use crate::score::{ItemState, TaskOutcome};
+use crate::score::{ItemState, ScoredItem, TaskOutcome};
 
 /// 评定 of a section that does not take part (`参与考核 = 否`).
 pub const NOT_TAKING_PART: &str = "不参与考核";
@@ -47,6 +47,34 @@ pub const RANKING_COLUMNS: [&str; 12] = [
 ];
 /// The columns of `校验问题` (and of `校验问题.csv`), exactly as SPEC "Outputs" names them.
 pub const FINDING_COLUMNS: [&str; 6] = ["文件", "工作表", "单元格", "级别", "代码", "说明"];
+/// The one font family of every workbook zwxx writes, the templates included (README
+/// "Printing"): 宋体 for text, 黑体 for titles and headers (never bold: Chinese documents
+/// set headings apart by typeface, and a bold 黑体 is a smudged one). Both come with every
+/// Chinese Windows since XP and with WPS; 等线 only with Office 2016 and later.
+pub const BODY_FONT: &str = "宋体";
+pub const HEADING_FONT: &str = "黑体";
+/// GB2312, so Excel takes the fonts' Chinese glyphs.
+pub const FONT_CHARSET: u8 = 134;
+/// The size of table text, in points; titles are larger.
+pub const BODY_SIZE: f64 = 11.0;
+/// Excel's default row height and column width for 宋体 11, in pixels (its digit is 8 pixels
+/// wide, so column widths are counted in those).
+pub const DEFAULT_ROW_PIXELS: u32 = 19;
+pub const DEFAULT_COLUMN_PIXELS: u32 = 72;
+
+/// A cell format in the body font ([`BODY_FONT`] 11).
+pub fn body_font() -> rust_xlsxwriter::Format {
+    rust_xlsxwriter::Format::new()
+        .set_font_name(BODY_FONT)
+        .set_font_charset(FONT_CHARSET)
+        .set_font_size(BODY_SIZE)
+}
+
+/// A cell format in the heading font ([`HEADING_FONT`] 11).
+pub fn heading_font() -> rust_xlsxwriter::Format {
+    body_font().set_font_name(HEADING_FONT)
+}
+
 /// What the document properties say made the file (also lets a later run recognise it).
 pub const GENERATOR: &str = concat!("zwxx ", env!("CARGO_PKG_VERSION"));
 
@@ -67,6 +95,21 @@ pub fn item_state(state: ItemState) -> &'static str {
         ItemState::Rejected => STATE_REJECTED,
         ItemState::AfterAsOf => STATE_AFTER_AS_OF,
         ItemState::Superseded => STATE_SUPERSEDED,
+    }
+}
+
+/// 计分情况 of a scored item: its state, and for a counted item past the base cap why its
+/// 基础分 is less than the rules' points per item (`计分（超出60分上限，不计基础分）`).
+pub fn item_state_text(si: &ScoredItem, rules: &Rules) -> std::borrow::Cow<'static, str> {
+    let (per_item, cap) = (rules.base.points_per_item, rules.base.cap);
+    match si.state {
+        ItemState::Counted if si.base == 0 && per_item > 0 => {
+            format!("{STATE_COUNTED}（超出{cap}分上限，不计基础分）").into()
+        }
+        ItemState::Counted if si.base < per_item => {
+            format!("{STATE_COUNTED}（达到{cap}分上限，只计{}分）", si.base).into()
+        }
+        state => item_state(state).into(),
     }
 }
 

@@ -391,8 +391,7 @@ fn ineligible_facts(a: &Assessment, rules: &Rules, ranked: &[&Standing]) -> Opti
     })
 }
 
-/// 建议约谈: each flagged section with the months it sent nothing (`7至8月`, which reads whole
-/// where `7–8月` may be broken at the dash).
+/// 建议约谈: each flagged section with the months it sent nothing (`7至8月`).
 fn interview_facts(a: &Assessment, ranked: &[&Standing]) -> Option<Paragraph> {
     let clauses: Vec<String> = ranked
         .iter()
@@ -402,7 +401,7 @@ fn interview_facts(a: &Assessment, ranked: &[&Standing]) -> Option<Paragraph> {
                 "{}有{}个月（{}）未报送政务信息",
                 score_of(a, st).name,
                 st.interview_months.len(),
-                month_ranges(&st.interview_months).replace('–', "至")
+                month_ranges(&st.interview_months)
             )
         })
         .collect();

@@ -21,6 +21,8 @@ use rust_xlsxwriter::{
 use crate::labels;
 use crate::rules::Rules;
 
+use super::{DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS};
+
 mod instructions;
 mod items;
 mod layout;
@@ -41,10 +43,6 @@ pub const HEADER_BLOCK_ROW: u32 = 1;
 pub const ITEMS_HEADER_ROW: u32 = 3;
 /// Zero-based row of each register sheet's header (under its title row).
 pub const REGISTER_HEADER_ROW: u32 = 1;
-
-/// Default row height and column width of 宋体 11 in Excel, in pixels.
-const DEFAULT_ROW_PIXELS: u32 = 19;
-const DEFAULT_COLUMN_PIXELS: u32 = 72;
 
 /// The section workbook `政务信息报送表` for `year`: `填报说明`, `报送信息` and the hidden
 /// `下拉列表`. The adoption columns, the categories and the scoring table come from `rules`;

@@ -50,6 +50,10 @@ pub fn file_summary(a: &Assessment) -> String {
             FileStatus::Failed(_) => failed += 1,
         }
     }
+    // A register given with --register is not among the files found in the folders.
+    if a.register_file.is_some() {
+        register = register.max(1);
+    }
     format!(
         "文件:读取报送表 {read} 个,登记表 {register} 个,无法使用 {failed} 个,跳过 {skipped} 个(临时文件、非表格文件、重复文件)"
     )

@@ -83,7 +83,7 @@ pub fn prepare(
         }
     }
     let mut prepared = Prepared::default();
-    let parents: Vec<(PathBuf, &str)> = files.iter().map(|f| (folder_of(f), "输出")).collect();
+    let parents: Vec<(PathBuf, &str)> = files.iter().map(|f| (folder_of(f), "结果文件")).collect();
     let all = folders
         .iter()
         .map(|(d, what)| (d.to_path_buf(), *what))
@@ -198,7 +198,7 @@ pub fn write_workbook(target: &Path, wb: &mut rust_xlsxwriter::Workbook) -> Resu
 /// Why `target` could not be written.
 fn write_error(target: &Path, e: &std::io::Error) -> Error {
     Error::Output(format!(
-        "无法写入 {}:{}。原有文件(如有)未被改动",
+        "无法写入 {}：{}。原有文件(如有)未被改动",
         target.display(),
         io_reason(e)
     ))
@@ -333,7 +333,9 @@ fn io_reason(e: &std::io::Error) -> String {
         K::IsADirectory => "目标是一个文件夹".into(),
         K::StorageFull => "磁盘空间不足".into(),
         K::ReadOnlyFilesystem => "磁盘为只读".into(),
-        _ => e.to_string(),
+        K::NotADirectory => "路径中有同名的文件，不是文件夹".into(),
+        K::AlreadyExists => "已有同名的文件".into(),
+        _ => format!("系统错误（{e}）"),
     }
 }
 

@@ -10,9 +10,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartPoint,
-    ChartSolidFill, ChartType, Color, ConditionalFormatFormula, DocProperties, ExcelDateTime,
-    Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel, ChartFont, ChartFormat,
+    ChartPoint, ChartSolidFill, ChartType, Color, ConditionalFormatFormula, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use super::ledger;
@@ -24,8 +24,9 @@ use crate::rules::{MultiAdoption, Rules};
 use crate::score::{Category, ItemState, SectionScore, TaskOutcome};
 
 use super::{
-    FINDING_COLUMNS, GENERATOR, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS, adopted_levels,
-    file_outcome, item_state, task_result, task_status_given,
+    BODY_FONT, BODY_SIZE, DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, FINDING_COLUMNS, FONT_CHARSET,
+    GENERATOR, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS, adopted_levels, body_font,
+    file_outcome, heading_font, item_state_text, task_result, task_status_given,
 };
 
 /// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
@@ -57,7 +58,7 @@ const TOTAL: u32 = 0xF2F2F2;
 const DARK_RED: u32 = 0x9C0006;
 
 /// The seed's reading of 七(二), stated in `考核说明` (SPEC Scoring 8).
-const READING_7_2: &str = "实施方案七(二)原文为“多次完成约稿任务……取消评先资格”,按文意应为“多次未完成”(其他单位的规则亦为“凡2次以上没有按时按质完成约稿任务的……”)。本次考核按“未按时按质完成约稿任务达到规定次数即取消评先资格”执行,次数见上表,由规则文件 awards.ineligible_failed_tasks 设定。";
+const READING_7_2: &str = "实施方案七（二）原文为“多次完成约稿任务……取消评先资格”，按文意应为“多次未完成”（其他单位的规则亦为“凡2次以上没有按时按质完成约稿任务的……”）。本次考核按“未按时按质完成约稿任务达到规定次数即取消评先资格”执行，次数见上表“取消评先资格”一行。";
 
 pub(crate) type R<T> = Result<T, XlsxError>;
 
@@ -189,6 +190,7 @@ pub const OUTPUT_PROPERTY: &str = "zwxx";
 /// clock), so identical inputs give byte-identical files. `kind` marks zwxx's own outputs.
 pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workbook> {
     let mut wb = Workbook::new();
+    wb.set_default_format(&body_font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
     // Level 2 instead of 6: about 10% larger files, saved in a little over half the time
     // (rust_xlsxwriter's own measurements; compression was a tenth of a small year's run).
     wb.set_zip_compression_level(2);
@@ -204,6 +206,14 @@ pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workb
             .set_custom_property(OUTPUT_PROPERTY, kind),
     );
     Ok(wb)
+}
+
+/// A worksheet whose default cell format is the workbook's ([`body_font`]): a sheet built on
+/// its own and pushed into the workbook must agree with it.
+pub(crate) fn new_sheet() -> R<Worksheet> {
+    let mut ws = Worksheet::new();
+    ws.set_default_format(&body_font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
+    Ok(ws)
 }
 
 /// The standing of each section, indexed like `a.scores`.
@@ -236,7 +246,7 @@ fn points(s: &SectionScore, category: Category) -> i64 {
 // 考核排名
 
 fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_RANKING)?;
     let mut sh = Sheet::new(&mut ws);
     let last = RANKING_COLUMNS.len() as u16 - 1;
@@ -318,8 +328,14 @@ fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
 }
 
 /// A horizontal bar chart of the ranked sections' final scores, first place on top, awarded
-/// bars green and criticised bars red like their rows.
+/// bars green and criticised bars red like their rows; its text in the body font and size,
+/// so that it prints as large as the table's.
 fn score_chart(a: &Assessment, ranked: u32) -> R<Chart> {
+    let font = ChartFont::new()
+        .set_name(BODY_FONT)
+        .set_character_set(FONT_CHARSET)
+        .set_size(BODY_SIZE)
+        .clone();
     let mut chart = Chart::new(ChartType::Bar);
     chart
         .title()
@@ -350,7 +366,7 @@ fn score_chart(a: &Assessment, ranked: u32) -> R<Chart> {
         .set_values((SHEET_RANKING, 2, 7, 1 + ranked, 7))
         .set_points(&pts)
         .set_gap(60)
-        .set_data_label(ChartDataLabel::new().show_value());
+        .set_data_label(ChartDataLabel::new().show_value().set_font(&font));
     // First place on top; the value axis stays at the bottom and the names at the left edge,
     // clear of negative bars.
     chart
@@ -359,6 +375,11 @@ fn score_chart(a: &Assessment, ranked: u32) -> R<Chart> {
         .set_crossing(ChartAxisCrossing::Max)
         .set_label_position(ChartAxisLabelPosition::Low);
     chart.x_axis().set_name("最终得分");
+    chart
+        .title()
+        .set_font(&font.clone().set_size(BODY_SIZE + 2.0).clone());
+    chart.x_axis().set_font(&font).set_name_font(&font);
+    chart.y_axis().set_font(&font);
     chart.set_width(760).set_height(90 + 26 * ranked);
     Ok(chart)
 }
@@ -367,7 +388,7 @@ fn score_chart(a: &Assessment, ranked: u32) -> R<Chart> {
 // 得分明细
 
 fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_BREAKDOWN)?;
     let mut sh = Sheet::new(&mut ws);
     // Groups of (count, points) columns: every category that can give or take points.
@@ -459,7 +480,7 @@ fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
 // 采用信息目录
 
 fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_CATALOG)?;
     let mut sh = Sheet::new(&mut ws);
     let cols = [
@@ -593,7 +614,7 @@ fn section_sheet(
     let cols = SectionCols {
         levels: rules.adoption.len() as u16,
     };
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(sheet_name)?;
     let mut sh = Sheet::new(&mut ws);
     sh.limit(C::SEQ, 5.0, 6.0, false);
@@ -662,7 +683,7 @@ fn section_sheet(
             (C::KIND, V::text(&it.category)),
             (C::ID, V::text(it.task_id.as_deref().unwrap_or(""))),
             (C::ISSUE, V::text(&it.issue_no)),
-            (C::STATE, V::text(item_state(si.state))),
+            (C::STATE, V::Text(item_state_text(si, rules).into())),
             (C::BASE, V::Int(si.base)),
             (cols.total(), V::Int(si.points(rules))),
             (cols.done(), V::text(si.completes.as_deref().unwrap_or(""))),
@@ -881,7 +902,7 @@ fn severity_look(s: Severity) -> Look {
 // 月度报送
 
 fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_MONTHLY)?;
     let mut sh = Sheet::new(&mut ws);
     let mut cols: Vec<String> = vec!["股室".into()];
@@ -962,7 +983,7 @@ fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
 // 约稿任务, 扣分记录, 校验问题
 
 fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_TASKS)?;
     let mut sh = Sheet::new(&mut ws);
     let cols = [
@@ -985,10 +1006,12 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
     sh.limit(3, 16.0, 36.0, true);
     sh.limit(8, 16.0, 40.0, true);
     sh.limit(9, 11.0, 11.0, false);
+    // 工作表 and 行 point into the register: on screen, not on paper.
+    sh.print_columns(10);
     sh.title(
         0,
         &format!(
-            "{}年度约稿任务完成情况(统计截至{};截止日期未到且未完成的为“未到期”,下达日期晚于统计截止日期的为“未下达”)",
+            "{}年度约稿任务完成情况（统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -1037,6 +1060,7 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
         }
         row += 1;
     }
+    sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     if row == 2 {
         let why = if a.register_file.is_some() {
             "(登记表中没有约稿任务)"
@@ -1044,14 +1068,19 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
             "(未使用考核登记表,没有约稿任务)"
         };
         sh.note(row, why, last)?;
+        row += 1;
     }
-    sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
+    sh.note(
+        row + 1,
+        "注：截止日期未到且未完成的为“未到期”，下达日期晚于统计截止日期的为“未下达”，均不计分。",
+        last,
+    )?;
     sh.finish(1, (2, 1))?;
     Ok(ws)
 }
 
 fn deductions_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_DEDUCTIONS)?;
     let mut sh = Sheet::new(&mut ws);
     let cols = [
@@ -1116,7 +1145,7 @@ fn deductions_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
 }
 
 fn findings_sheet(a: &Assessment) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_FINDINGS)?;
     let mut sh = Sheet::new(&mut ws);
     let last = FINDING_COLUMNS.len() as u16 - 1;
@@ -1166,7 +1195,7 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
 // 考核说明
 
 fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_NOTES)?;
     let mut sh = Sheet::new(&mut ws);
     sh.limit(0, 8.0, 22.0, true);
@@ -1442,6 +1471,7 @@ impl V {
 pub(crate) struct Look {
     pub fill: Option<u32>,
     pub font: Option<u32>,
+    /// Set apart: in the heading font (黑体), as Chinese tables do, not in bold.
     pub bold: bool,
     pub center: bool,
     pub left: bool,
@@ -1491,6 +1521,13 @@ pub(crate) struct Sheet<'a> {
     /// `set_range_format` per run of equal formats down a column: rust_xlsxwriter hashes the
     /// whole `Format` on every formatted write, which cost more than everything else.
     styled: Vec<Vec<(u32, u16, bool)>>,
+    /// The last column that prints (the columns after it trace where things came from and
+    /// stay on screen), if not the last one written.
+    print_last: Option<u16>,
+    /// The last row written.
+    last_row: u32,
+    /// The width the printed columns must fit ([`PAGE_UNITS`], less with headings).
+    page_units: f64,
 }
 
 /// What decides a cell's format: its value's kind, its look and whether it wraps.
@@ -1544,6 +1581,9 @@ impl<'a> Sheet<'a> {
             merged: Vec::new(),
             formats: Vec::new(),
             styled: Vec::new(),
+            print_last: None,
+            last_row: 0,
+            page_units: PAGE_UNITS,
         }
     }
 
@@ -1580,15 +1620,29 @@ impl<'a> Sheet<'a> {
         self.limits[col as usize] = (min, max, wrap);
     }
 
+    /// Print only the columns up to `last`: the ones after it stay on screen.
+    pub(crate) fn print_columns(&mut self, last: u16) {
+        self.print_last = Some(last);
+    }
+
+    /// Print the row numbers and column letters, so that a cell named in a message can be found
+    /// on paper. LibreOffice prints them in 10-point text: the columns get less room, so that
+    /// they still print at 9 points or more.
+    pub(crate) fn print_headings(&mut self) {
+        self.ws.set_print_headings(true);
+        self.page_units = PAGE_UNITS - HEADINGS_UNITS;
+    }
+
     /// Centre the values of these columns.
     pub(crate) fn centre(&mut self, cols: &[u16]) {
         self.centred.extend_from_slice(cols);
     }
 
-    /// The sheet title across the first `last + 1` columns.
+    /// The sheet title across the first `last + 1` columns (at most the printed ones).
     pub(crate) fn title(&mut self, row: u32, text: &str, last: u16) -> R<()> {
-        let f = Format::new()
-            .set_bold()
+        self.last_row = self.last_row.max(row);
+        let last = self.print_last.map_or(last, |p| p.min(last));
+        let f = heading_font()
             .set_font_size(14)
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::VerticalCenter);
@@ -1604,20 +1658,24 @@ impl<'a> Sheet<'a> {
 
     /// A block label (bold, no border) in the first column.
     pub(crate) fn label(&mut self, row: u32, text: &str) -> R<()> {
-        let f = Format::new().set_bold().set_font_size(12);
+        self.last_row = self.last_row.max(row);
+        let f = heading_font().set_font_size(12);
         self.ws.write_string_with_format(row, 0, clip(text), &f)?;
         Ok(())
     }
 
-    /// An explanatory line across the first `last + 1` columns, wrapped.
+    /// An explanatory line across the first `last + 1` columns (at most the printed ones),
+    /// wrapped.
     pub(crate) fn note(&mut self, row: u32, text: &str, last: u16) -> R<()> {
-        let f = Format::new()
+        self.last_row = self.last_row.max(row);
+        let last = self.print_last.map_or(last, |p| p.min(last));
+        let f = body_font()
             .set_text_wrap()
             .set_font_color(Color::RGB(0x595959))
             .set_align(FormatAlign::Top);
-        let lines = (text_units(text) / 150.0).ceil().max(1.0);
-        self.ws.set_row_height(row, LINE_HEIGHT * lines + 3.0)?;
-        self.fixed_rows.push(row);
+        // Its height comes from its width in [`Sheet::finish`], as a merged cell's.
+        self.ensure(last);
+        self.merged.push((row, 0, last, text_units(text)));
         if last == 0 {
             self.ws.write_string_with_format(row, 0, clip(text), &f)?;
         } else {
@@ -1652,13 +1710,18 @@ impl<'a> Sheet<'a> {
     }
 
     fn put_header(&mut self, row: u32, col: u16, label: &str) -> R<()> {
+        self.put_label(row, col, label, Look::header())
+    }
+
+    /// A column label with its own look, measured as a header: it wraps, so a long label
+    /// needs about half its width (never less than a word).
+    pub(crate) fn put_label(&mut self, row: u32, col: u16, label: &str, look: Look) -> R<()> {
         self.ensure(col);
-        // Headers wrap, so a long label needs about half its width (never less than a word).
         let w = (text_units(label) / 2.0).clamp(4.0, 10.0) + 2.0;
         let m = &mut self.measured[col as usize];
         *m = m.max(w);
         self.wrap_widths(row, col, [text_units(label)]);
-        self.put_value(row, col, &V::text(label), Look::header(), true)
+        self.put_value(row, col, &V::text(label), look, true)
     }
 
     /// A merged header cell. A merge within one row counts for that row's height.
@@ -1671,6 +1734,7 @@ impl<'a> Sheet<'a> {
         text: &str,
         look: Look,
     ) -> R<()> {
+        self.last_row = self.last_row.max(r1);
         if r0 == r1 {
             self.ensure(c1);
             self.merged.push((r0, c0, c1, text_units(text)));
@@ -1700,14 +1764,25 @@ impl<'a> Sheet<'a> {
     }
 
     /// One cell that may overflow into its empty neighbours (not counted for the width).
+    /// It never wraps, whatever its column does.
     pub(crate) fn put_unmeasured(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<()> {
-        self.put_cell(row, col, v, look).map(|_| ())
+        self.ensure(col);
+        let look = Look {
+            center: look.center || self.centred.contains(&col),
+            ..look
+        };
+        self.put_value(row, col, v, look, false)
     }
 
     /// One cell; for wrapped text, returns its width as [`measure`] does (from the widths of
     /// its lines, measured once).
     fn put_cell(&mut self, row: u32, col: u16, v: &V, look: Look) -> R<Option<f64>> {
         self.ensure(col);
+        if let V::Date(_) = v {
+            // Never narrowed below a date's width (it would show as ####).
+            let min = &mut self.limits[col as usize].0;
+            *min = min.max(DATE_UNITS + 1.0);
+        }
         let wrap = look.wrap || self.limits[col as usize].2;
         let look = Look {
             center: look.center || self.centred.contains(&col),
@@ -1739,6 +1814,7 @@ impl<'a> Sheet<'a> {
 
     /// Write a value without a format and remember its format for [`Sheet::finish`].
     fn put_value(&mut self, row: u32, col: u16, v: &V, look: Look, wrap: bool) -> R<()> {
+        self.last_row = self.last_row.max(row);
         let blank = match v {
             V::Text(s) if s.is_empty() => true,
             // Always a string, never a formula, whatever the text starts with.
@@ -1920,12 +1996,16 @@ impl<'a> Sheet<'a> {
     /// LibreOffice grows a row for wrapped text on opening a file.
     pub(crate) fn finish(mut self, header_last: u32, freeze: (u32, u16)) -> R<()> {
         self.apply_formats()?;
-        let widths: Vec<f64> = self
+        let mut widths: Vec<f64> = self
             .measured
             .iter()
             .zip(&self.limits)
             .map(|(m, (min, max, _))| (m + 1.5).clamp(*min, *max))
             .collect();
+        let printed = self
+            .print_last
+            .map_or(widths.len(), |c| (c as usize + 1).min(widths.len()));
+        fit_page(&mut widths[..printed], &self.limits, self.page_units);
         for (c, w) in widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *w)?;
         }
@@ -1959,29 +2039,65 @@ impl<'a> Sheet<'a> {
             .set_landscape()
             .set_print_fit_to_pages(1, 0)
             .set_print_center_horizontally(true)
-            .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
+            .set_margins(0.25, 0.25, 0.6, 0.6, 0.3, 0.3)
             .set_footer("&C第 &P 页,共 &N 页");
         self.ws.set_repeat_rows(0, header_last)?;
+        if let Some(last) = self.print_last {
+            self.ws.set_print_area(0, 0, self.last_row, last)?;
+        }
         Ok(())
     }
 }
 
-/// Points per line of 11-point text (Excel's default row is 15).
-const LINE_HEIGHT: f64 = 14.5;
+/// The width, in column units, of the columns that print on one A4 landscape page with their
+/// 11-point text at 9.5 points or more: between the margins the page is 784 points wide, and
+/// LibreOffice counts a unit as 7 points (where 宋体 is missing, as on Linux; Excel counts 6 and
+/// prints at full size). Each column is [`COLUMN_PADDING`] wider than the width it is given.
+const PAGE_UNITS: f64 = 128.0;
+/// What printed headings take from [`PAGE_UNITS`]: their own column, and the room that brings
+/// their 10-point text to 9 points or more.
+const HEADINGS_UNITS: f64 = 8.0;
+/// What rust_xlsxwriter adds to a column's width for the cell padding (5 pixels of a digit's 8).
+const COLUMN_PADDING: f64 = 0.625;
 
-/// The width of text in Excel character units (the default font's digit width): a CJK or
-/// full-width character takes a little over two, a letter or digit one, other characters a
-/// little more. Excel's own autofit counts every character as one, which leaves Chinese columns
-/// half as wide as they need.
+/// Narrow the wrapping columns until the columns fit `page` units, each by the same share
+/// of what it has beyond its minimum (so the widest text keeps the most room); their text
+/// wraps onto more lines instead of printing small. Columns that cannot narrow stay as they
+/// are.
+fn fit_page(widths: &mut [f64], limits: &[(f64, f64, bool)], page: f64) {
+    let total: f64 = widths.iter().map(|w| w + COLUMN_PADDING).sum();
+    let spare: f64 = widths
+        .iter()
+        .zip(limits)
+        .filter(|(_, l)| l.2)
+        .map(|(w, l)| (w - l.0).max(0.0))
+        .sum();
+    if total <= page || spare <= 0.0 {
+        return;
+    }
+    let keep = (1.0 - (total - page) / spare).max(0.0);
+    for (w, (min, _, wrap)) in widths.iter_mut().zip(limits) {
+        if *wrap && *w > *min {
+            *w = min + (*w - min) * keep;
+        }
+    }
+}
+
+/// Points per line of 11-point text (Excel's row for 宋体 11 is 14.25; a little more leaves
+/// room for the fonts a machine without 宋体 puts in its place).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// The width of text in Excel character units (the digit width of 宋体 11, 8 pixels): a CJK
+/// or full-width character is 11 points, 14.7 pixels, so a little under two; a letter, digit
+/// or other half-width character one. Excel's own autofit counts every character as one,
+/// which leaves Chinese columns half as wide as they need.
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
             if super::terminal::is_wide(c) {
-                2.1
-            } else if c.is_ascii_alphanumeric() {
-                1.0
+                1.9
             } else {
-                1.1
+                1.0
             }
         })
         .sum()
@@ -1993,11 +2109,14 @@ fn measure(v: &V) -> f64 {
         V::Text(s) => s.lines().map(text_units).fold(0.0, f64::max),
         V::Int(n) => n.to_string().len() as f64,
         V::Num(x) => x.to_string().len() as f64,
-        V::Date(_) => 10.0,
+        V::Date(_) => DATE_UNITS,
         V::Pct(_) => 7.0,
         V::Blank => 0.0,
     }
 }
+
+/// The width of a date (yyyy-mm-dd), in column units.
+const DATE_UNITS: f64 = 10.0;
 
 /// The border of every formatted cell (and the grid drawn over blank ones).
 fn grid_format() -> Format {
@@ -2013,10 +2132,19 @@ const GRID: u32 = 0xA6A6A6;
 /// table); a sheet whose formatted cells are more ragged than that keeps its blank cells.
 const GRID_RANGES: usize = 256;
 
-/// The cell format for a value with a look: thin grey borders, vertically centred.
+/// The cell format for a value with a look: thin grey borders, vertically centred; a bold
+/// look is set in the heading font.
 fn format_for(key: FormatKey) -> Format {
     let FormatKey { kind, look, wrap } = key;
-    let mut f = grid_format().set_align(FormatAlign::VerticalCenter);
+    let font = if look.bold {
+        heading_font()
+    } else {
+        body_font()
+    };
+    let mut f = font
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::RGB(GRID))
+        .set_align(FormatAlign::VerticalCenter);
     f = match kind {
         Kind::Int => f.set_num_format("0"),
         Kind::Pct => f.set_num_format("0.0%"),
@@ -2038,9 +2166,6 @@ fn format_for(key: FormatKey) -> Format {
     }
     if let Some(c) = look.font {
         f = f.set_font_color(Color::RGB(c));
-    }
-    if look.bold {
-        f = f.set_bold();
     }
     f
 }
@@ -2101,7 +2226,7 @@ mod tests {
     fn one_sheet(header_last: u32, fill: impl FnOnce(&mut Sheet<'_>)) -> (String, String) {
         use std::io::Read;
         let mut wb = Workbook::new();
-        let mut ws = Worksheet::new();
+        let mut ws = new_sheet().unwrap();
         let mut sh = Sheet::new(&mut ws);
         fill(&mut sh);
         sh.finish(header_last, (0, 0)).unwrap();

@@ -529,3 +529,26 @@ pub fn realistic_year(dir: &Path) {
     }
     std::fs::write(dir.join("说明.txt"), "各股室报送表").unwrap();
 }
+
+/// Run a tool, or `None` when it is not installed or fails to start; one that has not finished
+/// in three minutes is killed and fails the test. (Its output is small: no pipe fills up.)
+pub fn tool(cmd: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(cmd)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while child.try_wait().ok()?.is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd} did not finish in 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().ok()
+}

@@ -33,7 +33,7 @@ pub(super) fn items_sheet<'a>(
                     level.label
                 );
                 let v = inline_choice("采用情况", &[labels::YES, labels::NO], &message)?;
-                columns.push(Column::new(&level.label, 8.0, Kind::Choice).with(v));
+                columns.push(Column::new(&level.label, 7.0, Kind::Choice).with(v));
             }
         }
     }
@@ -96,9 +96,9 @@ pub(super) fn items_sheet<'a>(
         }
         if let Some(c) = columns.get_mut(value_col) {
             let value_width = match *label {
-                labels::H_SECTION => 22.0,
-                labels::H_PHONE => 13.0,
-                labels::H_FILLER => 9.0,
+                labels::H_SECTION => 20.0,
+                labels::H_PHONE => 11.0,
+                labels::H_FILLER => 8.0,
                 _ => 6.0,
             };
             c.width = c.width.max(value_width);
@@ -145,7 +145,7 @@ pub(super) fn item_column(
     let principal = rules.categories.leader_approval.join("、");
     let column = match label {
         labels::C_SEQ => Column::new(label, 5.0, Kind::Number),
-        labels::C_TITLE => Column::new(label, 22.0, Kind::Wrap).with(hint(
+        labels::C_TITLE => Column::new(label, 20.0, Kind::Wrap).with(hint(
             label,
             "每条信息占一行,填写所报信息的标题。\n涉密信息不得填入本表,不得通过电子邮件报送。",
         )?),
@@ -176,7 +176,7 @@ pub(super) fn item_column(
             } else {
                 format!("{commissioned}须填写信息员下达的约稿任务编号(如 {year}-01);其他信息不填。")
             };
-            Column::new(label, 13.0, Kind::Text).with(hint(label, &message)?)
+            Column::new(label, 9.0, Kind::Text).with(hint(label, &message)?)
         }
         labels::C_ISSUE => Column::new(label, 11.0, Kind::Text).with(hint(
             label,
@@ -194,13 +194,13 @@ pub(super) fn item_column(
             }
             Column::new(label, 7.0, Kind::Text).with(hint(label, &message)?)
         }
-        labels::C_OFFICER => Column::new(label, 11.0, Kind::Choice).with(inline_choice(
+        labels::C_OFFICER => Column::new(label, 7.0, Kind::Choice).with(inline_choice(
             label,
             &[labels::OFFICER_PASS, labels::OFFICER_REJECT],
             "由信息员填写,股室不填。\n留空视为“通过”;“不通过”的信息不计分。",
         )?),
         labels::C_REMARK => {
-            Column::new(label, 10.0, Kind::Wrap).with(hint(label, "其他需要说明的事项,可不填。")?)
+            Column::new(label, 8.0, Kind::Wrap).with(hint(label, "其他需要说明的事项,可不填。")?)
         }
         _ => Column::new(label, 12.0, Kind::Text),
     };

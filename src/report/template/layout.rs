@@ -10,10 +10,6 @@ use rust_xlsxwriter::{
 
 use crate::labels;
 
-/// Font of every written cell: the usual font of Chinese government forms.
-const FONT: &str = "宋体";
-/// GB2312 charset, so Excel picks the Chinese glyphs of the font.
-const FONT_CHARSET: u8 = 134;
 /// Printed height of one line of 11-point text, in points (with room for fallback fonts).
 const LINE_HEIGHT: f64 = 15.0;
 /// Excel's limits on data-validation texts (UTF-16 units).
@@ -53,12 +49,14 @@ pub(super) struct Styles {
     pub(super) unlocked_row: Format,
 }
 
-/// 宋体 11, the font of every cell.
+/// 宋体 11, the font of every cell but titles and headers ([`crate::report::body_font`]).
 pub(super) fn font() -> Format {
-    Format::new()
-        .set_font_name(FONT)
-        .set_font_charset(FONT_CHARSET)
-        .set_font_size(11)
+    crate::report::body_font()
+}
+
+/// 黑体, the font of titles and headers, in place of bold.
+fn heading(f: Format) -> Format {
+    f.set_font_name(crate::report::HEADING_FONT)
 }
 
 impl Styles {
@@ -70,14 +68,10 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_border_color(grid);
         Styles {
-            title: base
-                .clone()
-                .set_bold()
+            title: heading(base.clone())
                 .set_font_size(16)
                 .set_align(FormatAlign::Center),
-            label: bordered
-                .clone()
-                .set_bold()
+            label: heading(bordered.clone())
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xF2_F2_F2)),
             value: bordered.clone().set_num_format("@").set_unlocked(),
@@ -85,19 +79,15 @@ impl Styles {
                 .clone()
                 .set_align(FormatAlign::Center)
                 .set_unlocked(),
-            head: bordered
-                .clone()
-                .set_bold()
+            head: heading(bordered.clone())
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xDD_EB_F7)),
             prose: base.clone().set_text_wrap().set_align(FormatAlign::Left),
             prose_number: base.clone().set_align(FormatAlign::Right),
-            heading: base.clone().set_bold().set_font_size(12),
+            heading: heading(base.clone()).set_font_size(12),
             table_cell: bordered.clone().set_text_wrap(),
-            table_category: bordered
-                .clone()
-                .set_bold()
+            table_category: heading(bordered.clone())
                 .set_text_wrap()
                 .set_align(FormatAlign::Center),
             unlocked_row: font().set_unlocked(),
@@ -411,7 +401,9 @@ pub(super) fn print_setup(ws: &mut Worksheet, header: &str) {
     ws.set_paper_size(PAPER_A4);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
-    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.25, 0.25);
+    // Side margins of a quarter inch (6 mm, more than a printer's unprintable edge) leave the
+    // items table room to print at 9.5 points or more.
+    ws.set_margins(0.25, 0.25, 0.6, 0.6, 0.25, 0.25);
     ws.set_header(format!("&C{}", header.replace('&', "&&")));
     ws.set_footer("&C第 &P 页,共 &N 页");
 }
