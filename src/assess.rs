@@ -72,7 +72,7 @@ impl Assessment {
 
 /// Parse an `--as-of` value (any date shape the templates accept).
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, Error> {
-    crate::read::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
+    crate::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
         Error::Usage(format!(
             "--as-of “{text}”不是有效日期,请写成如 2019-06-30 的日期"
         ))

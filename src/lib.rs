@@ -3,11 +3,13 @@
 //! report. Only `read` and `report` touch the file system.
 
 pub mod assess;
+pub mod cell;
 pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod findings;
 pub mod labels;
+pub mod layout;
 pub mod merge;
 pub mod model;
 pub mod rank;

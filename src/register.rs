@@ -6,13 +6,13 @@ use std::collections::HashSet;
 
 use calamine::Data;
 
+use crate::cell::{self, cell_text, clean_text, is_blank, parse_date, parse_number};
 use crate::findings::{self as f, at};
 use crate::labels as l;
+use crate::layout::{Grid, columns};
 use crate::model::{
     Deduction, Finding, Leader, Register, RosterEntry, Severity, Source, Task, TaskStatus,
 };
-use crate::read::cell::{self, cell_text, clean_text, is_blank, parse_date, parse_number};
-use crate::read::layout::{Grid, columns};
 use crate::read::workbook::{SheetData, WorkbookData};
 use crate::rules::Rules;
 

@@ -2,9 +2,7 @@
 //! label. [`load`] reads every file once, in parallel, and hands each workbook straight to the
 //! phase-1 parser so raw cells are dropped as soon as a file is done.
 
-pub mod cell;
 pub mod discover;
-pub mod layout;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

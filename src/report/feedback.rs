@@ -16,10 +16,10 @@ use rust_xlsxwriter::{Note, Worksheet};
 use sha2::{Digest, Sha256};
 
 use crate::assess::Assessment;
+use crate::cell::{label_eq, serial_to_date};
 use crate::error::Error;
 use crate::labels as l;
 use crate::model::{FileStatus, Finding, InputFile, Severity};
-use crate::read::cell::{label_eq, serial_to_date};
 use crate::read::workbook::{Limits, SheetData, read_workbook};
 
 use super::xlsx::{
@@ -358,7 +358,7 @@ fn contact_cells(sheet: &SheetData) -> Vec<(u32, u32)> {
         matches!(d, Data::String(s) if [l::H_PHONE, l::R_EMAIL].iter().any(|x| {
             let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
             t.strip_prefix(x)
-                .is_some_and(|rest| rest.starts_with(crate::read::cell::COLONS) && rest.chars().count() > 1)
+                .is_some_and(|rest| rest.starts_with(crate::cell::COLONS) && rest.chars().count() > 1)
         }))
     };
     for (i, (r, c, d)) in sheet.cells.iter().enumerate() {

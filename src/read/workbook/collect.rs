@@ -112,7 +112,7 @@ pub(super) fn sheet_list(
         limits
             .skip_sheets
             .iter()
-            .any(|s| crate::read::cell::label_eq(name, s))
+            .any(|s| crate::cell::label_eq(name, s))
             || (!visible && skip_hidden.contains(&name))
     };
     if out.iter().any(|(name, visible)| !skipped(name, *visible)) {

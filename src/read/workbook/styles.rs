@@ -190,7 +190,7 @@ fn probe(styles: &[u8], n: usize) -> Option<Vec<calamine::Data>> {
     use zip::write::SimpleFileOptions;
     let mut row = String::with_capacity(n * 40);
     for i in 0..n {
-        let at = crate::read::cell::a1(0, i as u32);
+        let at = crate::cell::a1(0, i as u32);
         row.push_str(&format!(r#"<c r="{at}" s="{i}"><v>45000.5</v></c>"#));
     }
     let sheet = format!(

@@ -126,7 +126,7 @@ pub(super) fn prescan(
         limits
             .skip_sheets
             .iter()
-            .any(|k| crate::read::cell::label_eq(&s.name, k))
+            .any(|k| crate::cell::label_eq(&s.name, k))
             || (s.hidden && plan.skip_hidden.contains(&s.name))
     };
     // as `sheet_list` decides: skipped sheets are left out only if another sheet remains
