@@ -4,10 +4,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::Error;
+use crate::load::Loaded;
 use crate::merge::merge;
 use crate::model::{FileStatus, Finding, InputFile, Register, Severity};
 use crate::rank::{Standing, rank};
-use crate::read::Loaded;
 use crate::rules::Rules;
 use crate::score::{SectionScore, score};
 use crate::validate::{check, infer_year};

@@ -99,7 +99,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
     let mut inputs: Vec<&Path> = a
         .files
         .iter()
-        .filter(|f| f.status != FileStatus::Skipped(crate::read::OWN_OUTPUT.to_string()))
+        .filter(|f| f.status != FileStatus::Skipped(crate::load::OWN_OUTPUT.to_string()))
         .map(|f| f.path.as_path())
         .collect();
     inputs.extend(args.input.register.as_deref());

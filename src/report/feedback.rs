@@ -27,7 +27,7 @@ use super::xlsx::{
 };
 
 /// The name of the problem list sheet.
-pub const SHEET_LIST: &str = "问题清单";
+pub use crate::labels::SHEET_FEEDBACK_LIST as SHEET_LIST;
 
 /// One feedback workbook: the section and its bytes.
 #[derive(Debug)]
