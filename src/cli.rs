@@ -68,6 +68,12 @@ pub struct InputArgs {
     /// Most non-empty cells read from one workbook.
     #[arg(long, value_name = "N", default_value_t = 2_000_000)]
     pub max_cells: usize,
+    /// Memory of the process reading one workbook, in MiB (larger needs are reported).
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub max_memory_mb: u64,
+    /// Seconds one workbook may take to read (a slower one is stopped and reported).
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    pub max_seconds: u64,
 }
 
 impl InputArgs {
@@ -77,6 +83,8 @@ impl InputArgs {
             max_file_bytes: self.max_file_mb.saturating_mul(1 << 20),
             max_uncompressed_bytes: self.max_unzipped_mb.saturating_mul(1 << 20),
             max_cells: self.max_cells,
+            max_worker_bytes: self.max_memory_mb.saturating_mul(1 << 20),
+            max_seconds: self.max_seconds,
             ..crate::read::workbook::Limits::default()
         }
     }

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::findings::{self as f, file_error};
 use crate::model::{FileStatus, Finding, InputFile, Interner, Item, Register};
 use crate::read::discover;
-use crate::read::workbook::{self, Limits, ReadError, read_workbook};
+use crate::read::workbook::{self, Killed, Limits, ReadError, read_workbook};
 use crate::register::{is_register, parse_register};
 use crate::rules::Rules;
 use crate::validate::{Parsed, SectionFile, parse_section};
@@ -217,10 +217,7 @@ fn parallel_map<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync,
     mut keep: impl FnMut(&R) -> R,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len().max(1));
+    let threads = crate::read::worker::parallelism().min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let mut slots: Vec<Option<R>> = items.iter().map(|_| None).collect();
@@ -286,8 +283,67 @@ fn report_progress(done: &AtomicUsize, total: usize) {
     }
 }
 
-/// Read, hash and parse one file. Never panics: reader panics are caught inside `read_workbook`,
-/// and a panic in the parser itself is caught here and reported as a file error.
+/// Why a file is not read: (code, message, short reason).
+type Refusal = (&'static str, String, &'static str);
+
+/// The bytes of an input and their SHA-256, read with the limits: never a folder, a device or
+/// a pipe, never more than the size limit.
+fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal> {
+    // The size, as a hint for reading the file in one go.
+    let size = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err((
+                f::FILE_UNREADABLE,
+                "这是一个文件夹,不是文件".into(),
+                "不是文件",
+            ));
+        }
+        // A FIFO would block the read forever, a device (/dev/zero) never end.
+        Ok(m) if !m.is_file() => {
+            return Err((
+                f::FILE_UNREADABLE,
+                "这不是普通文件(可能是设备、管道或套接字),未读取".into(),
+                "不是普通文件",
+            ));
+        }
+        Ok(m) if m.len() > limits.max_file_bytes => {
+            return Err((
+                f::FILE_LIMIT,
+                format!(
+                    "文件大小 {} 字节超过上限 {} 字节(max_file_bytes),未读取。如确需读取,请用 --max-file-mb 提高上限",
+                    m.len(),
+                    limits.max_file_bytes
+                ),
+                "超出大小上限",
+            ));
+        }
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    };
+    // Never more than the limit plus one byte, even if the file grows after the check above.
+    let bytes = read_at_most(path, limits.max_file_bytes.saturating_add(1), size).map_err(|e| {
+        (
+            f::FILE_UNREADABLE,
+            format!("无法读取文件:{}", discover::io_reason(&e)),
+            "无法读取",
+        )
+    })?;
+    let sha = hex(&Sha256::digest(&bytes));
+    Ok((bytes, sha))
+}
+
+/// An input read again (the feedback workbooks copy its sheets), through the same guarded
+/// reader and limits as the run, only if it is still the file that was read.
+pub fn reread(path: &Path, sha256: &str, limits: &Limits) -> Option<workbook::WorkbookData> {
+    let (bytes, sha) = read_input(path, limits).ok()?;
+    if sha != sha256 {
+        return None;
+    }
+    read_workbook(&bytes, limits).ok()
+}
+
+/// Read, hash and parse one file. Never panics: reader panics are caught by the reader, and
+/// a panic in the parser itself is caught here and reported as a file error.
 fn read_one(
     index: usize,
     display: &str,
@@ -295,70 +351,16 @@ fn read_one(
     rules: &Rules,
     limits: &Limits,
 ) -> (String, Outcome) {
-    let fail = |code, msg: String, why: &str| {
+    let fail = |(code, msg, why): Refusal| {
         Outcome::Failed(vec![file_error(display, code, msg)], why.to_string())
     };
-    // The size, as a hint for reading the file in one go.
-    let size = match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return (
-                String::new(),
-                fail(
-                    f::FILE_UNREADABLE,
-                    "这是一个文件夹,不是文件".into(),
-                    "不是文件",
-                ),
-            );
-        }
-        // A FIFO would block the read forever, a device (/dev/zero) never end.
-        Ok(m) if !m.is_file() => {
-            return (
-                String::new(),
-                fail(
-                    f::FILE_UNREADABLE,
-                    "这不是普通文件(可能是设备、管道或套接字),未读取".into(),
-                    "不是普通文件",
-                ),
-            );
-        }
-        Ok(m) if m.len() > limits.max_file_bytes => {
-            return (
-                String::new(),
-                fail(
-                    f::FILE_LIMIT,
-                    format!(
-                        "文件大小 {} 字节超过上限 {} 字节(max_file_bytes),未读取。如确需读取,请用 --max-file-mb 提高上限",
-                        m.len(),
-                        limits.max_file_bytes
-                    ),
-                    "超出大小上限",
-                ),
-            );
-        }
-        Ok(m) => m.len(),
-        Err(_) => 0,
+    let (bytes, sha) = match read_input(path, limits) {
+        Ok(read) => read,
+        Err(refusal) => return (String::new(), fail(refusal)),
     };
-    // Never more than the limit plus one byte, even if the file grows after the check above.
-    let bytes = match read_at_most(path, limits.max_file_bytes.saturating_add(1), size) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                String::new(),
-                fail(
-                    f::FILE_UNREADABLE,
-                    format!("无法读取文件:{}", discover::io_reason(&e)),
-                    "无法读取",
-                ),
-            );
-        }
-    };
-    let sha = hex(&Sha256::digest(&bytes));
     let wb = match read_workbook(&bytes, limits) {
         Ok(wb) => wb,
-        Err(e) => {
-            let (code, msg, why) = describe_read_error(&e);
-            return (sha, fail(code, msg, why));
-        }
+        Err(e) => return (sha, fail(describe_read_error(&e))),
     };
     drop(bytes);
     if is_own_output(&wb) {
@@ -381,11 +383,11 @@ fn read_one(
         }
     }));
     let outcome = parsed.unwrap_or_else(|_| {
-        fail(
+        fail((
             f::FILE_CORRUPT,
             "读取本文件时出现内部错误,文件未计分。请将该文件发给维护人员".into(),
             "内部错误",
-        )
+        ))
     });
     let modified = wb.modified.as_deref().and_then(normalize_modified);
     let outcome = match outcome {
@@ -440,14 +442,19 @@ fn read_at_most(path: &Path, max: u64, size: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// Code, Chinese message and short reason for a reader error.
-fn describe_read_error(e: &ReadError) -> (&'static str, String, &'static str) {
+fn describe_read_error(e: &ReadError) -> Refusal {
     match e {
         ReadError::NotSpreadsheet => (f::FILE_NOT_SPREADSHEET, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
+        ReadError::OldExcel => (f::FILE_NOT_SPREADSHEET, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
         ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码,无法读取。请取消密码后重新发送".into(), "有密码"),
         ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}(实际 {value},上限 {limit}),未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
         ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏,无法解析({m})。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
         ReadError::NoSheets => (f::FILE_NOT_TEMPLATE, "文件中没有工作表".into(), "没有工作表"),
-        ReadError::Panic(m) => (f::FILE_CORRUPT, format!("文件结构异常,读取失败({m})。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::Panic(_) => (f::FILE_CORRUPT, "文件结构异常,读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Memory(mib)) => (f::FILE_LIMIT, format!("读取本文件所需内存超过上限(每个读取进程 {mib} MiB),已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
+        ReadError::Killed(Killed::Time(secs)) => (f::FILE_LIMIT, format!("读取本文件超过 {secs} 秒仍未完成,已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
+        ReadError::Killed(Killed::Stack) => (f::FILE_CORRUPT, "文件结构嵌套过深,已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Crash(how)) => (f::FILE_CORRUPT, format!("读取本文件时读取进程意外退出({how}),未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
     }
 }
 

@@ -78,7 +78,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32, Error> {
         }
     }
     let feedback = match &args.feedback {
-        Some(dir) => report::feedback::feedback_workbooks(&a)?
+        Some(dir) => report::feedback::feedback_workbooks(&a, &args.input.limits())?
             .into_iter()
             .map(|f| write::Output {
                 path: dir.join(&f.file_name),
