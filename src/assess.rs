@@ -4,10 +4,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::Error;
+use crate::load::Loaded;
 use crate::merge::merge;
 use crate::model::{FileStatus, Finding, InputFile, Register, Severity};
 use crate::rank::{Standing, rank};
-use crate::read::Loaded;
 use crate::rules::Rules;
 use crate::score::{SectionScore, score};
 use crate::validate::{SectionFile, check, infer_year, year_counts};
@@ -71,7 +71,7 @@ impl Assessment {
 
 /// Parse an `--as-of` value (any date shape the templates accept).
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, Error> {
-    crate::read::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
+    crate::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
         Error::Usage(format!(
             "--as-of “{text}”不是有效日期,请写成如 2019-06-30 的日期"
         ))

@@ -86,7 +86,7 @@ pub fn at(
     Finding {
         file: file.to_string(),
         sheet: sheet.to_string(),
-        cell: crate::read::cell::a1(row, col),
+        cell: crate::cell::a1(row, col),
         severity,
         code,
         message,

@@ -8,6 +8,15 @@ pub const TEMPLATE_VERSION: &str = "zwxx-template-1";
 /// Name of the defined name holding [`TEMPLATE_VERSION`].
 pub const VERSION_NAME: &str = "zwxx_template_version";
 
+// ---- zwxx's own outputs: sheets by which an output among the inputs is recognised ----
+
+/// The results workbook's ranking sheet.
+pub const SHEET_RANKING: &str = "考核排名";
+/// The results workbook's notes sheet (rules, inputs, version).
+pub const SHEET_NOTES: &str = "考核说明";
+/// The feedback workbook's problem list sheet.
+pub const SHEET_FEEDBACK_LIST: &str = "问题清单";
+
 // ---- Section workbook: 政务信息报送表 ----
 
 /// File name of the section template.

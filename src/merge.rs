@@ -338,7 +338,7 @@ mod tests {
             .filter(|f| f.code == crate::findings::W_DUP_SECTION)
             .map(|f| (f.message.clone(), f.pos))
             .collect();
-        let key = |i: &Item| crate::read::cell::title_key(&i.title);
+        let key = |i: &Item| crate::cell::title_key(&i.title);
         let mut expected = Vec::new();
         for (n, item) in merged.items.iter().enumerate() {
             let first = merged

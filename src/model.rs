@@ -279,14 +279,14 @@ impl Item {
     }
 }
 
-/// A title's identity key ([`crate::read::cell::title_key`]) without the `String`: equal,
+/// A title's identity key ([`crate::cell::title_key`]) without the `String`: equal,
 /// ordered and hashed exactly as that `String` would be, folding as it compares.
 #[derive(Debug, Clone, Copy)]
 pub struct TitleKey<'a>(pub &'a str);
 
 impl TitleKey<'_> {
-    fn chars(&self) -> crate::read::cell::TitleKeyChars<'_> {
-        crate::read::cell::title_key_chars(self.0)
+    fn chars(&self) -> crate::cell::TitleKeyChars<'_> {
+        crate::cell::title_key_chars(self.0)
     }
 }
 
@@ -307,7 +307,7 @@ impl PartialOrd for TitleKey<'_> {
 impl Ord for TitleKey<'_> {
     /// Code point order, which is the byte order of the folded `String`.
     fn cmp(&self, other: &Self) -> Ordering {
-        crate::read::cell::title_key_cmp(self.0, other.0)
+        crate::cell::title_key_cmp(self.0, other.0)
     }
 }
 
@@ -381,7 +381,7 @@ pub struct Register {
     pub leaders: Vec<Leader>,
     pub tasks: Vec<Task>,
     pub deductions: Vec<Deduction>,
-    /// Every task id on the register's 约稿任务 sheet (as [`crate::read::cell::id_key`] folds
+    /// Every task id on the register's 约稿任务 sheet (as [`crate::cell::id_key`] folds
     /// it), rows with an error included: an item naming one of them is never blamed for the
     /// officer's slip.
     pub task_ids: Vec<String>,
@@ -441,7 +441,7 @@ pub struct InputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::cell::title_key;
+    use crate::cell::title_key;
     use std::collections::hash_map::DefaultHasher;
 
     /// A year of a whole city is 300,000 items, each kept until the results are written: every

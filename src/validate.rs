@@ -6,11 +6,11 @@
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
+use crate::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date};
 use crate::findings::{self as f, at, file_error};
 use crate::labels as l;
+use crate::layout::{Grid, columns, header_block, is_label};
 use crate::model::{Finding, Interner, Item, Severity, Source, Text};
-use crate::read::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date};
-use crate::read::layout::{Grid, columns, header_block, is_label};
 use crate::read::workbook::{SheetData, WorkbookData};
 use crate::rules::Rules;
 

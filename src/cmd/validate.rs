@@ -23,7 +23,7 @@ pub fn assess_inputs_with(
     progress: bool,
 ) -> Result<crate::assess::Assessment, Error> {
     let limits = input.limits();
-    let loaded = crate::read::load_with_progress(
+    let loaded = crate::load::load_with_progress(
         &input.paths,
         input.register.as_deref(),
         rules,

@@ -12,10 +12,10 @@ mod sheets;
 mod table;
 pub mod values;
 
+use crate::cell;
 use crate::findings::{self as f, at};
 use crate::labels as l;
 use crate::model::{Finding, Register, Severity, Source};
-use crate::read::cell;
 use crate::read::workbook::WorkbookData;
 use crate::rules::Rules;
 use sheets::SheetSpec;

@@ -29,14 +29,14 @@ use super::{
 };
 
 /// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
-pub const SHEET_RANKING: &str = "考核排名";
+pub use crate::labels::SHEET_RANKING;
 pub const SHEET_BREAKDOWN: &str = "得分明细";
 pub const SHEET_CATALOG: &str = "采用信息目录";
 pub const SHEET_MONTHLY: &str = "月度报送";
 pub const SHEET_TASKS: &str = "约稿任务";
 pub const SHEET_DEDUCTIONS: &str = "扣分记录";
 pub const SHEET_FINDINGS: &str = "校验问题";
-pub const SHEET_NOTES: &str = "考核说明";
+pub use crate::labels::SHEET_NOTES;
 const FIXED_SHEETS: [&str; 8] = [
     SHEET_RANKING,
     SHEET_BREAKDOWN,

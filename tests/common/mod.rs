@@ -319,7 +319,7 @@ pub fn assess_with(
     rules: &zwxx::rules::Rules,
     as_of: Option<&str>,
 ) -> zwxx::assess::Assessment {
-    let loaded = zwxx::read::load(
+    let loaded = zwxx::load::load(
         &[input.to_path_buf()],
         None,
         rules,
