@@ -144,6 +144,8 @@ pub const DEFAULT_ROSTER: [&str; 11] = [
 /// Classification words: everything a person reads is Chinese.
 pub const SEVERITY_ERROR: &str = "错误";
 pub const SEVERITY_WARNING: &str = "警告";
+/// A row error settled by a later file of the same section (SPEC Merge, "Corrected problems").
+pub const SEVERITY_CORRECTED: &str = "已更正";
 
 /// Label of the template-version cell on the hidden 下拉列表 sheet (the value is
 /// [`TEMPLATE_VERSION`]).

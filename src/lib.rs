@@ -7,6 +7,7 @@ pub mod assess;
 pub mod cell;
 pub mod cli;
 pub mod cmd;
+pub mod corrected;
 pub mod error;
 pub mod findings;
 pub mod labels;

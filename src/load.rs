@@ -16,15 +16,19 @@ use crate::read::discover;
 use crate::read::workbook::{self, Killed, Limits, ReadError, read_workbook};
 use crate::register::{is_register, parse_register};
 use crate::rules::Rules;
-use crate::validate::{Parsed, SectionFile, parse_section};
+use crate::validate::{FailedSheet, Parsed, SectionFile, parse_section};
 
 /// Everything read from the inputs, before the year and the register are applied.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Every file found, in discovery order; `Item::file_index` indexes this.
+    /// Every file found, in one fixed order (path bytes), whatever the order of the paths on
+    /// the command line; `Item::file_index` indexes this.
     pub files: Vec<InputFile>,
-    /// The section workbooks read; their items are in `items`.
+    /// The submissions read (each sheet of a section workbook holding a header block and an
+    /// items table); their items are in `items`.
     pub sections: Vec<SectionFile>,
+    /// Sheets and files refused in phase 1 (file errors), with what their header says.
+    pub failed: Vec<FailedSheet>,
     /// The items of every section workbook read (some may belong to a file later skipped as
     /// a duplicate), each file's items one run. One vector rather than one per file: a year
     /// of 12,000 files left 12,000 holes in the heap once the items were merged.
@@ -37,7 +41,7 @@ pub struct Loaded {
 /// What one worker made of one file.
 #[derive(Clone)]
 enum Outcome {
-    Section(SectionFile),
+    Section(Parsed),
     Register(Register, Vec<Finding>),
     Failed(Vec<Finding>, String),
     /// A workbook zwxx wrote itself (results or feedback): not an input.
@@ -49,7 +53,7 @@ impl Outcome {
     /// appended to `items`, see [`SectionFile::compact`].
     fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> Outcome {
         match self {
-            Outcome::Section(s) => Outcome::Section(s.compact(texts, items)),
+            Outcome::Section(p) => Outcome::Section(p.compact(texts, items)),
             o => o.clone(),
         }
     }
@@ -74,7 +78,7 @@ pub fn load_with_progress(
     limits: &Limits,
     progress: bool,
 ) -> Result<Loaded, Error> {
-    let found = discover::discover(paths)?;
+    let found = discover_in_fixed_order(paths)?;
     if found.iter().all(|f| f.skip.is_some()) && register.is_none() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Usage(format!(
@@ -151,13 +155,10 @@ pub fn load_with_progress(
             seen_sha.insert(sha.clone(), i);
         }
         match outcome {
-            Outcome::Section(s) => {
-                file.status = FileStatus::Section {
-                    section: s.section.0.clone(),
-                    month: s.month,
-                };
-                file.modified = s.modified.clone();
-                loaded.sections.push(s);
+            Outcome::Section(parsed) => {
+                file.modified = parsed.sheets.first().and_then(|s| s.modified.clone());
+                loaded.sections.extend(parsed.sheets);
+                loaded.failed.extend(parsed.failed);
             }
             Outcome::Register(reg, findings) => {
                 let same_as_explicit = explicit.as_ref().is_some_and(|(esha, epath, _)| {
@@ -191,8 +192,18 @@ pub fn load_with_progress(
                 file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
             }
             Outcome::Failed(findings, why) => {
-                file.status = FileStatus::Failed(why);
-                loaded.findings.extend(findings);
+                file.status = FileStatus::Failed(why.clone());
+                loaded.failed.push(FailedSheet {
+                    file_index: i,
+                    file: file.display.clone(),
+                    sheet: String::new(),
+                    sheet_no: None,
+                    section: None,
+                    year: None,
+                    month: None,
+                    findings,
+                    why,
+                });
             }
         }
     }
@@ -200,6 +211,22 @@ pub fn load_with_progress(
         loaded.register = Some(reg);
     }
     Ok(loaded)
+}
+
+/// The files under `paths` in one fixed order: the paths themselves sorted first (so that a
+/// file reached twice is always listed under the same name), then every file found sorted by
+/// the bytes of its path as shown. The order of the paths on the command line (a shell's glob
+/// order depends on its locale) never changes an output.
+fn discover_in_fixed_order(paths: &[PathBuf]) -> Result<Vec<discover::Found>, Error> {
+    let mut paths = paths.to_vec();
+    paths.sort_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+    let mut found = discover::discover(&paths)?;
+    found.sort_by(|a, b| a.display.as_bytes().cmp(b.display.as_bytes()));
+    Ok(found)
 }
 
 /// Run `f` over `items` on up to the machine's cores, keeping the input order. With
@@ -371,18 +398,10 @@ fn read_one(
             let (reg, findings) = parse_register(display, &wb, rules);
             Outcome::Register(reg, findings)
         } else {
-            match parse_section(index, display, &wb, rules) {
-                Parsed::Section(mut s) => {
-                    s.file_index = index;
-                    Outcome::Section(s)
-                }
-                Parsed::Failed(findings) => {
-                    Outcome::Failed(findings, "不是本模板或表头无效".into())
-                }
-            }
+            Outcome::Section(parse_section(index, display, &wb, rules))
         }
     }));
-    let outcome = parsed.unwrap_or_else(|_| {
+    let mut outcome = parsed.unwrap_or_else(|_| {
         fail((
             f::FILE_CORRUPT,
             "读取本文件时出现内部错误,文件未计分。请将该文件发给维护人员".into(),
@@ -390,13 +409,11 @@ fn read_one(
         ))
     });
     let modified = wb.modified.as_deref().and_then(normalize_modified);
-    let outcome = match outcome {
-        Outcome::Section(mut s) => {
-            s.modified = modified;
-            Outcome::Section(s)
+    if let Outcome::Section(parsed) = &mut outcome {
+        for s in &mut parsed.sheets {
+            s.modified.clone_from(&modified);
         }
-        o => o,
-    };
+    }
     (sha, outcome)
 }
 

@@ -17,6 +17,9 @@ pub enum Severity {
     Error,
     /// Reported; the row still counts.
     Warning,
+    /// A row error that a later file (or sheet) of the same section corrected: listed, never
+    /// counted for the exit status nor sent back.
+    Corrected,
 }
 
 impl Severity {
@@ -25,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => crate::labels::SEVERITY_ERROR,
             Severity::Warning => crate::labels::SEVERITY_WARNING,
+            Severity::Corrected => crate::labels::SEVERITY_CORRECTED,
         }
     }
 }
@@ -45,6 +49,11 @@ pub struct Finding {
     /// Zero-based (row, col) for ordering and highlighting (not part of the JSON schema).
     #[serde(skip)]
     pub pos: Option<(u32, u32)>,
+    /// Position of the sheet in its workbook, where the finding is about a section
+    /// workbook's sheet: listings order a workbook's sheets as it does (not part of the JSON
+    /// schema).
+    #[serde(skip)]
+    pub sheet_no: Option<u32>,
 }
 
 /// Immutable text that repeats from row to row (section, category, people, 采用期号, file and
@@ -244,12 +253,21 @@ pub struct Item {
     pub report_month: u32,
     /// Index of the source file in the run's file list (merge tie-break).
     pub file_index: usize,
+    /// Position of the source sheet in its workbook: each sheet holding a header block and
+    /// an items table is a submission of its own.
+    pub sheet_no: u32,
 }
 
 impl Item {
     /// The identity key of the title: full/half width and spaces folded.
     pub fn key(&self) -> TitleKey<'_> {
         TitleKey(&self.title)
+    }
+
+    /// The submission the item came from: its file and sheet. Two sheets of one workbook are
+    /// two submissions, exactly like two files.
+    pub fn part(&self) -> (usize, u32) {
+        (self.file_index, self.sheet_no)
     }
 
     /// Whether the item was adopted at some level.
@@ -412,11 +430,28 @@ impl Register {
     }
 }
 
+/// What became of one sheet of a section workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetOutcome {
+    /// Read and counted: its section and 报送月份.
+    Read { section: String, month: u32 },
+    /// Not counted: a file error (its finding says why), with a short reason.
+    Failed(String),
+}
+
+/// A sheet of a section workbook that holds an items table, and what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetStatus {
+    pub sheet: String,
+    pub outcome: SheetOutcome,
+}
+
 /// What became of one input file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileStatus {
-    /// Read as a section workbook.
-    Section { section: String, month: u32 },
+    /// Read as a section workbook: each of its sheets holding an items table, in sheet
+    /// order, at least one of them read.
+    Section(Vec<SheetStatus>),
     /// Read as the register.
     Register,
     /// Skipped before reading (lock file, hidden, not a spreadsheet extension, duplicate).

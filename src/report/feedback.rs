@@ -36,13 +36,19 @@ pub struct Feedback {
     pub bytes: Vec<u8>,
 }
 
-/// The sections (roster order) that have problems attributed to them.
+/// The sections (roster order) that have problems attributed to them; corrected ones are not
+/// sent back.
 pub fn sections_with_problems(a: &Assessment) -> Vec<&str> {
     a.scores
         .iter()
         .map(|s| s.name.as_str())
-        .filter(|n| a.findings.iter().any(|f| f.section.as_deref() == Some(*n)))
+        .filter(|n| a.findings.iter().any(|f| to_send(f, n)))
         .collect()
+}
+
+/// Whether a finding goes into `section`'s feedback workbook.
+fn to_send(f: &Finding, section: &str) -> bool {
+    f.section.as_deref() == Some(section) && f.severity != Severity::Corrected
 }
 
 /// Build every section's feedback workbook in memory. The inputs whose sheets are copied are
@@ -65,11 +71,7 @@ pub fn feedback_workbooks(a: &Assessment, limits: &Limits) -> Result<Vec<Feedbac
 type SheetKey<'a> = (&'a str, &'a str);
 
 fn build(a: &Assessment, section: &str, limits: &Limits) -> R<Vec<u8>> {
-    let findings: Vec<&Finding> = a
-        .findings
-        .iter()
-        .filter(|f| f.section.as_deref() == Some(section))
-        .collect();
+    let findings: Vec<&Finding> = a.findings.iter().filter(|f| to_send(f, section)).collect();
     let mut wb = new_workbook(
         a.as_of,
         &format!("{section} {}年度政务信息报送问题反馈", a.year),
@@ -186,16 +188,7 @@ fn list_sheet(
     sh.header(2, 0, &cols)?;
     let mut row = 3;
     for (n, f) in findings.iter().enumerate() {
-        let look = match f.severity {
-            Severity::Error => Look {
-                fill: Some(BAD),
-                ..Look::default()
-            },
-            Severity::Warning => Look {
-                fill: Some(NEUTRAL),
-                ..Look::default()
-            },
-        };
+        let look = mark_look(f.severity);
         let where_ = placed
             .get(&(f.file.as_str(), f.sheet.as_str()))
             .map(|s| format!("工作表“{s}”"))
@@ -294,10 +287,11 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
 
 fn mark_look(sev: Severity) -> Look {
     Look {
-        fill: Some(match sev {
-            Severity::Error => BAD,
-            Severity::Warning => NEUTRAL,
-        }),
+        fill: match sev {
+            Severity::Error => Some(BAD),
+            Severity::Warning => Some(NEUTRAL),
+            Severity::Corrected => None,
+        },
         ..Look::default()
     }
 }
