@@ -323,14 +323,6 @@ impl SentYear {
 /// Writes a year's files into a folder.
 type Layout<'a> = &'a dyn Fn(&Path);
 
-/// What a results workbook says of the year: 考核排名, 得分明细 and 月度报送, every cell.
-fn standing_sheets(path: &Path) -> Vec<Vec<Vec<String>>> {
-    ["考核排名", "得分明细", "月度报送"]
-        .iter()
-        .map(|s| sheet_text(path, s))
-        .collect()
-}
-
 /// The same year sent as a workbook per month, as one workbook per section with a sheet per
 /// month, or as one cumulative file resent every month: through the binary, the results
 /// workbooks' ranking, breakdown and monthly sheets are identical, 备注 (建议约谈) included.

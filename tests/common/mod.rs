@@ -189,6 +189,14 @@ pub fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// What a results workbook says of the year: 考核排名, 得分明细 and 月度报送, every cell.
+pub fn standing_sheets(path: &Path) -> Vec<Vec<Vec<String>>> {
+    ["考核排名", "得分明细", "月度报送"]
+        .iter()
+        .map(|s| sheet_text(path, s))
+        .collect()
+}
+
 /// A commissioned task row of the register.
 #[derive(Debug, Clone)]
 pub struct TaskRow {
