@@ -145,7 +145,7 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_HEADER,
         Severity::Error,
-        "表头的股室、报送年份、报送月份或填报人缺失或无效",
+        "表头的股室、报送年份、报送月份或填报人缺失或无效,或工作表有信息表而没有表头",
     ),
     (FILE_SECTION, Severity::Error, "股室不在名单中"),
     (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),
@@ -206,7 +206,7 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         W_SAME_MONTH,
         Severity::Warning,
-        "同一股室同一月份有两个文件",
+        "同一股室同一月份有两个文件(或工作表),每对报一次",
     ),
     (
         W_MONTH_STALE,
