@@ -193,17 +193,9 @@ pub fn load_with_progress(
             }
             Outcome::Failed(findings, why) => {
                 file.status = FileStatus::Failed(why.clone());
-                loaded.failed.push(FailedSheet {
-                    file_index: i,
-                    file: file.display.clone(),
-                    sheet: String::new(),
-                    sheet_no: None,
-                    section: None,
-                    year: None,
-                    month: None,
-                    findings,
-                    why,
-                });
+                loaded
+                    .failed
+                    .push(FailedSheet::whole_file(i, &file.display, findings, why));
             }
         }
     }

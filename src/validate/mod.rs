@@ -90,6 +90,23 @@ pub struct FailedSheet {
     pub why: String,
 }
 
+impl FailedSheet {
+    /// A whole file refused (unreadable, not a spreadsheet …): only its name can tell whose.
+    pub fn whole_file(file_index: usize, file: &str, findings: Vec<Finding>, why: String) -> Self {
+        FailedSheet {
+            file_index,
+            file: file.to_string(),
+            sheet: String::new(),
+            sheet_no: None,
+            section: None,
+            year: None,
+            month: None,
+            findings,
+            why,
+        }
+    }
+}
+
 /// Columns phase 2 points at.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckedColumns {

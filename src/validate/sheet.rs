@@ -104,15 +104,8 @@ fn not_template(ctx: &FileCtx, wb: &WorkbookData) -> FailedSheet {
         ),
     );
     FailedSheet {
-        file_index: ctx.index,
-        file: ctx.name.to_string(),
-        sheet: String::new(),
-        sheet_no: None,
         section: section.map(|s| s.0),
-        year: None,
-        month: None,
-        findings: vec![finding],
-        why: "不是本模板".into(),
+        ..FailedSheet::whole_file(ctx.index, ctx.name, vec![finding], "不是本模板".into())
     }
 }
 
@@ -209,33 +202,17 @@ impl Header {
         if value_of(3).is_none() {
             missing(3, "填报人姓名");
         }
+        let problem = |i: usize, what: &'static str| HeaderProblem {
+            file,
+            sheet,
+            label: HEADER_LABELS[i],
+            what,
+        };
         let year = value_of(1).and_then(|(pos, d)| {
-            let y = cell::parse_year(d);
-            if y.is_none() {
-                findings.push(at(
-                    file,
-                    sheet,
-                    pos,
-                    Severity::Error,
-                    f::FILE_HEADER,
-                    format!("报送年份“{}”无法识别,请填写四位年份,如 2019", cell_text(d)),
-                ));
-            }
-            y.map(|y| (y, pos))
+            problem(1, "四位年份,如 2019").check(pos, d, cell::parse_year(d), &mut findings)
         });
         let month = value_of(2).and_then(|(pos, d)| {
-            let m = cell::parse_month(d);
-            if m.is_none() {
-                findings.push(at(
-                    file,
-                    sheet,
-                    pos,
-                    Severity::Error,
-                    f::FILE_HEADER,
-                    format!("报送月份“{}”无法识别,请填写 1 到 12 的数字", cell_text(d)),
-                ));
-            }
-            m.map(|m| (m, pos))
+            problem(2, "1 到 12 的数字").check(pos, d, cell::parse_month(d), &mut findings)
         });
         findings.sort_by_key(|x| x.pos);
         Header {
@@ -248,6 +225,42 @@ impl Header {
                 .collect(),
             findings,
         }
+    }
+}
+
+/// Where a header value that cannot be read is reported, and what to write instead.
+struct HeaderProblem<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    label: &'static str,
+    what: &'static str,
+}
+
+impl HeaderProblem<'_> {
+    /// The value `parsed` from the cell at `pos`, or an E-FILE-HEADER showing what it holds.
+    fn check<T>(
+        &self,
+        pos: (u32, u32),
+        d: &Data,
+        parsed: Option<T>,
+        findings: &mut Vec<Finding>,
+    ) -> Option<(T, (u32, u32))> {
+        if parsed.is_none() {
+            findings.push(at(
+                self.file,
+                self.sheet,
+                pos,
+                Severity::Error,
+                f::FILE_HEADER,
+                format!(
+                    "{}“{}”无法识别,请填写{}",
+                    self.label,
+                    cell_text(d),
+                    self.what
+                ),
+            ));
+        }
+        parsed.map(|v| (v, pos))
     }
 }
 

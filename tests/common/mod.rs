@@ -177,15 +177,7 @@ pub fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
     let mut wb = open_workbook_auto(path).unwrap();
     let r = wb.worksheet_range(sheet).unwrap();
     r.rows()
-        .map(|row| {
-            row.iter()
-                .map(|d| match d {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
+        .map(|row| row.iter().map(Data::to_string).collect())
         .collect()
 }
 
