@@ -80,7 +80,16 @@ fn each_attribution_route_reaches_the_sections_sheet_and_feedback() {
 
     let o = zwxx(
         d.path(),
-        &["score", "in", "-o", RESULTS, "--feedback", "fb"],
+        &[
+            "score",
+            "in",
+            "-o",
+            RESULTS,
+            "--feedback",
+            "fb",
+            "--notice",
+            "nt",
+        ],
     );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -149,6 +158,15 @@ fn each_attribution_route_reaches_the_sections_sheet_and_feedback() {
         remark("经济运行股")
     );
     assert!(remark("轻工业股").contains("1–3月、5–12月 未报送，4月文件无效"));
+    // The notice's 建议约谈 says so too.
+    let notice = xlsx_text(
+        &d.path()
+            .join("nt/2019年度政务信息工作考核结果的通报(草稿).docx"),
+    );
+    assert!(
+        notice.contains("经济运行股有12个月（1至12月）未报送政务信息，其中3月报送的文件无效"),
+        "{notice}"
+    );
 }
 
 /// `validate --format json` and `--format csv` carry the section of each problem (empty only
@@ -343,12 +361,18 @@ fn a_resend_of_the_same_month_corrects_by_its_save_time() {
 /// W-MONTH-STALE instead, with the SPEC's message.
 #[test]
 fn same_month_once_per_pair_and_a_stale_month_said_plainly() {
+    // (file, message) of each finding of `code`, from `validate --format csv`.
     let codes = |input: &Path, code: &str| -> Vec<(String, String)> {
-        assess(input, None)
-            .findings
-            .iter()
-            .filter(|f| f.code == code)
-            .map(|f| (f.file.clone(), f.message.clone()))
+        let o = zwxx(
+            input.parent().unwrap(),
+            &["validate", "in", "--format", "csv"],
+        );
+        let text = stdout(&o);
+        csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .filter(|r| &r[5] == code)
+            .map(|r| (r[1].to_string(), r[6].to_string()))
             .collect()
     };
     let (_d, input) = workdir();
