@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz the reader and the phase-1 parsers for SECONDS (default 600) with one job, seeded with
+# Fuzz the worker path (the reader as a worker runs it, the wire, the phase-1 parsers) for
+# SECONDS (default 600) with one job, seeded with
 # the project's own workbooks (tests/fixtures/**, templates/*.xlsx). Needs cargo-fuzz
 # (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP lets the stable toolchain take its nightly
 # flags. Extra arguments go to libFuzzer (e.g. -fork=1 -ignore_crashes=1 -ignore_timeouts=1
@@ -12,9 +13,7 @@ secs="${1:-600}"
 shift || true
 corpus=fuzz/corpus/read_and_parse
 mkdir -p "$corpus"
-# (.xlsb is left out: calamine's xlsb reader indexes records unchecked and panics on most
-# mutations - caught and reported by the reader, but each one a crash here, drowning the rest)
-find tests/fixtures templates -type f \( -name '*.xlsx' -o -name '*.xls' -o -name '*.ods' \) \
+find tests/fixtures templates -type f \( -name '*.xlsx' -o -name '*.xls' -o -name '*.ods' -o -name '*.xlsb' \) \
   -size +0 -exec cp -n {} "$corpus/" \;
 # -timeout: one input taking over a second is a hang; -rss_limit_mb: a blow-up
 RUSTC_BOOTSTRAP=1 cargo fuzz run read_and_parse "$corpus" -- \

@@ -3,14 +3,15 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::corrected::mark_corrected;
 use crate::error::Error;
-use crate::merge::merge;
-use crate::model::{FileStatus, Finding, InputFile, Register, Severity};
+use crate::load::Loaded;
+use crate::merge::{merge, same_month_warnings};
+use crate::model::{FileStatus, Finding, InputFile, Register, Severity, SheetOutcome};
 use crate::rank::{Standing, rank};
-use crate::read::Loaded;
 use crate::rules::Rules;
-use crate::score::{SectionScore, score};
-use crate::validate::{SectionFile, check, infer_year, year_counts};
+use crate::score::{Months, SectionScore, score};
+use crate::validate::{SectionFile, SheetResult, check, infer_year, year_counts};
 
 /// The years zwxx assesses (Excel dates start in 1900); `--year` outside is an argument error.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
@@ -71,7 +72,7 @@ impl Assessment {
 
 /// Parse an `--as-of` value (any date shape the templates accept).
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, Error> {
-    crate::read::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
+    crate::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
         Error::Usage(format!(
             "--as-of “{text}”不是有效日期,请写成如 2019-06-30 的日期"
         ))
@@ -173,6 +174,7 @@ pub fn assess(
     let Loaded {
         mut files,
         sections,
+        failed,
         items,
         register,
         mut findings,
@@ -184,29 +186,28 @@ pub fn assess(
     let register_file = register.as_ref().and_then(|r| r.file.clone());
     let mut register = register.unwrap_or_else(Register::default_roster);
     findings.extend(crate::register::keep_year(&mut register, year));
-    let checked = check(sections, items, year, &register, rules);
-    for (i, why) in &checked.failed {
-        files[*i].status = FileStatus::Failed(why.clone());
-    }
-    for (i, section, month) in &checked.accepted {
-        files[*i].status = FileStatus::Section {
-            section: section.clone(),
-            month: *month,
-        };
-    }
-    findings.extend(checked.findings);
+    let mut checked = check(sections, failed, items, year, &register, rules);
+    set_file_statuses(&mut files, &mut checked.sheets);
+    findings.append(&mut checked.findings);
     let rows = RowAccounting {
         rows: checked.rows_seen,
         items: checked.items.len(),
         refused: checked.rows_refused,
     };
-    let mut merged = merge(checked.items, &files, &checked.submissions);
+    findings.extend(same_month_warnings(&checked.submissions, &files));
+    let mut merged = merge(checked.items, &files);
     findings.append(&mut merged.findings);
-    let scores = score(&register, merged, &checked.submissions, rules, as_of);
+    mark_corrected(&mut findings, &checked.refused_rows, &merged, &files);
+    let months = Months {
+        submitted: &checked.submissions,
+        invalid: &checked.invalid_months,
+    };
+    let scores = score(&register, merged, &months, rules, as_of);
     let standings = rank(&scores, rules, up_to_month);
+    // Files in path order, a workbook's sheets in its order, then cells.
     findings.sort_by(|a, b| {
-        (&a.file, &a.sheet, a.pos, a.code, &a.message)
-            .cmp(&(&b.file, &b.sheet, b.pos, b.code, &b.message))
+        (&a.file, a.sheet_no, &a.sheet, a.pos, a.code, &a.message)
+            .cmp(&(&b.file, b.sheet_no, &b.sheet, b.pos, b.code, &b.message))
     });
     findings.dedup();
     Ok(Assessment {
@@ -220,4 +221,29 @@ pub fn assess(
         standings,
         rows,
     })
+}
+
+/// What became of each section workbook: read (with each sheet's outcome, in sheet order)
+/// when at least one of its sheets was, else refused with the reasons of its sheets.
+fn set_file_statuses(files: &mut [InputFile], sheets: &mut [SheetResult]) {
+    sheets.sort_by_key(|s| (s.file_index, s.sheet_no));
+    for of_file in sheets.chunk_by(|a, b| a.file_index == b.file_index) {
+        let file = &mut files[of_file[0].file_index];
+        let read = of_file
+            .iter()
+            .any(|s| matches!(s.status.outcome, SheetOutcome::Read { .. }));
+        file.status = if read {
+            FileStatus::Section(of_file.iter().map(|s| s.status.clone()).collect())
+        } else {
+            let mut why: Vec<&str> = of_file
+                .iter()
+                .filter_map(|s| match &s.status.outcome {
+                    SheetOutcome::Failed(w) => Some(w.as_str()),
+                    SheetOutcome::Read { .. } => None,
+                })
+                .collect();
+            why.dedup();
+            FileStatus::Failed(why.join("\u{FF1B}"))
+        };
+    }
 }

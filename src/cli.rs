@@ -196,6 +196,25 @@ pub struct InputArgs {
         help = "单个工作簿读取的非空单元格上限(默认:2000000)"
     )]
     pub max_cells: usize,
+    /// Memory of the process reading one workbook, in MiB (larger needs are reported).
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 256,
+        hide_default_value = true,
+        value_parser = parse_limit::<u64>,
+        help = "读取单个工作簿的进程可用的内存上限,单位 MiB(默认:256);需要更多的文件报告后跳过"
+    )]
+    pub max_memory_mb: u64,
+    /// Seconds one workbook may take to read (a slower one is stopped and reported).
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 60,
+        hide_default_value = true,
+        help = "读取单个工作簿的时间上限,单位秒(默认:60);更慢的文件停止读取并报告"
+    )]
+    pub max_seconds: u64,
 }
 
 impl InputArgs {
@@ -205,6 +224,8 @@ impl InputArgs {
             max_file_bytes: self.max_file_mb.saturating_mul(1 << 20),
             max_uncompressed_bytes: self.max_unzipped_mb.saturating_mul(1 << 20),
             max_cells: self.max_cells,
+            max_worker_bytes: self.max_memory_mb.saturating_mul(1 << 20),
+            max_seconds: self.max_seconds,
             ..crate::read::workbook::Limits::default()
         }
     }

@@ -43,13 +43,13 @@ pub const W_DUP_IN_FILE: &str = "W-DUP-IN-FILE";
 pub const W_DUP_DATE: &str = "W-DUP-DATE";
 pub const W_DUP_SECTION: &str = "W-DUP-SECTION";
 pub const W_SAME_MONTH: &str = "W-SAME-MONTH";
+pub const W_MONTH_STALE: &str = "W-MONTH-STALE";
 pub const W_COLUMN_UNKNOWN: &str = "W-COLUMN";
 pub const W_COLUMN_MISSING: &str = "W-COLUMN-MISSING";
 pub const W_MERGED: &str = "W-MERGED";
 pub const W_LONG_TITLE: &str = "W-LONG-TITLE";
 pub const W_CLASSIFIED: &str = "W-CLASSIFIED";
 pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
-pub const W_SHEET_IGNORED: &str = "W-SHEET-IGNORED";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 pub const W_REG_VALUE: &str = "W-REG-VALUE";
@@ -71,6 +71,7 @@ pub fn file_error(file: &str, code: &'static str, message: String) -> Finding {
         message,
         section: None,
         pos: None,
+        sheet_no: None,
     }
 }
 
@@ -86,12 +87,13 @@ pub fn at(
     Finding {
         file: file.to_string(),
         sheet: sheet.to_string(),
-        cell: crate::read::cell::a1(row, col),
+        cell: crate::cell::a1(row, col),
         severity,
         code,
         message,
         section: None,
         pos: Some((row, col)),
+        sheet_no: None,
     }
 }
 
@@ -112,6 +114,7 @@ pub fn sheet_level(
         message,
         section: None,
         pos: None,
+        sheet_no: None,
     }
 }
 
@@ -142,7 +145,7 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_HEADER,
         Severity::Error,
-        "表头的股室、报送年份、报送月份或填报人缺失或无效",
+        "表头的股室、报送年份、报送月份或填报人缺失或无效,或工作表有信息表而没有表头",
     ),
     (FILE_SECTION, Severity::Error, "股室不在名单中"),
     (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),
@@ -203,7 +206,12 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         W_SAME_MONTH,
         Severity::Warning,
-        "同一股室同一月份有两个文件",
+        "同一股室同一月份有两个文件(或工作表),每对报一次",
+    ),
+    (
+        W_MONTH_STALE,
+        Severity::Warning,
+        "报送月份早于表中最晚的信息所在月份",
     ),
     (W_COLUMN_UNKNOWN, Severity::Warning, "未知的列,已忽略"),
     (W_COLUMN_MISSING, Severity::Warning, "缺少采用级别列"),
@@ -211,11 +219,6 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_LONG_TITLE, Severity::Warning, "标题过长"),
     (W_CLASSIFIED, Severity::Warning, "标题或备注含涉密标识"),
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
-    (
-        W_SHEET_IGNORED,
-        Severity::Warning,
-        "其他工作表中的信息表未读取",
-    ),
     (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
     (
         W_REGISTER_YEAR,

@@ -8,6 +8,15 @@ pub const TEMPLATE_VERSION: &str = "zwxx-template-1";
 /// Name of the defined name holding [`TEMPLATE_VERSION`].
 pub const VERSION_NAME: &str = "zwxx_template_version";
 
+// ---- zwxx's own outputs: sheets by which an output among the inputs is recognised ----
+
+/// The results workbook's ranking sheet.
+pub const SHEET_RANKING: &str = "考核排名";
+/// The results workbook's notes sheet (rules, inputs, version).
+pub const SHEET_NOTES: &str = "考核说明";
+/// The feedback workbook's problem list sheet.
+pub const SHEET_FEEDBACK_LIST: &str = "问题清单";
+
 // ---- Section workbook: 政务信息报送表 ----
 
 /// File name of the section template.
@@ -135,6 +144,8 @@ pub const DEFAULT_ROSTER: [&str; 11] = [
 /// Classification words: everything a person reads is Chinese.
 pub const SEVERITY_ERROR: &str = "错误";
 pub const SEVERITY_WARNING: &str = "警告";
+/// A row error settled by a later file of the same section (SPEC Merge, "Corrected problems").
+pub const SEVERITY_CORRECTED: &str = "已更正";
 
 /// Label of the template-version cell on the hidden 下拉列表 sheet (the value is
 /// [`TEMPLATE_VERSION`]).

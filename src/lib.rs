@@ -1,15 +1,19 @@
 //! zwxx: the yearly assessment of a bureau's government-affairs information work
 //! (政务信息工作考核). One pipeline: discover → read → validate → merge → score → rank →
-//! report. Only `read` and `report` touch the file system.
+//! report. Only `read` (with its orchestration in `load`) and `report` touch the file system.
 
 pub mod arg_errors;
 pub mod assess;
+pub mod cell;
 pub mod cli;
 pub mod cmd;
+pub mod corrected;
 pub mod error;
 pub mod findings;
 pub mod hints;
 pub mod labels;
+pub mod layout;
+pub mod load;
 pub mod merge;
 pub mod model;
 pub mod rank;

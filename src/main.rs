@@ -20,8 +20,14 @@ fn pad_heap_growth() {
 
 fn main() {
     pad_heap_growth();
+    // started by the run below to read workbooks: serve, then exit
+    zwxx::read::worker::run_if_worker();
     // a calamine panic on a hostile file is caught and reported as a finding: no panic text
     zwxx::read::workbook::quiet_reader_panics();
+    // every workbook is read in a worker process running this binary
+    if let Ok(exe) = std::env::current_exe() {
+        zwxx::read::worker::isolate(exe);
+    }
     let cli = match zwxx::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -39,5 +45,6 @@ fn main() {
             e.exit_code()
         }
     };
+    zwxx::read::worker::shutdown();
     std::process::exit(code);
 }

@@ -3,10 +3,9 @@
 //! workbook properties say it was modified later, then the greater SHA-256 — never the order
 //! on disk. Repeats and look-alikes are warnings; nothing here changes a point by itself.
 
-use std::collections::HashMap;
-
 use crate::findings::{self as f, at};
 use crate::model::{Finding, InputFile, Item, Severity};
+use crate::validate::Submission;
 
 /// The merged year.
 #[derive(Debug, Default)]
@@ -18,13 +17,15 @@ pub struct Merged {
     pub findings: Vec<Finding>,
 }
 
-/// Which of two versions of the same item wins: the greater key.
-fn version_key<'a>(item: &Item, files: &'a [InputFile]) -> (u32, Option<&'a str>, &'a str) {
+/// Which of two versions of the same item wins: the greater key. Two sheets of one workbook
+/// share its modification time and SHA-256: the later sheet wins.
+fn version_key<'a>(item: &Item, files: &'a [InputFile]) -> (u32, Option<&'a str>, &'a str, u32) {
     let file = &files[item.file_index];
     (
         item.report_month,
         file.modified.as_deref(),
         file.sha256.as_str(),
+        item.sheet_no,
     )
 }
 
@@ -51,12 +52,10 @@ fn sort_on_two_cores<T: Send>(
     });
 }
 
-/// Merge the checked items of all files. `files` is indexed by `Item::file_index`.
-pub fn merge(
-    mut items: Vec<Item>,
-    files: &[InputFile],
-    submissions: &[crate::validate::Submission],
-) -> Merged {
+/// Merge the checked items of all files. `files` is indexed by `Item::file_index`. A sheet of
+/// a workbook is a file of its own here (a submission): a repeat "within one file" is one
+/// within one sheet.
+pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
     let mut out = Merged::default();
     // A canonical order first, so that nothing depends on the order files were found in. A
     // total order (two files never share a SHA-256, a file never two items on one row), so
@@ -66,7 +65,7 @@ pub fn merge(
             .cmp(&(&b.section, b.key(), b.date))
             .then_with(|| version_key(b, files).cmp(&version_key(a, files)))
             .then_with(|| a.source.row.cmp(&b.source.row))
-            .then_with(|| a.file_index.cmp(&b.file_index))
+            .then_with(|| a.part().cmp(&b.part()))
     };
     sort_on_two_cores(&mut items, order);
 
@@ -91,14 +90,14 @@ pub fn merge(
             // (staff often mark the adoption on a second copy of the row).
             let same_file: u32 = items[k + 1..e]
                 .iter()
-                .filter(|i| i.file_index == items[k].file_index)
+                .filter(|i| i.part() == items[k].part())
                 .fold(0, |m, i| m | i.adopted);
             items[k].adopted |= same_file;
             // A repeat within one file is a warning wherever it is, in the winning file or not.
-            let mut first_in_file: Vec<(usize, u32)> =
-                vec![(items[k].file_index, items[k].source.row)];
+            let mut first_in_file: Vec<((usize, u32), u32)> =
+                vec![(items[k].part(), items[k].source.row)];
             for other in &items[k + 1..e] {
-                match first_in_file.iter().find(|(f, _)| *f == other.file_index) {
+                match first_in_file.iter().find(|(f, _)| *f == other.part()) {
                     Some(&(_, row)) => out.findings.push(warn(
                         other,
                         f::W_DUP_IN_FILE,
@@ -107,7 +106,7 @@ pub fn merge(
                             row + 1
                         ),
                     )),
-                    None => first_in_file.push((other.file_index, other.source.row)),
+                    None => first_in_file.push((other.part(), other.source.row)),
                 }
             }
         }
@@ -131,10 +130,10 @@ pub fn merge(
     {
         let first = &run[0];
         for item in &run[1..] {
-            if item.file_index != first.file_index {
+            if item.part() != first.part() {
                 out.findings.push(warn(item, f::W_DUP_DATE, format!(
                     "同一标题在 {} 中的报送日期为 {},本表为 {}。如是同一条信息,请更正日期;两条均暂按不同信息计分",
-                    first.source.file, first.date, item.date)));
+                    submission_name(&first.source.file, &first.source.sheet), first.date, item.date)));
             }
         }
     }
@@ -186,35 +185,52 @@ pub fn merge(
         }
     }
 
-    // Two files of one section for the same month.
-    let mut by_month: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
-    for s in submissions {
-        by_month
-            .entry((s.section.as_str(), s.month))
-            .or_default()
-            .push(s.file_index);
-    }
-    let mut dup_months: Vec<_> = by_month.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    dup_months.sort();
-    for ((section, month), mut idx) in dup_months {
-        idx.sort();
-        let names: Vec<&str> = idx.iter().map(|&i| files[i].display.as_str()).collect();
-        for &i in &idx {
-            let mut w = f::file_error(
-                &files[i].display,
-                f::W_SAME_MONTH,
-                format!(
-                    "{section} {month} 月有 {} 个文件:{}。均已读取;同一信息内容不同时,以修改时间较晚的文件为准",
-                    idx.len(),
-                    names.join("、")
-                ),
-            );
-            w.severity = Severity::Warning;
-            w.section = Some(section.to_string());
-            out.findings.push(w);
+    out
+}
+
+/// `W-SAME-MONTH`: two submissions (files, or sheets of one workbook) of one section for the
+/// same 报送月份, once per pair, on the later of the two in listing order (path, then sheet),
+/// naming the other. A pair where one has `W-MONTH-STALE` is left to that warning: its 报送月份
+/// was left unchanged, and updating it is the remedy for both.
+pub fn same_month_warnings(submissions: &[Submission], files: &[InputFile]) -> Vec<Finding> {
+    let mut sorted: Vec<&Submission> = submissions.iter().collect();
+    sorted.sort_by_key(|s| (&s.section, s.month, s.file_index, s.sheet_no));
+    let mut out = Vec::new();
+    for group in sorted.chunk_by(|a, b| (&a.section, a.month) == (&b.section, b.month)) {
+        for (j, later) in group.iter().enumerate() {
+            for earlier in group[..j].iter().filter(|e| !e.stale && !later.stale) {
+                let other = if earlier.file_index == later.file_index {
+                    format!("本文件的工作表“{}”", earlier.sheet)
+                } else {
+                    submission_name(&files[earlier.file_index].display, &earlier.sheet)
+                };
+                let mut w = f::sheet_level(
+                    &files[later.file_index].display,
+                    &later.sheet,
+                    Severity::Warning,
+                    f::W_SAME_MONTH,
+                    format!(
+                        "{} {} 月另有报送表 {other}，两份均已读取；同一条信息内容不同时，以修改时间较晚的为准。如其中一份是更正后重新报送的，请只保留最新的一份",
+                        later.section, later.month
+                    ),
+                );
+                w.section = Some(later.section.clone());
+                w.sheet_no = Some(later.sheet_no);
+                out.push(w);
+            }
         }
     }
     out
+}
+
+/// A submission as named to people: the file, and its sheet unless it is the template's
+/// `报送信息`.
+fn submission_name(file: &str, sheet: &str) -> String {
+    if sheet.is_empty() || crate::cell::label_eq(sheet, crate::labels::SHEET_ITEMS) {
+        file.to_string()
+    } else {
+        format!("{file}(工作表“{sheet}”)")
+    }
 }
 
 /// The hash that groups titles: a multiply-rotate step per folded character (FxHash's). A
@@ -259,6 +275,7 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
         message,
     );
     w.section = Some(item.section.to_string());
+    w.sheet_no = Some(item.sheet_no);
     w
 }
 
@@ -328,17 +345,18 @@ mod tests {
                     title_col: 1,
                     report_month: 1,
                     file_index: k,
+                    sheet_no: 0,
                 }
             })
             .collect();
-        let merged = merge(items, &files, &[]);
+        let merged = merge(items, &files);
         let mut got: Vec<(String, Option<(u32, u32)>)> = merged
             .findings
             .iter()
             .filter(|f| f.code == crate::findings::W_DUP_SECTION)
             .map(|f| (f.message.clone(), f.pos))
             .collect();
-        let key = |i: &Item| crate::read::cell::title_key(&i.title);
+        let key = |i: &Item| crate::cell::title_key(&i.title);
         let mut expected = Vec::new();
         for (n, item) in merged.items.iter().enumerate() {
             let first = merged

@@ -17,6 +17,9 @@ pub enum Severity {
     Error,
     /// Reported; the row still counts.
     Warning,
+    /// A row error that a later file (or sheet) of the same section corrected: listed, never
+    /// counted for the exit status nor sent back.
+    Corrected,
 }
 
 impl Severity {
@@ -25,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => crate::labels::SEVERITY_ERROR,
             Severity::Warning => crate::labels::SEVERITY_WARNING,
+            Severity::Corrected => crate::labels::SEVERITY_CORRECTED,
         }
     }
 }
@@ -45,6 +49,11 @@ pub struct Finding {
     /// Zero-based (row, col) for ordering and highlighting (not part of the JSON schema).
     #[serde(skip)]
     pub pos: Option<(u32, u32)>,
+    /// Position of the sheet in its workbook, where the finding is about a section
+    /// workbook's sheet: listings order a workbook's sheets as it does (not part of the JSON
+    /// schema).
+    #[serde(skip)]
+    pub sheet_no: Option<u32>,
 }
 
 /// Immutable text that repeats from row to row (section, category, people, 采用期号, file and
@@ -244,12 +253,21 @@ pub struct Item {
     pub report_month: u32,
     /// Index of the source file in the run's file list (merge tie-break).
     pub file_index: usize,
+    /// Position of the source sheet in its workbook: each sheet holding a header block and
+    /// an items table is a submission of its own.
+    pub sheet_no: u32,
 }
 
 impl Item {
     /// The identity key of the title: full/half width and spaces folded.
     pub fn key(&self) -> TitleKey<'_> {
         TitleKey(&self.title)
+    }
+
+    /// The submission the item came from: its file and sheet. Two sheets of one workbook are
+    /// two submissions, exactly like two files.
+    pub fn part(&self) -> (usize, u32) {
+        (self.file_index, self.sheet_no)
     }
 
     /// Whether the item was adopted at some level.
@@ -279,14 +297,14 @@ impl Item {
     }
 }
 
-/// A title's identity key ([`crate::read::cell::title_key`]) without the `String`: equal,
+/// A title's identity key ([`crate::cell::title_key`]) without the `String`: equal,
 /// ordered and hashed exactly as that `String` would be, folding as it compares.
 #[derive(Debug, Clone, Copy)]
 pub struct TitleKey<'a>(pub &'a str);
 
 impl TitleKey<'_> {
-    fn chars(&self) -> crate::read::cell::TitleKeyChars<'_> {
-        crate::read::cell::title_key_chars(self.0)
+    fn chars(&self) -> crate::cell::TitleKeyChars<'_> {
+        crate::cell::title_key_chars(self.0)
     }
 }
 
@@ -307,7 +325,7 @@ impl PartialOrd for TitleKey<'_> {
 impl Ord for TitleKey<'_> {
     /// Code point order, which is the byte order of the folded `String`.
     fn cmp(&self, other: &Self) -> Ordering {
-        crate::read::cell::title_key_cmp(self.0, other.0)
+        crate::cell::title_key_cmp(self.0, other.0)
     }
 }
 
@@ -381,7 +399,7 @@ pub struct Register {
     pub leaders: Vec<Leader>,
     pub tasks: Vec<Task>,
     pub deductions: Vec<Deduction>,
-    /// Every task id on the register's 约稿任务 sheet (as [`crate::read::cell::id_key`] folds
+    /// Every task id on the register's 约稿任务 sheet (as [`crate::cell::id_key`] folds
     /// it), rows with an error included: an item naming one of them is never blamed for the
     /// officer's slip.
     pub task_ids: Vec<String>,
@@ -412,11 +430,28 @@ impl Register {
     }
 }
 
+/// What became of one sheet of a section workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetOutcome {
+    /// Read and counted: its section and 报送月份.
+    Read { section: String, month: u32 },
+    /// Not counted: a file error (its finding says why), with a short reason.
+    Failed(String),
+}
+
+/// A sheet of a section workbook that holds an items table, and what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetStatus {
+    pub sheet: String,
+    pub outcome: SheetOutcome,
+}
+
 /// What became of one input file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileStatus {
-    /// Read as a section workbook.
-    Section { section: String, month: u32 },
+    /// Read as a section workbook: each of its sheets holding an items table, in sheet
+    /// order, at least one of them read.
+    Section(Vec<SheetStatus>),
     /// Read as the register.
     Register,
     /// Skipped before reading (lock file, hidden, not a spreadsheet extension, duplicate).
@@ -441,7 +476,7 @@ pub struct InputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::cell::title_key;
+    use crate::cell::title_key;
     use std::collections::hash_map::DefaultHasher;
 
     /// A year of a whole city is 300,000 items, each kept until the results are written: every

@@ -23,6 +23,8 @@ pub struct Standing {
     pub ineligible_for: Vec<String>,
     /// 建议约谈: the months without a submission (empty = no flag).
     pub interview_months: Vec<u32>,
+    /// Those of `interview_months` for which a file was sent but refused (`文件无效`).
+    pub invalid_months: Vec<u32>,
     /// No qualifying item adopted at any level.
     pub no_adoption: bool,
     /// 条数任务完成率 and 分值任务完成率, percent.
@@ -58,15 +60,29 @@ impl Standing {
             ));
         }
         if !self.interview_months.is_empty() {
-            parts.push(format!(
-                "建议约谈：{}未报送",
-                month_ranges(&self.interview_months)
-            ));
+            parts.push(format!("建议约谈：{}", self.months_not_sent()));
         }
         if self.no_adoption {
             parts.push("无采用信息".to_string());
         }
         parts.join("\u{FF1B}")
+    }
+
+    /// The 建议约谈 months in words: those without any file `未报送`, those whose files were
+    /// all refused apart (`1至2月未报送，3月文件无效`).
+    pub fn months_not_sent(&self) -> String {
+        let (invalid, missing): (Vec<u32>, Vec<u32>) = self
+            .interview_months
+            .iter()
+            .partition(|m| self.invalid_months.contains(m));
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("{}未报送", month_ranges(&missing)));
+        }
+        if !invalid.is_empty() {
+            parts.push(format!("{}文件无效", month_ranges(&invalid)));
+        }
+        parts.join("\u{FF0C}")
     }
 }
 
@@ -117,6 +133,12 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
             let behind = ranked.iter().filter(|&&j| finals[j] < fin).count() as i64;
             let criticised = takes_part && !awarded && behind < a.bottom_count;
             let missing = s.missing_months(up_to_month);
+            let interview_months =
+                if takes_part && missing.len() as i64 >= a.interview_missing_months {
+                    missing
+                } else {
+                    vec![]
+                };
             let pct = |num: f64, target: Option<f64>| target.map(|t| num / t * 100.0);
             Standing {
                 section: i,
@@ -131,13 +153,12 @@ pub fn rank(scores: &[SectionScore], rules: &Rules, up_to_month: u32) -> Vec<Sta
                     s.failed_tasks().iter().map(|x| x.to_string()).collect()
                 },
                 // A section not taking part is not flagged: it is only listed.
-                interview_months: if takes_part
-                    && missing.len() as i64 >= a.interview_missing_months
-                {
-                    missing
-                } else {
-                    vec![]
-                },
+                invalid_months: interview_months
+                    .iter()
+                    .copied()
+                    .filter(|&m| s.invalid_only(m))
+                    .collect(),
+                interview_months,
                 no_adoption: takes_part && s.adopted_count() == 0,
                 item_rate: pct(s.qualifying() as f64, s.item_target),
                 score_rate: pct(fin as f64, s.score_target),
@@ -193,6 +214,7 @@ mod tests {
                 origin: Origin::Item(0),
             }],
             submitted: [true; 12],
+            invalid: [false; 12],
         }
     }
 

@@ -171,7 +171,7 @@ impl Rules {
 
     /// Resolve: normalise labels and refuse impossible values, naming the key.
     fn checked(mut self) -> Result<Rules, String> {
-        let norm = |s: &mut String| *s = crate::read::cell::normalize_label(s);
+        let norm = |s: &mut String| *s = crate::cell::normalize_label(s);
         self.categories.names.iter_mut().for_each(norm);
         self.categories.commissioned.iter_mut().for_each(norm);
         self.categories.leader_approval.iter_mut().for_each(norm);

@@ -138,6 +138,9 @@ pub struct SectionScore {
     pub lines: Vec<Line>,
     /// Months (1–12) with at least one submission.
     pub submitted: [bool; 12],
+    /// Months (1–12) for which a file (or sheet) of the section was refused with a file error
+    /// (`文件无效` where the month has no valid submission).
+    pub invalid: [bool; 12],
 }
 
 impl SectionScore {
@@ -204,14 +207,26 @@ impl SectionScore {
             .filter(|m| !self.submitted[*m as usize - 1])
             .collect()
     }
+    /// Whether month `m` (1–12) lacks a valid submission but had a refused file (`文件无效`).
+    pub fn invalid_only(&self, m: u32) -> bool {
+        (1..=12).contains(&m) && !self.submitted[m as usize - 1] && self.invalid[m as usize - 1]
+    }
 }
 
 /// Score every roster section (in roster order). Takes the merged items by value: each
 /// moves into its section's score (no copies; a year may hold hundreds of thousands).
+/// The months each section sent something for: its submissions, and the (section, month) of
+/// its refused files.
+#[derive(Debug, Clone, Copy)]
+pub struct Months<'a> {
+    pub submitted: &'a [Submission],
+    pub invalid: &'a [(String, u32)],
+}
+
 pub fn score(
     register: &Register,
     merged: Merged,
-    submissions: &[Submission],
+    months: &Months,
     rules: &Rules,
     as_of: NaiveDate,
 ) -> Vec<SectionScore> {
@@ -262,18 +277,28 @@ pub fn score(
             }));
         }
     }
-    let mut submitted = vec![[false; 12]; register.roster.len()];
-    for s in submissions {
-        if let (Some(&k), true) = (index.get(s.section.as_str()), (1..=12).contains(&s.month)) {
-            submitted[k][s.month as usize - 1] = true;
+    let month_table = |list: &mut dyn Iterator<Item = (&str, u32)>| {
+        let mut table = vec![[false; 12]; register.roster.len()];
+        for (section, m) in list {
+            if let (Some(&k), true) = (index.get(section), (1..=12).contains(&m)) {
+                table[k][m as usize - 1] = true;
+            }
         }
-    }
+        table
+    };
+    let submitted = month_table(
+        &mut months
+            .submitted
+            .iter()
+            .map(|s| (s.section.as_str(), s.month)),
+    );
+    let invalid = month_table(&mut months.invalid.iter().map(|(s, m)| (s.as_str(), *m)));
     register
         .roster
         .iter()
         .zip(items)
-        .zip(submitted)
-        .map(|((entry, mut items), submitted)| {
+        .zip(submitted.into_iter().zip(invalid))
+        .map(|((entry, mut items), (submitted, invalid))| {
             let name = entry.name.as_str();
             items.sort_by(|a, b| {
                 (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
@@ -296,6 +321,7 @@ pub fn score(
                 deductions,
                 lines,
                 submitted,
+                invalid,
             }
         })
         .collect()

@@ -1,6 +1,8 @@
 //! Workbooks saved by LibreOffice Calc (.xlsx, .xls, .ods — see tests/fixtures/libreoffice/
 //! make.sh) read to exactly the same items as the source workbook, with dates given as real
-//! dates, text in several shapes, serial numbers and a formula, and flags as 是/√/Y/1/TRUE.
+//! dates, text in several shapes, serial numbers and a formula, and flags as 是/√/Y/1/TRUE; and
+//! a year kept in one workbook with a sheet per month (tests/fixtures/month-sheets/make.sh)
+//! scores in each format like the same months sent as separate files.
 
 mod common;
 use common::*;
@@ -149,5 +151,81 @@ fn template_filled_in_libreoffice_reads_the_same_in_every_format() {
         want.sort();
         assert_eq!(got, want, "{ext}");
         assert!(section(&a, "中小企业股").submitted[5], "{ext}: 报送月份 6");
+    }
+}
+
+/// The form filled in Calc with a sheet per month (1月, 2月, 3月 零报告, and 4月 copied from
+/// 3月 with 报送月份 left at 3), saved as .xlsx, .xls and .ods: each scores, through the binary,
+/// exactly like the same four forms sent as separate files — 4 items, 2 × 4 + 5 = 13 points,
+/// months 1–3 sent, April not (its sheet says 3月), and W-MONTH-STALE on 4月!F2.
+#[test]
+fn a_sheet_per_month_saved_by_libreoffice_scores_like_separate_files() {
+    let d = tempfile::tempdir().unwrap();
+    let separate = d.path().join("separate");
+    std::fs::create_dir(&separate).unwrap();
+    let forms: [(&str, u32, Vec<Row>); 4] = [
+        (
+            "1",
+            1,
+            vec![
+                Row::new("办公室召开一月工作例会", "2019-01-08"),
+                Row::new("办公室开展节前安全检查", "2019-01-25"),
+            ],
+        ),
+        (
+            "2",
+            2,
+            vec![Row::new("办公室二月信息被普刊采用", "2019-02-14").adopted(&[0])],
+        ),
+        ("3", 3, vec![]),
+        (
+            "4",
+            3,
+            vec![Row::new("办公室四月召开春季工作会", "2019-04-09")],
+        ),
+    ];
+    for (name, month, rows) in &forms {
+        section_file(
+            &separate.join(format!("{name}.xlsx")),
+            "办公室",
+            2019,
+            *month,
+            rows,
+        );
+    }
+    let run = |input: &Path, out: &str| {
+        let o = zwxx(
+            d.path(),
+            &[
+                "score",
+                &input.to_string_lossy(),
+                "--as-of",
+                "2019-12-31",
+                "-o",
+                out,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+        (stdout(&o), standing_sheets(&d.path().join(out)))
+    };
+    let (_, expected) = run(&separate, "separate.xlsx");
+    let office = expected[0].iter().find(|r| r[1] == "办公室").unwrap();
+    assert_eq!((office[2].as_str(), office[7].as_str()), ("4", "13"));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/month-sheets");
+    for ext in ["xlsx", "xls", "ods"] {
+        let file = fixtures.join(format!("办公室2019年政务信息.{ext}"));
+        let (out, got) = run(&file, &format!("{ext}.xlsx"));
+        assert_eq!(got, expected, "{ext}");
+        assert!(
+            out.contains("读取报送表 1 个(共 4 个工作表)"),
+            "{ext}: {out}"
+        );
+        let a = assess(&file, None);
+        let stale: Vec<(&str, &str, &str)> = a
+            .findings
+            .iter()
+            .map(|f| (f.code, f.sheet.as_str(), f.cell.as_str()))
+            .collect();
+        assert_eq!(stale, [("W-MONTH-STALE", "4月", "F2")], "{ext}");
     }
 }

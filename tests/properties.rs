@@ -1,9 +1,10 @@
 //! Property tests over generated years (seeded, deterministic): the order of files on disk
-//! never changes a result, and monthly files or one cumulative file resent every month give
-//! the same scores.
+//! never changes a result, and monthly files, one workbook with a sheet per month, or one
+//! cumulative file resent every month give the same scores.
 
 mod common;
 use common::*;
+use std::path::Path;
 
 /// A small deterministic generator (LCG), so failures reproduce from the seed.
 struct Rng(u64);
@@ -217,5 +218,168 @@ fn any_cell_values_every_row_is_an_item_or_an_error() {
             "seed {seed}: {accounted} < {}",
             a.rows.rows
         );
+    }
+}
+
+/// A year as staff send it: per section, the months it sent a form for (some missed, some
+/// 零报告), and its items, each dated in a month it sent, with its final adoption flags.
+struct SentYear {
+    sent: Vec<(&'static str, Vec<u32>)>,
+    items: Vec<(&'static str, u32, Row)>,
+}
+
+fn sent_year(seed: u64) -> SentYear {
+    let mut rng = Rng(seed);
+    let mut sent = Vec::new();
+    let mut items = Vec::new();
+    for s in ["办公室", "经济运行股", "科技管理股", "轻工业股"] {
+        let months: Vec<u32> = (1..=12).filter(|_| rng.below(5) != 0).collect();
+        for &m in &months {
+            // Now and then a 零报告: a form without items.
+            for i in 0..rng.below(4) {
+                let levels: Vec<usize> = (0..4).filter(|_| rng.below(5) == 0).collect();
+                let day = 1 + rng.below(28);
+                let row = Row::new(
+                    &format!("{s}{m}月第{i}条"),
+                    &format!("2019-{m:02}-{day:02}"),
+                )
+                .adopted(&levels);
+                items.push((s, m, row));
+            }
+        }
+        sent.push((s, months));
+    }
+    SentYear { sent, items }
+}
+
+impl SentYear {
+    /// The rows of `section` dated in the months `keep` allows, adoptions as known in month
+    /// `as_known` (filled in two months after the item's month, all by December).
+    fn rows(&self, section: &str, keep: impl Fn(u32) -> bool, as_known: u32) -> Vec<Row> {
+        self.items
+            .iter()
+            .filter(|(s, m, _)| *s == section && keep(*m))
+            .map(|(_, m, r)| {
+                if *m + 2 <= as_known || as_known == 12 {
+                    r.clone()
+                } else {
+                    r.clone().adopted(&[])
+                }
+            })
+            .collect()
+    }
+
+    /// A workbook per section and month sent.
+    fn monthly(&self, dir: &Path) {
+        for (s, months) in &self.sent {
+            for &m in months {
+                let rows = self.rows(s, |x| x == m, 12);
+                section_file(&dir.join(format!("{s}-{m:02}.xlsx")), s, 2019, m, &rows);
+            }
+        }
+    }
+
+    /// One workbook per section with a sheet per month sent, the sheets in a shuffled order
+    /// and named anyhow (names never matter).
+    fn sheet_per_month(&self, dir: &Path, rng: &mut Rng) {
+        for (k, (s, months)) in self.sent.iter().enumerate() {
+            let mut sheets: Vec<FormSheet> = months
+                .iter()
+                .map(|&m| {
+                    let name = match rng.below(3) {
+                        0 => format!("{m}月"),
+                        1 => format!("Sheet{}", 20 - m),
+                        _ => format!("报送信息({m})"),
+                    };
+                    (name, m, self.rows(s, |x| x == m, 12))
+                })
+                .collect();
+            for i in (1..sheets.len()).rev() {
+                sheets.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            sheets_file(&dir.join(format!("第{k}个股室全年.xlsx")), s, 2019, &sheets);
+        }
+    }
+
+    /// One growing file per section, resent every month it sent (adoptions filled in later;
+    /// the last file sent has them all).
+    fn cumulative(&self, dir: &Path) {
+        for (s, months) in &self.sent {
+            for &m in months {
+                let known = if months.last() == Some(&m) { 12 } else { m };
+                let rows = self.rows(s, |x| x <= m, known);
+                section_file(
+                    &dir.join(format!("{s}-累计-{m:02}.xlsx")),
+                    s,
+                    2019,
+                    m,
+                    &rows,
+                );
+            }
+        }
+    }
+}
+
+/// Writes a year's files into a folder.
+type Layout<'a> = &'a dyn Fn(&Path);
+
+/// The same year sent as a workbook per month, as one workbook per section with a sheet per
+/// month, or as one cumulative file resent every month: through the binary, the results
+/// workbooks' ranking, breakdown and monthly sheets are identical, 备注 (建议约谈) included.
+/// Sent as one cumulative file a section (its latest month only), the points and ranks are.
+#[test]
+fn a_sheet_per_month_scores_like_a_file_per_month() {
+    for seed in 21..=23u64 {
+        let year = sent_year(seed);
+        let d = tempfile::tempdir().unwrap();
+        let layouts: [(&str, Layout); 4] = [
+            ("monthly", &|p| year.monthly(p)),
+            ("sheets", &|p| {
+                year.sheet_per_month(p, &mut Rng(seed + 1000))
+            }),
+            ("cumulative", &|p| year.cumulative(p)),
+            ("once", &|p| {
+                for (s, months) in &year.sent {
+                    if let Some(&last) = months.last() {
+                        let rows = year.rows(s, |_| true, 12);
+                        section_file(&p.join(format!("{s}.xlsx")), s, 2019, last, &rows);
+                    }
+                }
+            }),
+        ];
+        let mut got = Vec::new();
+        for (name, write) in layouts {
+            let dir = d.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            write(&dir);
+            let out = format!("{name}.xlsx");
+            let o = zwxx(
+                d.path(),
+                &["score", name, "--as-of", "2019-12-31", "-o", &out],
+            );
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "seed {seed} {name}: {}",
+                stdout(&o)
+            );
+            got.push(standing_sheets(&d.path().join(out)));
+        }
+        assert!(year.items.len() > 20, "seed {seed}");
+        assert_eq!(got[0], got[1], "seed {seed}: a sheet per month");
+        assert_eq!(got[0], got[2], "seed {seed}: a cumulative file resent");
+        // One file for the whole year: the same points; only 备注 (months not sent) differs.
+        let without_remarks = |sheets: &[Vec<Vec<String>>]| -> Vec<Vec<String>> {
+            sheets[0]
+                .iter()
+                .map(|r| r[..r.len().min(11)].to_vec())
+                .collect()
+        };
+        assert_eq!(
+            without_remarks(&got[0]),
+            without_remarks(&got[3]),
+            "seed {seed}: once"
+        );
+        assert_eq!(got[0][1], got[3][1], "seed {seed}: once, 得分明细");
     }
 }

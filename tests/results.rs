@@ -391,17 +391,24 @@ fn problems_are_listed_with_their_cells() {
     let g = grid(&path, "校验问题");
     assert_eq!(
         g[1].iter().map(text).collect::<Vec<_>>(),
-        ["文件", "工作表", "单元格", "级别", "代码", "说明"]
+        ["股室", "文件", "工作表", "单元格", "级别", "代码", "说明"]
     );
     let bad = g
         .iter()
-        .find(|r| text(&r[4]) == "E-DATE")
+        .find(|r| text(&r[5]) == "E-DATE")
         .expect("the bad date is listed");
     assert_eq!(
-        bad[..5].iter().map(text).collect::<Vec<_>>(),
-        ["in/轻工业股.xlsx", "报送信息", "C11", "错误", "E-DATE"]
+        bad[..6].iter().map(text).collect::<Vec<_>>(),
+        [
+            "轻工业股",
+            "in/轻工业股.xlsx",
+            "报送信息",
+            "C11",
+            "错误",
+            "E-DATE"
+        ]
     );
-    assert!(text(&bad[5]).contains("2019.13.5"));
+    assert!(text(&bad[6]).contains("2019.13.5"));
     // The section's own sheet lists it too.
     let s = grid(&path, "轻工业股");
     assert!(s.iter().any(|r| r.iter().any(|c| text(c) == "E-DATE")));

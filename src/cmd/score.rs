@@ -118,7 +118,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
         }
     }
     let feedback = match &args.feedback {
-        Some(dir) => report::feedback::feedback_workbooks(&a)?
+        Some(dir) => report::feedback::feedback_workbooks(&a, &args.input.limits())?
             .into_iter()
             .map(|f| write::Output {
                 path: dir.join(&f.file_name),
@@ -142,7 +142,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
     let mut inputs: Vec<&Path> = a
         .files
         .iter()
-        .filter(|f| f.status != FileStatus::Skipped(crate::read::OWN_OUTPUT.to_string()))
+        .filter(|f| f.status != FileStatus::Skipped(crate::load::OWN_OUTPUT.to_string()))
         .map(|f| f.path.as_path())
         .collect();
     inputs.extend(args.input.register.as_deref());

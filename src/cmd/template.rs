@@ -79,10 +79,10 @@ fn build_and_write(args: &TemplateArgs, year: i32, targets: &[PathBuf; 2]) -> Re
 /// fixed before scoring.
 fn register_roster(path: &Path, rules: &Rules) -> Result<Vec<String>, Error> {
     let limits = crate::read::workbook::Limits::default();
-    let loaded = crate::read::load(&[], Some(path), rules, &limits)?;
+    let loaded = crate::load::load(&[], Some(path), rules, &limits)?;
     let register = loaded.register.unwrap_or_default();
     let (roster_errors, others): (Vec<_>, Vec<_>) = loaded.findings.iter().partition(|f| {
-        is_register_error(f.code) && crate::read::cell::label_eq(&f.sheet, labels::SHEET_ROSTER)
+        is_register_error(f.code) && crate::cell::label_eq(&f.sheet, labels::SHEET_ROSTER)
     });
     let lines = |list: &[&crate::model::Finding]| -> String {
         list.iter()

@@ -23,7 +23,7 @@ pub fn assess_inputs_with(
     progress: bool,
 ) -> Result<crate::assess::Assessment, Error> {
     let limits = input.limits();
-    let loaded = crate::read::load_with_progress(
+    let loaded = crate::load::load_with_progress(
         &input.paths,
         input.register.as_deref(),
         rules,
@@ -58,7 +58,8 @@ pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
     )
 }
 
-/// The findings as a JSON array of {file, sheet, cell, severity, code, message}.
+/// The findings as a JSON array of {section, file, sheet, cell, severity, code, message}
+/// (`section` empty where no section can be told).
 fn serde_json_array(findings: &[crate::model::Finding]) -> String {
     let mut out = String::from("[");
     for (i, f) in findings.iter().enumerate() {
@@ -67,6 +68,7 @@ fn serde_json_array(findings: &[crate::model::Finding]) -> String {
         }
         out.push_str("\n  {");
         let fields = [
+            ("section", f.section.as_deref().unwrap_or_default()),
             ("file", f.file.as_str()),
             ("sheet", f.sheet.as_str()),
             ("cell", f.cell.as_str()),
@@ -75,6 +77,7 @@ fn serde_json_array(findings: &[crate::model::Finding]) -> String {
                 match f.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
+                    Severity::Corrected => "corrected",
                 },
             ),
             ("code", f.code),

@@ -12,10 +12,10 @@ mod sheets;
 mod table;
 pub mod values;
 
+use crate::cell;
 use crate::findings::{self as f, at};
 use crate::labels as l;
 use crate::model::{Finding, Register, Severity, Source};
-use crate::read::cell;
 use crate::read::workbook::WorkbookData;
 use crate::rules::Rules;
 use sheets::SheetSpec;
@@ -128,25 +128,46 @@ pub fn suggestion(name: &str, roster: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// The roster name closest to `name`: one containing it or contained in it, else the one
-/// with the smallest character edit distance, if that distance is at most half its length.
+/// The roster name closest to `name` (the first of [`nearest`]).
 pub fn closest<'a>(name: &str, roster: &[&'a str]) -> Option<&'a str> {
-    if name.is_empty() {
-        return None;
+    nearest(name, roster).first().copied()
+}
+
+/// The near-miss of `name` when it is unique: exactly one roster name is nearest.
+pub fn unique_closest<'a>(name: &str, roster: &[&'a str]) -> Option<&'a str> {
+    match nearest(name, roster).as_slice() {
+        [one] => Some(one),
+        _ => None,
     }
-    if let Some(c) = roster
-        .iter()
-        .find(|r| r.contains(name) || name.contains(**r))
-    {
-        return Some(c);
+}
+
+/// The roster names nearest to `name`, equally near, in roster order: those containing it or
+/// contained in it, the closest in length (`办公` → 办公室 rather than 园区管理办公室,
+/// `园区管理办公室2` → 园区管理办公室 rather than the 办公室 inside it); failing that, those at
+/// the smallest character edit distance, if it is at most half the longer length.
+fn nearest<'a>(name: &str, roster: &[&'a str]) -> Vec<&'a str> {
+    if name.is_empty() {
+        return Vec::new();
     }
     let a: Vec<char> = name.chars().collect();
-    roster
+    let mut scored: Vec<(usize, &str)> = roster
         .iter()
-        .map(|r| (edit_distance(&a, &r.chars().collect::<Vec<_>>()), *r))
-        .filter(|(d, r)| *d * 2 <= r.chars().count().max(a.len()))
-        .min_by_key(|(d, _)| *d)
+        .filter(|r| r.contains(name) || name.contains(**r))
+        .map(|r| (r.chars().count().abs_diff(a.len()), *r))
+        .collect();
+    if scored.is_empty() {
+        scored = roster
+            .iter()
+            .map(|r| (edit_distance(&a, &r.chars().collect::<Vec<_>>()), *r))
+            .filter(|(d, r)| *d * 2 <= r.chars().count().max(a.len()))
+            .collect();
+    }
+    let best = scored.iter().map(|(d, _)| *d).min();
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == best)
         .map(|(_, r)| r)
+        .collect()
 }
 
 /// "(是否为“2019-01”?)" naming the registered task ids closest to an unknown `id` (by
@@ -196,6 +217,23 @@ mod tests {
         assert_eq!(closest("经济运行", &roster), Some("经济运行股"));
         assert_eq!(closest("科技管里股", &roster), Some("科技管理股"));
         assert_eq!(closest("财务股", &roster), None);
+        assert_eq!(closest("办公", &roster), Some("办公室"));
+        assert_eq!(closest("园区管理办公室2", &roster), Some("园区管理办公室"));
+    }
+
+    /// A near-miss attributes a file only when no other roster name is as near.
+    #[test]
+    fn unique_near_miss() {
+        let roster = crate::labels::DEFAULT_ROSTER;
+        assert_eq!(unique_closest("经济运行科", &roster), Some("经济运行股"));
+        assert_eq!(
+            unique_closest("园区管理办公室2", &roster),
+            Some("园区管理办公室")
+        );
+        assert_eq!(unique_closest("财务股", &roster), None);
+        let two = ["经济一股", "经济二股"];
+        assert_eq!(unique_closest("经济三股", &two), None);
+        assert_eq!(closest("经济三股", &two), Some("经济一股"));
     }
 
     #[test]

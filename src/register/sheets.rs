@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 
 use super::table::Table;
 use super::values::{self, Reading};
+use crate::cell::{self, cell_text, clean_text, parse_date};
 use crate::findings as f;
 use crate::labels as l;
 use crate::model::{Deduction, Finding, Leader, Register, RosterEntry, Severity, Task, TaskStatus};
-use crate::read::cell::{self, cell_text, clean_text, parse_date};
 use crate::rules::Rules;
 
 /// Columns of `股室名单` (indexes into [`l::ROSTER_COLUMNS`]); contact columns are never read.

@@ -3,10 +3,10 @@
 
 use calamine::Data;
 
+use crate::cell::{self, cell_text, clean_text, is_blank};
 use crate::findings::{self as f, at};
+use crate::layout::{Grid, columns};
 use crate::model::{Finding, Severity, Source, Text};
-use crate::read::cell::{self, cell_text, clean_text, is_blank};
-use crate::read::layout::{Grid, columns};
 use crate::read::workbook::{SheetData, WorkbookData};
 
 /// One register table: its rows' values by wanted column (an index into `labels`).

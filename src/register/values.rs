@@ -5,9 +5,9 @@
 
 use calamine::Data;
 
+use crate::cell::{self, cell_text, parse_number};
 use crate::labels as l;
 use crate::model::TaskStatus;
-use crate::read::cell::{self, cell_text, parse_number};
 
 /// How a register value was read.
 #[derive(Debug, Clone, PartialEq)]

@@ -58,12 +58,13 @@ pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error
     Ok(out)
 }
 
-/// The problems as CSV: 文件 · 工作表 · 单元格 · 级别 · 代码 · 说明.
+/// The problems as CSV: 股室 · 文件 · 工作表 · 单元格 · 级别 · 代码 · 说明.
 pub fn findings_csv(findings: &[Finding]) -> Result<String, csv::Error> {
     let rows: Vec<Vec<Cell>> = findings
         .iter()
         .map(|f| {
             vec![
+                f.section.as_deref().unwrap_or_default().into(),
                 f.file.as_str().into(),
                 f.sheet.as_str().into(),
                 f.cell.as_str().into(),

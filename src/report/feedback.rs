@@ -13,21 +13,20 @@ use std::collections::BTreeMap;
 
 use calamine::Data;
 use rust_xlsxwriter::{Note, Worksheet};
-use sha2::{Digest, Sha256};
 
 use crate::assess::Assessment;
+use crate::cell::{label_eq, serial_to_date};
 use crate::error::Error;
 use crate::labels as l;
 use crate::model::{FileStatus, Finding, InputFile, Severity};
-use crate::read::cell::{label_eq, serial_to_date};
-use crate::read::workbook::{Limits, SheetData, read_workbook};
+use crate::read::workbook::{Limits, SheetData};
 
 use super::xlsx::{
-    BAD, Look, NEUTRAL, R, Sheet, V, new_workbook, output_error, section_sheet_names,
+    BAD, Look, NEUTRAL, R, Sheet, V, new_sheet, new_workbook, output_error, section_sheet_names,
 };
 
 /// The name of the problem list sheet.
-pub const SHEET_LIST: &str = "问题清单";
+pub use crate::labels::SHEET_FEEDBACK_LIST as SHEET_LIST;
 
 /// One feedback workbook: the section and its bytes.
 #[derive(Debug)]
@@ -37,21 +36,28 @@ pub struct Feedback {
     pub bytes: Vec<u8>,
 }
 
-/// The sections (roster order) that have problems attributed to them.
+/// The sections (roster order) that have problems attributed to them; corrected ones are not
+/// sent back.
 pub fn sections_with_problems(a: &Assessment) -> Vec<&str> {
     a.scores
         .iter()
         .map(|s| s.name.as_str())
-        .filter(|n| a.findings.iter().any(|f| f.section.as_deref() == Some(*n)))
+        .filter(|n| a.findings.iter().any(|f| to_send(f, n)))
         .collect()
 }
 
-/// Build every section's feedback workbook in memory.
-pub fn feedback_workbooks(a: &Assessment) -> Result<Vec<Feedback>, Error> {
+/// Whether a finding goes into `section`'s feedback workbook.
+fn to_send(f: &Finding, section: &str) -> bool {
+    f.section.as_deref() == Some(section) && f.severity != Severity::Corrected
+}
+
+/// Build every section's feedback workbook in memory. The inputs whose sheets are copied are
+/// read again through the run's guarded reader and `limits`.
+pub fn feedback_workbooks(a: &Assessment, limits: &Limits) -> Result<Vec<Feedback>, Error> {
     sections_with_problems(a)
         .into_iter()
         .map(|section| {
-            let bytes = build(a, section).map_err(output_error)?;
+            let bytes = build(a, section, limits).map_err(output_error)?;
             Ok(Feedback {
                 section: section.to_string(),
                 file_name: super::feedback_file_name(section),
@@ -64,12 +70,8 @@ pub fn feedback_workbooks(a: &Assessment) -> Result<Vec<Feedback>, Error> {
 /// A sheet of an input file to reproduce: (file display name, sheet name).
 type SheetKey<'a> = (&'a str, &'a str);
 
-fn build(a: &Assessment, section: &str) -> R<Vec<u8>> {
-    let findings: Vec<&Finding> = a
-        .findings
-        .iter()
-        .filter(|f| f.section.as_deref() == Some(section))
-        .collect();
+fn build(a: &Assessment, section: &str, limits: &Limits) -> R<Vec<u8>> {
+    let findings: Vec<&Finding> = a.findings.iter().filter(|f| to_send(f, section)).collect();
     let mut wb = new_workbook(
         a.as_of,
         &format!("{section} {}年度政务信息报送问题反馈", a.year),
@@ -96,9 +98,10 @@ fn build(a: &Assessment, section: &str) -> R<Vec<u8>> {
     let mut unavailable: BTreeMap<&str, &str> = BTreeMap::new();
     let mut read_cache: BTreeMap<&str, Option<Vec<SheetData>>> = BTreeMap::new();
     for (key, name) in keys.iter().zip(&sheet_names) {
-        let sheets = read_cache
-            .entry(key.0)
-            .or_insert_with(|| own_file(a, key.0).and_then(reread));
+        let sheets = read_cache.entry(key.0).or_insert_with(|| {
+            let f = own_file(a, key.0)?;
+            crate::load::reread(&f.path, &f.sha256, limits).map(|wb| wb.sheets)
+        });
         let Some(sheets) = sheets else {
             unavailable.insert(key.0, "(原文件已改动或无法读取,未附原表)");
             continue;
@@ -131,21 +134,6 @@ fn own_file<'a>(a: &'a Assessment, display: &str) -> Option<&'a InputFile> {
     })
 }
 
-/// Read an input file again, only if it is still the file that was scored.
-fn reread(f: &InputFile) -> Option<Vec<SheetData>> {
-    let bytes = std::fs::read(&f.path).ok()?;
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if sha != f.sha256 {
-        return None;
-    }
-    read_workbook(&bytes, &Limits::default())
-        .ok()
-        .map(|wb| wb.sheets)
-}
-
 fn file_stem(display: &str) -> &str {
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
     name.rsplit_once('.').map_or(name, |(s, _)| s)
@@ -158,7 +146,7 @@ fn list_sheet(
     placed: &BTreeMap<SheetKey, String>,
     unavailable: &BTreeMap<&str, &str>,
 ) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(SHEET_LIST)?;
     let mut sh = Sheet::new(&mut ws);
     let cols = [
@@ -200,16 +188,7 @@ fn list_sheet(
     sh.header(2, 0, &cols)?;
     let mut row = 3;
     for (n, f) in findings.iter().enumerate() {
-        let look = match f.severity {
-            Severity::Error => Look {
-                fill: Some(BAD),
-                ..Look::default()
-            },
-            Severity::Warning => Look {
-                fill: Some(NEUTRAL),
-                ..Look::default()
-            },
-        };
+        let look = mark_look(f.severity);
         let where_ = placed
             .get(&(f.file.as_str(), f.sheet.as_str()))
             .map(|s| format!("工作表“{s}”"))
@@ -240,7 +219,7 @@ fn list_sheet(
 
 /// The sheet as sent, problem cells filled and annotated; contact data left out.
 fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) -> R<Worksheet> {
-    let mut ws = Worksheet::new();
+    let mut ws = new_sheet()?;
     ws.set_name(name)?;
     // Header text: a literal `&` is written `&&` (`&L` etc. are codes).
     ws.set_header(format!(
@@ -317,10 +296,11 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
 
 fn mark_look(sev: Severity) -> Look {
     Look {
-        fill: Some(match sev {
-            Severity::Error => BAD,
-            Severity::Warning => NEUTRAL,
-        }),
+        fill: match sev {
+            Severity::Error => Some(BAD),
+            Severity::Warning => Some(NEUTRAL),
+            Severity::Corrected => None,
+        },
         ..Look::default()
     }
 }
@@ -367,7 +347,7 @@ fn contact_cells(sheet: &SheetData) -> Vec<(u32, u32)> {
         matches!(d, Data::String(s) if [l::H_PHONE, l::R_EMAIL].iter().any(|x| {
             let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
             t.strip_prefix(x)
-                .is_some_and(|rest| rest.starts_with(crate::read::cell::COLONS) && rest.chars().count() > 1)
+                .is_some_and(|rest| rest.starts_with(crate::cell::COLONS) && rest.chars().count() > 1)
         }))
     };
     for (i, (r, c, d)) in sheet.cells.iter().enumerate() {

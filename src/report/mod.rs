@@ -12,7 +12,7 @@ pub mod terminal;
 pub mod write;
 pub mod xlsx;
 
-use crate::model::{FileStatus, InputFile, Item, TaskStatus};
+use crate::model::{FileStatus, InputFile, Item, SheetOutcome, SheetStatus, TaskStatus};
 use crate::rules::Rules;
 use crate::score::{ItemState, ScoredItem, TaskOutcome};
 
@@ -46,7 +46,9 @@ pub const RANKING_COLUMNS: [&str; 12] = [
     "备注",
 ];
 /// The columns of `校验问题` (and of `校验问题.csv`), exactly as SPEC "Outputs" names them.
-pub const FINDING_COLUMNS: [&str; 6] = ["文件", "工作表", "单元格", "级别", "代码", "说明"];
+pub const FINDING_COLUMNS: [&str; 7] = ["股室", "文件", "工作表", "单元格", "级别", "代码", "说明"];
+/// Shown for a month whose only files were refused with a file error.
+pub const INVALID_FILE: &str = "文件无效";
 /// The one font family of every workbook zwxx writes, the templates included (README
 /// "Printing"): 宋体 for text, 黑体 for titles and headers (never bold: Chinese documents
 /// set headings apart by typeface, and a bold 黑体 is a smudged one). Both come with every
@@ -146,9 +148,7 @@ pub fn adopted_levels(item: &Item, rules: &Rules) -> String {
 /// What became of an input file: a short result and the detail.
 pub fn file_outcome(f: &InputFile) -> (&'static str, String) {
     match &f.status {
-        FileStatus::Section { section, month } => {
-            ("报送表", format!("股室:{section},报送月份:{month} 月"))
-        }
+        FileStatus::Section(sheets) => ("报送表", sheets_outcome(sheets)),
         FileStatus::Register => ("考核登记表", "本次使用的股室名单、任务与扣分".into()),
         FileStatus::Skipped(why) => ("跳过", why.clone()),
         FileStatus::Failed(why) => (
@@ -159,5 +159,22 @@ pub fn file_outcome(f: &InputFile) -> (&'static str, String) {
                 format!("{why}(详见“校验问题”)")
             },
         ),
+    }
+}
+
+/// What became of a section workbook's sheets: for a workbook of one sheet read, its section
+/// and month as before; else each sheet by name, in sheet order.
+fn sheets_outcome(sheets: &[SheetStatus]) -> String {
+    let one = |s: &SheetStatus| match &s.outcome {
+        SheetOutcome::Read { section, month } => format!("股室:{section},报送月份:{month} 月"),
+        SheetOutcome::Failed(why) => format!("无法使用，{why}(详见“校验问题”)"),
+    };
+    match sheets {
+        [only] if matches!(only.outcome, SheetOutcome::Read { .. }) => one(only),
+        _ => sheets
+            .iter()
+            .map(|s| format!("工作表“{}”：{}", s.sheet, one(s)))
+            .collect::<Vec<_>>()
+            .join("\u{FF1B}"),
     }
 }

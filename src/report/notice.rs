@@ -397,8 +397,17 @@ fn interview_facts(a: &Assessment, ranked: &[&Standing]) -> Option<Paragraph> {
         .iter()
         .filter(|s| !s.interview_months.is_empty())
         .map(|st| {
+            // Months whose files were all refused are said apart: the section did send.
+            let invalid = if st.invalid_months.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "，其中{}报送的文件无效",
+                    month_ranges(&st.invalid_months).replace('–', "至")
+                )
+            };
             format!(
-                "{}有{}个月（{}）未报送政务信息",
+                "{}有{}个月（{}）未报送政务信息{invalid}",
                 score_of(a, st).name,
                 st.interview_months.len(),
                 month_ranges(&st.interview_months)
@@ -547,6 +556,7 @@ mod tests {
                     origin: Origin::Item(0),
                 }],
                 submitted: [true; 12],
+                invalid: [false; 12],
             })
             .collect();
         Assessment {

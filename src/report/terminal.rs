@@ -31,20 +31,38 @@ pub fn pad_left(s: &str, w: usize) -> String {
     out
 }
 
-/// Error and warning counts of findings.
+/// Error and warning counts of findings (corrected ones are neither).
 pub fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> (usize, usize) {
     findings.fold((0, 0), |(e, w), f| match f.severity {
         Severity::Error => (e + 1, w),
         Severity::Warning => (e, w + 1),
+        Severity::Corrected => (e, w),
     })
+}
+
+/// "错误 E 个,警告 W 个", and ",已更正 C 个" when a later file corrected some.
+pub fn totals<'a>(findings: impl Iterator<Item = &'a Finding> + Clone) -> String {
+    let (e, w) = counts(findings.clone());
+    let corrected = findings
+        .filter(|f| f.severity == Severity::Corrected)
+        .count();
+    let mut out = format!("错误 {e} 个,警告 {w} 个");
+    if corrected > 0 {
+        out.push_str(&format!("\u{FF0C}已更正 {corrected} 个"));
+    }
+    out
 }
 
 /// Files read, skipped and failed.
 pub fn file_summary(a: &Assessment) -> String {
     let (mut read, mut skipped, mut failed, mut register) = (0, 0, 0, 0);
+    let mut sheets = 0;
     for f in &a.files {
-        match f.status {
-            FileStatus::Section { .. } => read += 1,
+        match &f.status {
+            FileStatus::Section(s) => {
+                read += 1;
+                sheets += s.len();
+            }
             FileStatus::Register => register += 1,
             FileStatus::Skipped(_) => skipped += 1,
             FileStatus::Failed(_) => failed += 1,
@@ -54,8 +72,14 @@ pub fn file_summary(a: &Assessment) -> String {
     if a.register_file.is_some() {
         register = register.max(1);
     }
+    // A workbook with a sheet per month is one file of several submissions.
+    let sheets = if sheets > read {
+        format!("(共 {sheets} 个工作表)")
+    } else {
+        String::new()
+    };
     format!(
-        "文件:读取报送表 {read} 个,登记表 {register} 个,无法使用 {failed} 个,跳过 {skipped} 个(临时文件、非表格文件、重复文件)"
+        "文件:读取报送表 {read} 个{sheets},登记表 {register} 个,无法使用 {failed} 个,跳过 {skipped} 个(临时文件、非表格文件、重复文件)"
     )
 }
 
@@ -132,9 +156,8 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
             "未能归属股室的问题(文件无法读取或表头无效):错误 {e} 个,警告 {w} 个"
         );
     }
-    let (e, w) = counts(a.findings.iter());
     let _ = writeln!(out, "{}", file_summary(a));
-    let _ = writeln!(out, "问题合计:错误 {e} 个,警告 {w} 个");
+    let _ = writeln!(out, "问题合计:{}", totals(a.findings.iter()));
     out
 }
 
@@ -165,8 +188,7 @@ pub fn findings_text(a: &Assessment) -> String {
         );
     }
     let _ = writeln!(out, "{}", file_summary(a));
-    let (e, w) = counts(a.findings.iter());
-    let _ = writeln!(out, "合计:错误 {e} 个,警告 {w} 个");
+    let _ = writeln!(out, "合计:{}", totals(a.findings.iter()));
     out
 }
 

@@ -25,19 +25,19 @@ use crate::score::{Category, ItemState, SectionScore, TaskOutcome};
 
 use super::{
     BODY_FONT, BODY_SIZE, DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, FINDING_COLUMNS, FONT_CHARSET,
-    GENERATOR, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS, adopted_levels, body_font,
-    file_outcome, heading_font, item_state_text, task_result, task_status_given,
+    GENERATOR, INVALID_FILE, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS, adopted_levels,
+    body_font, file_outcome, heading_font, item_state_text, task_result, task_status_given,
 };
 
 /// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
-pub const SHEET_RANKING: &str = "考核排名";
+pub use crate::labels::SHEET_RANKING;
 pub const SHEET_BREAKDOWN: &str = "得分明细";
 pub const SHEET_CATALOG: &str = "采用信息目录";
 pub const SHEET_MONTHLY: &str = "月度报送";
 pub const SHEET_TASKS: &str = "约稿任务";
 pub const SHEET_DEDUCTIONS: &str = "扣分记录";
 pub const SHEET_FINDINGS: &str = "校验问题";
-pub const SHEET_NOTES: &str = "考核说明";
+pub use crate::labels::SHEET_NOTES;
 const FIXED_SHEETS: [&str; 8] = [
     SHEET_RANKING,
     SHEET_BREAKDOWN,
@@ -895,8 +895,15 @@ fn severity_look(s: Severity) -> Look {
             ..Look::default()
         },
         Severity::Warning => Look::default(),
+        Severity::Corrected => Look {
+            font: Some(CORRECTED_GREY),
+            ..Look::default()
+        },
     }
 }
+
+/// The font of corrected problems (and of items that do not count).
+const CORRECTED_GREY: u32 = 0x7F7F7F;
 
 // ---------------------------------------------------------------------------------------
 // 月度报送
@@ -936,15 +943,17 @@ fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
             let n = per_month[m as usize - 1] as i64;
             let missing = m <= up_to && !s.submitted[m as usize - 1];
             let (v, look) = if missing {
-                let v = if n == 0 {
-                    V::text(NOT_SUBMITTED)
+                // A month whose files were all refused shows so, in the colour of errors.
+                let (word, fill) = if s.invalid_only(m) {
+                    (INVALID_FILE, BAD)
                 } else {
-                    V::Int(n)
+                    (NOT_SUBMITTED, NEUTRAL)
                 };
+                let v = if n == 0 { V::text(word) } else { V::Int(n) };
                 (
                     v,
                     Look {
-                        fill: Some(NEUTRAL),
+                        fill: Some(fill),
                         center: true,
                         ..Look::default()
                     },
@@ -971,7 +980,7 @@ fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
     sh.note(
         row + 1,
         &format!(
-            "注:黄色底色表示该月没有收到该股室的报送表(报送月份为该月的有效报送表,零报告也算报送),计至统计截止月份({up_to} 月);数字为报送日期在该月的合格信息条数(累计报送的文件只计其报送月份)。"
+            "注:黄色底色表示该月没有收到该股室的报送表(报送月份为该月的有效报送表,零报告也算报送),粉色底色(“{INVALID_FILE}”)表示收到了该月的报送表,但文件有错误未能计分(详见“校验问题”),均计至统计截止月份({up_to} 月);数字为报送日期在该月的合格信息条数(累计报送的文件只计其报送月份)。"
         ),
         last,
     )?;
@@ -1149,18 +1158,19 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     ws.set_name(SHEET_FINDINGS)?;
     let mut sh = Sheet::new(&mut ws);
     let last = FINDING_COLUMNS.len() as u16 - 1;
-    sh.limit(0, 16.0, 30.0, true);
-    sh.limit(1, 8.0, 12.0, true);
-    sh.limit(2, 6.0, 8.0, false);
-    sh.limit(3, 6.0, 6.0, false);
-    sh.limit(4, 10.0, 18.0, false);
-    sh.limit(5, 30.0, 60.0, true);
-    let (e, w) = super::terminal::counts(a.findings.iter());
+    sh.limit(0, 10.0, 20.0, true);
+    sh.limit(1, 16.0, 30.0, true);
+    sh.limit(2, 8.0, 12.0, true);
+    sh.limit(3, 6.0, 8.0, false);
+    sh.limit(4, 6.0, 6.0, false);
+    sh.limit(5, 10.0, 18.0, false);
+    sh.limit(6, 30.0, 60.0, true);
     sh.title(
         0,
         &format!(
-            "{}年度报送表校验问题(错误 {e} 个,警告 {w} 个;有错误的行不计分)",
-            a.year
+            "{}年度报送表校验问题({};有错误的行不计分)",
+            a.year,
+            super::terminal::totals(a.findings.iter())
         ),
         last,
     )?;
@@ -1172,6 +1182,7 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
             row,
             0,
             &[
+                V::text(f.section.as_deref().unwrap_or_default()),
                 V::text(&f.file),
                 V::text(&f.sheet),
                 V::text(&f.cell),

@@ -76,7 +76,19 @@ pub fn item_columns() -> Vec<&'static str> {
 
 /// Write the items sheet of a section workbook: title, header block, table.
 pub fn write_items_sheet(ws: &mut Worksheet, section: &str, year: &str, month: &str, rows: &[Row]) {
-    ws.set_name("报送信息").unwrap();
+    write_form(ws, "报送信息", section, year, month, rows);
+}
+
+/// Write one copy of the form (title, header block, table) on a sheet called `name`.
+pub fn write_form(
+    ws: &mut Worksheet,
+    name: &str,
+    section: &str,
+    year: &str,
+    month: &str,
+    rows: &[Row],
+) {
+    ws.set_name(name).unwrap();
     ws.write(0, 0, "政务信息报送表").unwrap();
     ws.write(1, 0, "股室:").unwrap();
     ws.write(1, 1, section).unwrap();
@@ -124,6 +136,57 @@ pub fn section_file(path: &Path, section: &str, year: i32, month: u32, rows: &[R
     let ws = wb.add_worksheet();
     write_items_sheet(ws, section, &year.to_string(), &month.to_string(), rows);
     wb.save(path).unwrap();
+}
+
+/// One copy of the form in a workbook: (sheet name, 报送月份, rows).
+pub type FormSheet = (String, u32, Vec<Row>);
+
+/// A section workbook holding several copies of the form, one per sheet (a sheet per month,
+/// as many staff keep a year).
+pub fn sheets_file(path: &Path, section: &str, year: i32, sheets: &[FormSheet]) {
+    let mut wb = Workbook::new();
+    for (name, month, rows) in sheets {
+        let ws = wb.add_worksheet();
+        write_form(
+            ws,
+            name,
+            section,
+            &year.to_string(),
+            &month.to_string(),
+            rows,
+        );
+    }
+    wb.save(path).unwrap();
+}
+
+/// A section workbook whose document properties say it was saved at `saved` (creation and
+/// modification time, `YYYY-MM-DD HH:MM:SS`): what decides between two files of one month.
+pub fn section_file_saved(path: &Path, section: &str, month: u32, rows: &[Row], saved: &str) {
+    let mut wb = Workbook::new();
+    let when = rust_xlsxwriter::ExcelDateTime::parse_from_str(saved).unwrap();
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
+    let ws = wb.add_worksheet();
+    write_items_sheet(ws, section, "2019", &month.to_string(), rows);
+    wb.save(path).unwrap();
+}
+
+/// Every sheet of a workbook as rows of text (numbers as written by `{}`), trailing empty
+/// cells kept to the sheet's width.
+pub fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let r = wb.worksheet_range(sheet).unwrap();
+    r.rows()
+        .map(|row| row.iter().map(Data::to_string).collect())
+        .collect()
+}
+
+/// What a results workbook says of the year: 考核排名, 得分明细 and 月度报送, every cell.
+pub fn standing_sheets(path: &Path) -> Vec<Vec<Vec<String>>> {
+    ["考核排名", "得分明细", "月度报送"]
+        .iter()
+        .map(|s| sheet_text(path, s))
+        .collect()
 }
 
 /// A commissioned task row of the register.
@@ -319,7 +382,7 @@ pub fn assess_with(
     rules: &zwxx::rules::Rules,
     as_of: Option<&str>,
 ) -> zwxx::assess::Assessment {
-    let loaded = zwxx::read::load(
+    let loaded = zwxx::load::load(
         &[input.to_path_buf()],
         None,
         rules,

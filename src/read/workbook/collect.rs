@@ -1,10 +1,10 @@
 //! Collecting cells within budget: the running cell and text totals every format charges
-//! ([`Budget`]), the sheet list (chart sheets left out, repeated names once, count bounded),
-//! and the final sort and de-duplication of a sheet's cells.
+//! ([`Budget`]), the sheet list (chart, macro and dialog sheets left out, repeated names once,
+//! count bounded), and the final sort and de-duplication of a sheet's cells.
 
 use std::collections::HashSet;
 
-use calamine::{Data, DataRef, Range, Sheet, SheetType, SheetVisible};
+use calamine::{Data, DataRef, Sheet, SheetType, SheetVisible};
 
 use super::{Limits, ReadError, SheetData, limit};
 
@@ -80,13 +80,12 @@ pub(super) fn finish_sheet(sd: &mut SheetData) {
     });
 }
 
-/// Names and visibility of the sheets to read: chart/VBA sheets skipped,
-/// repeated names kept once, count bounded. Sheets named in `limits.skip_sheets`, and hidden
-/// sheets named in `skip_hidden`, are left out when another sheet remains.
+/// Names and visibility of the sheets to read: only worksheets (chart, macro, dialog and VBA
+/// sheets are not tables of values), repeated names kept once, count bounded. Sheets named in
+/// `limits.skip_sheets` are left out when another sheet remains.
 pub(super) fn sheet_list(
     metas: &[Sheet],
     limits: &Limits,
-    skip_hidden: &[&str],
 ) -> Result<Vec<(String, bool)>, ReadError> {
     if metas.len() > limits.max_zip_entries {
         return Err(limit(
@@ -98,7 +97,7 @@ pub(super) fn sheet_list(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for m in metas {
-        if matches!(m.typ, SheetType::ChartSheet | SheetType::Vba) {
+        if m.typ != SheetType::WorkSheet {
             continue;
         }
         if seen.insert(m.name.clone()) {
@@ -108,17 +107,17 @@ pub(super) fn sheet_list(
     if out.is_empty() {
         return Err(ReadError::NoSheets);
     }
-    let skipped = |name: &str, visible: bool| {
-        limits
-            .skip_sheets
-            .iter()
-            .any(|s| crate::read::cell::label_eq(name, s))
-            || (!visible && skip_hidden.contains(&name))
-    };
-    if out.iter().any(|(name, visible)| !skipped(name, *visible)) {
-        out.retain(|(name, visible)| !skipped(name, *visible));
+    let skipped = |name: &str| limits.skip_sheets.iter().any(|s| same_name(name, s));
+    if out.iter().any(|(name, _)| !skipped(name)) {
+        out.retain(|(name, _)| !skipped(name));
     }
     Ok(out)
+}
+
+/// Sheet names equal after removing all white space (`填 报 说 明` is `填报说明`).
+fn same_name(a: &str, b: &str) -> bool {
+    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    strip(a) == strip(b)
 }
 
 pub(super) fn new_sheet(name: String, visible: bool) -> SheetData {
@@ -129,29 +128,4 @@ pub(super) fn new_sheet(name: String, visible: bool) -> SheetData {
         merged: Vec::new(),
         formula_no_value: Vec::new(),
     }
-}
-
-/// Copies the non-empty cells of a dense calamine range.
-pub(super) fn range_cells(
-    range: &Range<Data>,
-    limits: &Limits,
-    budget: &mut Budget,
-    out: &mut Vec<(u32, u32, Data)>,
-) -> Result<(), ReadError> {
-    let Some((r0, c0)) = range.start() else {
-        return Ok(());
-    };
-    for (r, c, v) in range.used_cells() {
-        let row = u32::try_from(r).ok().and_then(|r| r.checked_add(r0));
-        let col = u32::try_from(c).ok().and_then(|c| c.checked_add(c0));
-        let (Some(row), Some(col)) = (row, col) else {
-            continue;
-        };
-        if !limits.in_bounds(row, col) || matches!(v, Data::Empty) {
-            continue;
-        }
-        budget.cell(data_text_len(v))?;
-        out.push((row, col, v.clone()));
-    }
-    Ok(())
 }

@@ -1,498 +1,63 @@
-//! ods: the manifest is checked for encryption, and `content.xml` is pre-scanned to estimate
-//! what calamine's ods reader will allocate (it expands `number-columns-repeated` and
-//! `number-rows-repeated` into dense grids and clones strings per repetition) before it is
-//! allowed to read the sheets.
+//! ods: `content.xml` read with quick-xml into sparse cells and merged ranges.
+//!
+//! Not calamine's ods reader: it expands every table into the dense rectangle its cells span
+//! (a value in A1 and one in XFD1048576: 17 billion cells), and it takes the white space of an
+//! indented `content.xml` (OpenOffice 3.x, Excel's own ods export) for cell text. Here each
+//! repeated row and column only moves the position, so what is kept and counted is the
+//! non-empty cells; the text of a cell follows ODF's white-space rules (runs of spaces, tabs
+//! and line ends inside a paragraph are one space, none at its ends; `<text:s>`, `<text:tab>`
+//! and `<text:line-break>` are kept; paragraphs are joined by line ends). Values are read as
+//! calamine reads them (float, percentage and currency → `Float`, date → `DateTimeIso`, time
+//! → `DurationIso`, boolean → `Bool`, string → `String`).
+//!
+//! No formula-without-value check: LibreOffice stores a formula's result always, and an
+//! empty-string result has no value type at all — it reads as blank, which is what it shows.
 
-use std::io::Cursor;
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
 
-use calamine::{Ods, OdsError, Reader};
-use zip::ZipArchive;
+use calamine::{Data, Dimensions};
+use quick_xml::events::{BytesStart, Event};
 
-use super::collect::{Budget, finish_sheet, new_sheet, range_cells, sheet_list};
-use super::xml_scan::{XmlEv, attr, scan_xml, unescape};
-use super::zip_guard::{MeteredCursor, ZipInfo};
-use super::{Format, Limits, ReadError, WorkbookData, corrupt, limit};
+use super::collect::{Budget, finish_sheet, new_sheet};
+use super::zip_guard::{Zip, open_zip, zip_checks};
+use super::{Format, Limits, ReadError, SheetData, WorkbookData, corrupt, limit};
 
-pub(super) fn prescan(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    info: &ZipInfo,
-    limits: &Limits,
-) -> Result<(), ReadError> {
-    if let Some(e) = info
-        .entries
-        .iter()
-        .find(|e| e.name == "META-INF/manifest.xml")
-    {
-        let f = zip
-            .by_index(e.index)
-            .map_err(|err| corrupt(format_args!("zip: manifest: {err}")))?;
-        let mut encrypted = false;
-        scan_xml(f, |ev| {
-            if let XmlEv::Start { name, .. } = ev
-                && name == b"manifest:encryption-data"
-            {
-                encrypted = true;
-                return Ok(false);
-            }
-            Ok(true)
-        })?;
-        if encrypted {
-            return Err(ReadError::Encrypted);
-        }
+/// ODF limits the grid as Excel does.
+const MAX_ROWS: u64 = 1_048_576;
+const MAX_COLS: u64 = 16_384;
+
+pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
+    let mut zip = open_zip(bytes, limits)?;
+    zip_checks(&zip, limits)?;
+    if encrypted(&mut zip)? {
+        return Err(ReadError::Encrypted);
     }
-    if let Some(e) = info.entries.iter().find(|e| e.name == "content.xml") {
-        let f = zip
-            .by_index(e.index)
-            .map_err(|err| corrupt(format_args!("zip: content.xml: {err}")))?;
-        let mut scan = OdsScan::new(limits);
-        scan_xml(f, |ev| scan.event(ev))?;
-        scan.finish()?;
+    let modified = modified(&mut zip);
+    let content = zip
+        .by_name("content.xml")
+        .map_err(|e| corrupt(format_args!("ods: content.xml: {e}")))?;
+    let mut walk = Walk::new(limits);
+    walk.run(BufReader::new(content))?;
+    let mut sheets = walk.sheets;
+    if sheets.len() > limits.max_zip_entries {
+        return Err(limit(
+            "max_zip_entries",
+            sheets.len() as u64,
+            limits.max_zip_entries as u64,
+        ));
     }
-    Ok(())
-}
-
-const ODS_MAX_ROWS: u64 = 1_048_576;
-const ODS_MAX_COLS: u64 = 16_384;
-
-/// Estimates, from `content.xml`, what calamine's ods reader will allocate:
-/// it expands `number-columns-repeated` (capped at 16 384 per row) while
-/// reading rows, then `number-rows-repeated` into a dense grid per table,
-/// cloning the cell strings for every repetition.
-struct OdsScan {
-    max_cells: u64,
-    max_text: u64,
-    max_tables: u64,
-    tables: u64,
-    stopped: bool,
-    in_table: bool,
-    in_row: bool,
-    // row
-    total_rows: u64,
-    row_rep: u64,
-    row_cols: u64,
-    pending_empty: u64,
-    row_nonempty: u64,
-    row_text: u64,
-    row_min: u64,
-    row_max: u64,
-    // cell
-    cell_depth: u32,
-    cell_rep: u64,
-    cell_nonempty: bool,
-    cell_text: u64,
-    // table
-    t_seen: bool,
-    t_span: u64,
-    t_pending: u64,
-    t_min: u64,
-    t_max: u64,
-    // totals
-    area_done: u64,
-    phase1: u64,
-    nonempty: u64,
-    text1: u64,
-    text2: u64,
-}
-
-impl OdsScan {
-    fn new(limits: &Limits) -> Self {
-        OdsScan {
-            max_cells: limits.max_cells as u64,
-            max_text: limits.max_uncompressed_bytes,
-            max_tables: limits.max_zip_entries as u64,
-            tables: 0,
-            stopped: false,
-            in_table: false,
-            in_row: false,
-            total_rows: 0,
-            row_rep: 0,
-            row_cols: 0,
-            pending_empty: 0,
-            row_nonempty: 0,
-            row_text: 0,
-            row_min: u64::MAX,
-            row_max: 0,
-            cell_depth: 0,
-            cell_rep: 0,
-            cell_nonempty: false,
-            cell_text: 0,
-            t_seen: false,
-            t_span: 0,
-            t_pending: 0,
-            t_min: u64::MAX,
-            t_max: 0,
-            area_done: 0,
-            phase1: 0,
-            nonempty: 0,
-            text1: 0,
-            text2: 0,
-        }
+    if sheets.is_empty() {
+        return Err(ReadError::NoSheets);
     }
-
-    fn table_area(&self) -> u64 {
-        if self.t_seen {
-            self.t_span
-                .saturating_mul(self.t_max.saturating_sub(self.t_min).saturating_add(1))
-        } else {
-            0
-        }
-    }
-
-    fn check(&self) -> Result<(), ReadError> {
-        let area = self.area_done.saturating_add(self.table_area());
-        for value in [self.nonempty, self.phase1, area] {
-            if value > self.max_cells {
-                return Err(limit("max_cells", value, self.max_cells));
-            }
-        }
-        // phase-1 clones, then grid, its clone in worksheet_range and ours
-        let text = self.text1.saturating_add(self.text2.saturating_mul(3));
-        if text > self.max_text {
-            return Err(limit("max_uncompressed_bytes", text, self.max_text));
-        }
-        Ok(())
-    }
-
-    fn finish(&self) -> Result<(), ReadError> {
-        self.check()
-    }
-
-    /// calamine would fail here: nothing past this point gets allocated.
-    fn stop(&mut self) -> Result<bool, ReadError> {
-        self.stopped = true;
-        self.check()?;
-        Ok(false)
-    }
-
-    fn event(&mut self, ev: XmlEv<'_>) -> Result<bool, ReadError> {
-        if self.stopped {
-            return Ok(false);
-        }
-        if self.cell_depth > 0 {
-            return self.cell_event(ev);
-        }
-        match ev {
-            XmlEv::Start { name, attrs, empty } => match name {
-                b"table:table"
-                    if !self.in_table && !empty && attr(attrs, b"table:name").is_some() =>
-                {
-                    self.tables += 1;
-                    if self.tables > self.max_tables {
-                        return Err(limit("max_zip_entries", self.tables, self.max_tables));
-                    }
-                    self.in_table = true;
-                    self.t_seen = false;
-                    self.t_span = 0;
-                    self.t_pending = 0;
-                    self.t_min = u64::MAX;
-                    self.t_max = 0;
-                    self.total_rows = 0;
-                }
-                b"table:table-row" if self.in_table && !self.in_row => {
-                    let rep = match attr(attrs, b"table:number-rows-repeated") {
-                        None => 1,
-                        Some(v) => match unescape(v).and_then(|s| s.parse::<usize>().ok()) {
-                            Some(n) => n as u64,
-                            None => return self.stop(),
-                        },
-                    };
-                    let capped = rep.min(ODS_MAX_ROWS.saturating_sub(self.total_rows));
-                    self.total_rows = self.total_rows.saturating_add(capped);
-                    self.in_row = true;
-                    self.row_rep = capped;
-                    self.row_cols = 0;
-                    self.pending_empty = 0;
-                    self.row_nonempty = 0;
-                    self.row_text = 0;
-                    self.row_min = u64::MAX;
-                    self.row_max = 0;
-                    if empty {
-                        self.end_row()?;
-                    }
-                }
-                b"table:table-cell" | b"table:covered-table-cell" if self.in_row => {
-                    let rep = match attr(attrs, b"table:number-columns-repeated") {
-                        None => 1,
-                        Some(v) => match std::str::from_utf8(v)
-                            .ok()
-                            .and_then(|s| s.parse::<usize>().ok())
-                        {
-                            Some(n) => n as u64,
-                            None => return self.stop(),
-                        },
-                    };
-                    let mut nonempty = false;
-                    let mut text = 0u64;
-                    for key in [
-                        &b"office:value"[..],
-                        b"office:string-value",
-                        b"office:date-value",
-                        b"office:time-value",
-                        b"office:boolean-value",
-                    ] {
-                        if let Some(v) = attr(attrs, key) {
-                            nonempty = true;
-                            text = text.saturating_add(v.len() as u64);
-                        }
-                    }
-                    if attr(attrs, b"office:value-type") == Some(b"string") {
-                        nonempty = true;
-                    }
-                    if let Some(f) = attr(attrs, b"table:formula")
-                        && !f.is_empty()
-                    {
-                        nonempty = true;
-                        text = text.saturating_add(f.len() as u64);
-                    }
-                    self.cell_rep = rep;
-                    self.cell_nonempty = nonempty;
-                    self.cell_text = text;
-                    if empty {
-                        self.end_cell()?;
-                    } else {
-                        self.cell_depth = 1;
-                    }
-                }
-                _ => {}
-            },
-            XmlEv::End { name } => match name {
-                b"table:table-row" if self.in_row => self.end_row()?,
-                b"table:table" if self.in_table && !self.in_row => {
-                    self.area_done = self.area_done.saturating_add(self.table_area());
-                    self.t_seen = false;
-                    self.in_table = false;
-                    self.check()?;
-                }
-                _ => {}
-            },
-            XmlEv::Text(_) => {}
-        }
-        Ok(true)
-    }
-
-    fn cell_event(&mut self, ev: XmlEv<'_>) -> Result<bool, ReadError> {
-        match ev {
-            XmlEv::Text(t) => self.cell_text = self.cell_text.saturating_add(t.len() as u64),
-            XmlEv::Start { name, attrs, empty } => {
-                match name {
-                    b"table:table-cell" | b"table:covered-table-cell" if !empty => {
-                        self.cell_depth += 1;
-                    }
-                    b"text:s" => {
-                        let n = match attr(attrs, b"text:c") {
-                            None => 1,
-                            Some(v) => match unescape(v).and_then(|s| s.parse::<usize>().ok()) {
-                                Some(n) => n as u64,
-                                None => return self.stop(),
-                            },
-                        };
-                        self.cell_text = self.cell_text.saturating_add(n);
-                    }
-                    b"text:p" | b"text:tab" | b"text:line-break" => {
-                        self.cell_text = self.cell_text.saturating_add(1);
-                    }
-                    _ => {}
-                }
-                // a single cell must not already blow the text budget
-                if self.cell_text > self.max_text {
-                    return Err(limit(
-                        "max_uncompressed_bytes",
-                        self.cell_text,
-                        self.max_text,
-                    ));
-                }
-            }
-            XmlEv::End { name } => {
-                if matches!(name, b"table:table-cell" | b"table:covered-table-cell") {
-                    self.cell_depth -= 1;
-                    if self.cell_depth == 0 {
-                        self.end_cell()?;
-                    }
-                }
-            }
-        }
-        Ok(true)
-    }
-
-    fn end_cell(&mut self) -> Result<(), ReadError> {
-        // mirrors calamine's read_row: pending empty cells are pushed when
-        // the next cell starts, then this cell is pushed `repeats` times if
-        // it is non-empty (or left pending if it is empty)
-        let capped_empty = self
-            .pending_empty
-            .min(ODS_MAX_COLS.saturating_sub(self.row_cols));
-        self.row_cols += capped_empty;
-        self.phase1 = self.phase1.saturating_add(capped_empty);
-        self.pending_empty = 0;
-        let capped = self
-            .cell_rep
-            .min(ODS_MAX_COLS.saturating_sub(self.row_cols));
-        if self.cell_nonempty {
-            if capped > 0 {
-                self.row_min = self.row_min.min(self.row_cols);
-                self.row_max = self.row_max.max(self.row_cols + capped - 1);
-            }
-            self.row_cols += capped;
-            self.phase1 = self.phase1.saturating_add(capped);
-            self.row_nonempty = self.row_nonempty.saturating_add(capped);
-            let text = self.cell_text.saturating_mul(capped);
-            self.row_text = self.row_text.saturating_add(text);
-            self.text1 = self.text1.saturating_add(text);
-        } else {
-            self.pending_empty = capped;
-        }
-        self.check()
-    }
-
-    fn end_row(&mut self) -> Result<(), ReadError> {
-        self.in_row = false;
-        if self.row_nonempty > 0 {
-            if self.t_seen {
-                self.t_span = self
-                    .t_span
-                    .saturating_add(self.t_pending)
-                    .saturating_add(self.row_rep);
-            } else {
-                self.t_seen = true;
-                self.t_span = self.row_rep;
-            }
-            self.t_pending = 0;
-            self.t_min = self.t_min.min(self.row_min);
-            self.t_max = self.t_max.max(self.row_max);
-            self.nonempty = self
-                .nonempty
-                .saturating_add(self.row_nonempty.saturating_mul(self.row_rep));
-            self.text2 = self
-                .text2
-                .saturating_add(self.row_text.saturating_mul(self.row_rep));
-        } else if self.t_seen {
-            self.t_pending = self.t_pending.saturating_add(self.row_rep);
-        }
-        self.check()
-    }
-}
-
-pub(super) fn read(
-    bytes: &[u8],
-    limits: &Limits,
-    info: &ZipInfo,
-) -> Result<WorkbookData, ReadError> {
-    let (cursor, meter) = MeteredCursor::new(bytes, info);
-    let result = read_inner(cursor, limits);
-    let mut wb = meter.check(result)?;
-    // calamine does not report ods merges: take them from content.xml (already bounded by
-    // the pre-scan), so a date merged over three items dates all three, as in xlsx and xls.
-    let mut merges = merged_ranges(bytes, info, limits)?;
-    for sd in &mut wb.sheets {
-        if let Some(m) = merges.remove(&sd.name) {
-            sd.merged = m;
-        }
-    }
-    Ok(wb)
-}
-
-/// Merged ranges per table, from the `table:number-rows-spanned` / `number-columns-spanned`
-/// of the cells of `content.xml`, at absolute (row, column) positions.
-fn merged_ranges(
-    bytes: &[u8],
-    info: &ZipInfo,
-    limits: &Limits,
-) -> Result<std::collections::HashMap<String, Vec<calamine::Dimensions>>, ReadError> {
-    let mut out: std::collections::HashMap<String, Vec<calamine::Dimensions>> = Default::default();
-    let Some(e) = info.entries.iter().find(|e| e.name == "content.xml") else {
-        return Ok(out);
+    let skipped = |s: &SheetData| {
+        let bare = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        limits.skip_sheets.iter().any(|k| bare(k) == bare(&s.name))
     };
-    let mut zip =
-        ZipArchive::new(Cursor::new(bytes)).map_err(|err| corrupt(format_args!("zip: {err}")))?;
-    let f = zip
-        .by_index(e.index)
-        .map_err(|err| corrupt(format_args!("zip: content.xml: {err}")))?;
-    let number = |attrs: &[u8], key: &[u8]| -> u64 {
-        attr(attrs, key)
-            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
-            .unwrap_or(1)
-            .max(1)
-    };
-    let (mut table, mut row, mut col, mut row_rep, mut depth) =
-        (None::<String>, 0u64, 0u64, 1u64, 0u32);
-    let max = limits.max_cells;
-    let mut count = 0usize;
-    scan_xml(f, |ev| {
-        match ev {
-            XmlEv::Start { name, attrs, empty } => match name {
-                b"table:table-cell" | b"table:covered-table-cell" if depth > 0 => {
-                    depth += u32::from(!empty);
-                }
-                b"table:table" if depth == 0 => {
-                    table = attr(attrs, b"table:name").and_then(unescape);
-                    row = 0;
-                }
-                b"table:table-row" if depth == 0 => {
-                    row_rep = number(attrs, b"table:number-rows-repeated");
-                    col = 0;
-                    if empty {
-                        row = row.saturating_add(row_rep);
-                    }
-                }
-                b"table:table-cell" | b"table:covered-table-cell" => {
-                    let rows = number(attrs, b"table:number-rows-spanned");
-                    let cols = number(attrs, b"table:number-columns-spanned");
-                    if name == b"table:table-cell"
-                        && (rows > 1 || cols > 1)
-                        && let Some(t) = &table
-                        && row + rows - 1 < u64::from(limits.max_rows)
-                        && col + cols - 1 < u64::from(limits.max_cols)
-                    {
-                        count += 1;
-                        if count > max {
-                            return Ok(false);
-                        }
-                        out.entry(t.clone())
-                            .or_default()
-                            .push(calamine::Dimensions::new(
-                                (row as u32, col as u32),
-                                ((row + rows - 1) as u32, (col + cols - 1) as u32),
-                            ));
-                    }
-                    col = col.saturating_add(number(attrs, b"table:number-columns-repeated"));
-                    depth += u32::from(!empty);
-                }
-                _ => {}
-            },
-            XmlEv::End { name } => match name {
-                b"table:table-cell" | b"table:covered-table-cell" if depth > 0 => depth -= 1,
-                b"table:table-row" if depth == 0 => row = row.saturating_add(row_rep),
-                _ => {}
-            },
-            XmlEv::Text(_) => {}
-        }
-        Ok(true)
-    })?;
-    if count > max {
-        return Err(limit("max_cells", count as u64, max as u64));
+    if sheets.iter().any(|s| !skipped(s)) {
+        sheets.retain(|s| !skipped(s));
     }
-    Ok(out)
-}
-
-fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData, ReadError> {
-    let mut wb: Ods<_> = Ods::new(cursor).map_err(ods_err)?;
-    let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
-    let list = sheet_list(wb.sheets_metadata(), limits, &[])?;
-    let mut budget = Budget::new(limits);
-    let mut sheets = Vec::with_capacity(list.len());
-    for (name, visible) in list {
-        let mut sd = new_sheet(name, visible);
-        // worksheet_range, not worksheet_range_ref (panics on ods, #383);
-        // the grid size was bounded by the content.xml pre-scan
-        let range = wb.worksheet_range(&sd.name).map_err(ods_err)?;
-        range_cells(&range, limits, &mut budget, &mut sd.cells)?;
-        drop(range);
-        // No formula-without-value check for ods: LibreOffice stores a formula's result
-        // always, and an empty-string result has no value type at all — it reads as blank,
-        // which is what the formula shows.
-        finish_sheet(&mut sd);
-        sheets.push(sd);
-    }
+    sheets.iter_mut().for_each(finish_sheet);
     Ok(WorkbookData {
         format: Format::Ods,
         sheets,
@@ -501,11 +66,396 @@ fn read_inner(cursor: MeteredCursor<'_>, limits: &Limits) -> Result<WorkbookData
     })
 }
 
-fn ods_err(e: OdsError) -> ReadError {
-    match e {
-        OdsError::Password => ReadError::Encrypted,
-        e => corrupt(format_args!("ods: {e}")),
+/// Start tags and texts of a part, each handed to `f` with the part's reader.
+fn each_event(
+    part: impl Read,
+    mut f: impl FnMut(Event<'_>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| corrupt(format_args!("ods: {e}")))?;
+        if matches!(event, Event::Eof) || !f(event)? {
+            return Ok(());
+        }
     }
+}
+
+/// Whether the manifest declares an encrypted part.
+fn encrypted(zip: &mut Zip<'_>) -> Result<bool, ReadError> {
+    let Ok(manifest) = zip.by_name("META-INF/manifest.xml") else {
+        return Ok(false);
+    };
+    let mut found = false;
+    each_event(manifest, |e| {
+        if let Event::Start(s) | Event::Empty(s) = &e {
+            found |= s.name().as_ref() == "manifest:encryption-data";
+        }
+        Ok(!found)
+    })?;
+    Ok(found)
+}
+
+/// `dc:date` of `meta.xml`.
+fn modified(zip: &mut Zip<'_>) -> Option<String> {
+    let meta = zip.by_name("meta.xml").ok()?;
+    let (mut inside, mut date) = (false, None);
+    let _ = each_event(meta.take(1 << 20), |e| {
+        match e {
+            Event::Start(s) => inside = s.name().as_ref() == "dc:date",
+            Event::Text(t) if inside => date = Some(t.xml10_content().trim().to_string()),
+            Event::End(_) => inside = false,
+            _ => {}
+        }
+        Ok(date.is_none())
+    });
+    date
+}
+
+/// The walk over `content.xml`.
+struct Walk<'l> {
+    limits: &'l Limits,
+    budget: Budget,
+    sheets: Vec<SheetData>,
+    /// Automatic table styles hiding their table (`table:display="false"`).
+    hidden_styles: Vec<String>,
+    style: Option<String>,
+    in_table: bool,
+    row: u64,
+    row_repeat: u64,
+    col: u64,
+    /// The cell being read: its value, repeat count, text (when read from its content).
+    cell: Option<Cell>,
+    /// Elements inside the cell being read, and inside an annotation (not cell text).
+    depth: usize,
+    annotation: usize,
+    /// The row's cells, repeated when the row is.
+    row_cells: Vec<(u64, Data)>,
+    merges: HashMap<usize, Vec<Dimensions>>,
+}
+
+struct Cell {
+    value: Option<Data>,
+    repeat: u64,
+    text: Option<Text>,
+}
+
+/// A cell's text under ODF's white-space rules.
+#[derive(Default)]
+struct Text {
+    done: String,
+    paragraph: String,
+    /// The paragraph ends in a collapsible space (not one of `<text:s>`).
+    trailing: bool,
+    paragraphs: usize,
+}
+
+impl Text {
+    fn push_text(&mut self, t: &str) {
+        for ch in t.chars() {
+            if matches!(ch, ' ' | '\t' | '\n' | '\r') {
+                if !self.trailing && !self.paragraph.is_empty() {
+                    self.paragraph.push(' ');
+                    self.trailing = true;
+                }
+            } else {
+                self.paragraph.push(ch);
+                self.trailing = false;
+            }
+        }
+    }
+
+    fn push_kept(&mut self, s: &str) {
+        self.paragraph.push_str(s);
+        self.trailing = false;
+    }
+
+    fn end_paragraph(&mut self) {
+        if self.trailing {
+            self.paragraph.pop();
+        }
+        if self.paragraphs > 0 {
+            self.done.push('\n');
+        }
+        self.done.push_str(&self.paragraph);
+        self.paragraph.clear();
+        self.trailing = false;
+        self.paragraphs += 1;
+    }
+}
+
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+fn count(e: &BytesStart<'_>, key: &str) -> u64 {
+    attr(e, key)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+impl<'l> Walk<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Walk {
+            limits,
+            budget: Budget::new(limits),
+            sheets: Vec::new(),
+            hidden_styles: Vec::new(),
+            style: None,
+            in_table: false,
+            row: 0,
+            row_repeat: 1,
+            col: 0,
+            cell: None,
+            depth: 0,
+            annotation: 0,
+            row_cells: Vec::new(),
+            merges: HashMap::new(),
+        }
+    }
+
+    fn run(&mut self, content: impl Read) -> Result<(), ReadError> {
+        each_event(content, |e| {
+            match e {
+                Event::Start(s) => self.start(&s, false)?,
+                Event::Empty(s) => self.start(&s, true)?,
+                Event::End(e) => self.end(e.name().as_ref())?,
+                Event::Text(t) => self.text(&t.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        _ => predefined(&r.xml10_content()).map(str::to_string),
+                    };
+                    if let Some(s) = resolved {
+                        self.text(&s);
+                    }
+                }
+                Event::CData(c) => self.text(&c),
+                _ => {}
+            }
+            Ok(true)
+        })?;
+        for (i, merged) in std::mem::take(&mut self.merges) {
+            if let Some(sheet) = self.sheets.get_mut(i) {
+                sheet.merged = merged;
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
+        if self.cell.is_some() {
+            self.cell_content(e, empty);
+            return Ok(());
+        }
+        match e.name().as_ref() {
+            "style:style" => self.style = attr(e, "style:name"),
+            "style:table-properties" => {
+                if let Some(style) = &self.style
+                    && attr(e, "table:display").is_some_and(|v| v == "false")
+                {
+                    self.hidden_styles.push(style.clone());
+                }
+            }
+            "table:table" if !self.in_table => {
+                let name = attr(e, "table:name").unwrap_or_default();
+                let hidden =
+                    attr(e, "table:style-name").is_some_and(|s| self.hidden_styles.contains(&s));
+                self.sheets.push(new_sheet(name, !hidden));
+                self.in_table = !empty;
+                self.row = 0;
+            }
+            "table:table-row" if self.in_table => {
+                self.row_repeat = count(e, "table:number-rows-repeated");
+                self.col = 0;
+                if empty {
+                    self.end_row()?;
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" if self.in_table => {
+                self.merge(e)?;
+                self.cell = Some(Cell {
+                    value: value(e),
+                    repeat: count(e, "table:number-columns-repeated"),
+                    text: (attr(e, "office:value-type").as_deref() == Some("string")
+                        && attr(e, "office:string-value").is_none())
+                    .then(Text::default),
+                });
+                self.depth = 0;
+                if empty {
+                    self.end_cell()?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A merged range starting at this cell.
+    fn merge(&mut self, e: &BytesStart<'_>) -> Result<(), ReadError> {
+        let rows = count(e, "table:number-rows-spanned");
+        let cols = count(e, "table:number-columns-spanned");
+        if e.name().as_ref() != "table:table-cell" || (rows == 1 && cols == 1) {
+            return Ok(());
+        }
+        let (last_row, last_col) = (self.row + rows - 1, self.col + cols - 1);
+        if last_row >= u64::from(self.limits.max_rows)
+            || last_col >= u64::from(self.limits.max_cols)
+        {
+            return Ok(());
+        }
+        self.budget.slots(1)?;
+        let at = |r: u64, c: u64| (r as u32, c as u32);
+        self.merges
+            .entry(self.sheets.len() - 1)
+            .or_default()
+            .push(Dimensions::new(
+                at(self.row, self.col),
+                at(last_row, last_col),
+            ));
+        Ok(())
+    }
+
+    fn cell_content(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let name = e.name();
+        if self.annotation > 0 || name.as_ref() == "office:annotation" {
+            self.annotation += usize::from(!empty);
+            return;
+        }
+        self.depth += usize::from(!empty);
+        let Some(text) = self.cell.as_mut().and_then(|c| c.text.as_mut()) else {
+            return;
+        };
+        match name.as_ref() {
+            "text:s" => text.push_kept(&" ".repeat(count(e, "text:c").min(1024) as usize)),
+            "text:tab" => text.push_kept("\t"),
+            "text:line-break" => text.push_kept("\n"),
+            "text:p" | "text:h" if empty => text.end_paragraph(),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.annotation > 0 || self.depth == 0 {
+            return;
+        }
+        if let Some(text) = self.cell.as_mut().and_then(|c| c.text.as_mut()) {
+            text.push_text(t);
+        }
+    }
+
+    fn end(&mut self, name: &str) -> Result<(), ReadError> {
+        if self.cell.is_some() {
+            if self.annotation > 0 {
+                self.annotation -= 1;
+            } else if self.depth > 0 {
+                self.depth -= 1;
+                if matches!(name, "text:p" | "text:h")
+                    && let Some(text) = self.cell.as_mut().and_then(|c| c.text.as_mut())
+                {
+                    text.end_paragraph();
+                }
+            } else {
+                self.end_cell()?;
+            }
+            return Ok(());
+        }
+        match name {
+            "table:table-row" if self.in_table => self.end_row()?,
+            "table:table" => self.in_table = false,
+            "style:style" => self.style = None,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end_cell(&mut self) -> Result<(), ReadError> {
+        let Some(cell) = self.cell.take() else {
+            return Ok(());
+        };
+        let value = match cell.text {
+            Some(text) => Some(Data::String(text.done)),
+            None => cell.value,
+        };
+        if let Some(v) = value {
+            let repeat = cell.repeat.min(MAX_COLS.saturating_sub(self.col));
+            for k in 0..repeat {
+                self.row_cells.push((self.col + k, v.clone()));
+                if self.row_cells.len() > self.limits.max_cells {
+                    return Err(limit(
+                        "max_cells",
+                        self.row_cells.len() as u64,
+                        self.limits.max_cells as u64,
+                    ));
+                }
+            }
+        }
+        self.col = self.col.saturating_add(cell.repeat);
+        Ok(())
+    }
+
+    fn end_row(&mut self) -> Result<(), ReadError> {
+        let repeat = self.row_repeat.min(MAX_ROWS.saturating_sub(self.row));
+        let cells = std::mem::take(&mut self.row_cells);
+        if let Some(sheet) = self.sheets.last_mut() {
+            for k in 0..if cells.is_empty() { 0 } else { repeat } {
+                let row = self.row + k;
+                for (col, v) in &cells {
+                    if self.limits.in_bounds(row as u32, *col as u32) {
+                        self.budget.cell(super::collect::data_text_len(v))?;
+                        sheet.cells.push((row as u32, *col as u32, v.clone()));
+                    }
+                }
+            }
+        }
+        self.row = self.row.saturating_add(self.row_repeat);
+        Ok(())
+    }
+}
+
+/// A cell's value from its attributes (string cells without `office:string-value` take their
+/// text instead).
+fn value(e: &BytesStart<'_>) -> Option<Data> {
+    let kind = attr(e, "office:value-type");
+    let is = |k: &str| kind.as_deref() == Some(k);
+    if is("boolean") {
+        let v = attr(e, "office:boolean-value")?;
+        return Some(Data::Bool(v == "true" || v == "TRUE"));
+    }
+    if is("date") {
+        return attr(e, "office:date-value").map(Data::DateTimeIso);
+    }
+    if is("time") {
+        return attr(e, "office:time-value").map(Data::DurationIso);
+    }
+    if is("string") {
+        return attr(e, "office:string-value").map(Data::String);
+    }
+    let v = attr(e, "office:value")?;
+    Some(v.trim().parse().map_or(Data::String(v), Data::Float))
+}
+
+/// The five entities XML predefines.
+fn predefined(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "apos" => "'",
+        "quot" => "\"",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -527,12 +477,12 @@ mod tests {
             s.cells,
             vec![(0, 0, Data::Float(3.0)), (0, 1, Data::String("hi".into()))]
         );
-        // Not flagged in ods: calamine cannot tell this from LibreOffice's empty-text result.
         assert!(s.formula_no_value.is_empty());
     }
 
+    /// Repeats count as the non-empty cells they make; empty ones cost nothing, however far.
     #[test]
-    fn ods_huge_repeats_are_rejected_quickly() {
+    fn repeats_count_non_empty_cells_only() {
         let body = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row></table:table>"#;
         let bytes = ods_bytes(body, ODS_MANIFEST);
         assert_limit(
@@ -541,46 +491,51 @@ mod tests {
             }),
             &["max_cells"],
         );
-        // 300 rows each with one cell repeated over all columns
-        let row = r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
-        let body = format!(
-            r#"<table:table table:name="T">{}</table:table>"#,
-            row.repeat(300)
-        );
-        let bytes = ods_bytes(&body, ODS_MANIFEST);
-        assert_limit(
-            quick("ods repeated cells", 2, || {
-                read_workbook(&bytes, &Limits::default())
-            }),
-            &["max_cells"],
-        );
-        // a far-away single value: grid area
+        // a value in A1 and one 1,000,001 rows and 16,000 columns away: two cells
         let body = r#"<table:table table:name="T"><table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="float" office:value="2"/></table:table-row></table:table>"#;
         let bytes = ods_bytes(body, ODS_MANIFEST);
-        assert_limit(
-            quick("ods far cell", 2, || {
-                read_workbook(&bytes, &Limits::default())
-            }),
-            &["max_cells"],
+        let wb = quick("ods far cell", 2, || {
+            read_workbook(&bytes, &Limits::default()).unwrap()
+        });
+        assert_eq!(
+            wb.sheets[0].cells,
+            vec![
+                (0, 0, Data::Float(1.0)),
+                (1_000_001, 16_000, Data::Float(2.0))
+            ]
         );
-        // text:s with a huge count
-        let body = r#"<table:table table:name="T"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row></table:table>"#;
-        let bytes = ods_bytes(body, ODS_MANIFEST);
-        assert_limit(
-            quick("ods text:s", 2, || {
-                read_workbook(&bytes, &Limits::default())
-            }),
-            &["max_uncompressed_bytes"],
+        // typical LibreOffice output: trailing empty columns and rows repeated
+        let body = r#"<table:table table:name="T"><table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>"#;
+        let wb = read_workbook(&ods_bytes(body, ODS_MANIFEST), &Limits::default()).unwrap();
+        assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(1.0))]);
+    }
+
+    /// An indented content.xml (OpenOffice 3.x, Excel's ods export) reads as the same cells;
+    /// explicit spaces, tabs and line breaks are kept, paragraphs joined by line ends.
+    #[test]
+    fn indented_content_and_white_space() {
+        let body = "<table:table table:name=\"T\">\n  <table:table-row>\n    <table:table-cell office:value-type=\"string\">\n      <text:p>\n        标题   一\n      </text:p>\n    </table:table-cell>\n    <table:table-cell office:value-type=\"string\">\n      <text:p>a<text:s text:c=\"2\"/>b<text:tab/>c</text:p>\n      <text:p>d<text:line-break/>e &amp; f</text:p>\n    </table:table-cell>\n  </table:table-row>\n</table:table>";
+        let wb = read_workbook(&ods_bytes(body, ODS_MANIFEST), &Limits::default()).unwrap();
+        assert_eq!(
+            wb.sheets[0].cells,
+            vec![
+                (0, 0, Data::String("标题 一".into())),
+                (0, 1, Data::String("a  b\tc\nd\ne & f".into())),
+            ]
         );
     }
 
+    /// Merged cells, a hidden table and an annotation (not cell text).
     #[test]
-    fn ods_reasonable_repeats_still_read() {
-        // typical LibreOffice output: trailing empty columns/rows repeated
-        let body = r#"<table:table table:name="T"><table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>"#;
-        let bytes = ods_bytes(body, ODS_MANIFEST);
+    fn merges_hidden_tables_and_annotations() {
+        let styles = r#"<office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles>"#;
+        let body = r#"<table:table table:name="A"><table:table-row><table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="3" office:value-type="string"><office:annotation><text:p>note</text:p></office:annotation><text:p>x</text:p></table:table-cell><table:covered-table-cell/></table:table-row></table:table><table:table table:name="B" table:style-name="ta2"/>"#;
+        let bytes = ods_bytes_with(styles, body, ODS_MANIFEST);
         let wb = read_workbook(&bytes, &Limits::default()).unwrap();
-        assert_eq!(wb.sheets[0].cells, vec![(0, 0, Data::Float(1.0))]);
+        let a = &wb.sheets[0];
+        assert_eq!(a.cells, vec![(0, 0, Data::String("x".into()))]);
+        assert_eq!(a.merged, vec![Dimensions::new((0, 0), (2, 1))]);
+        assert!(a.visible && !wb.sheets[1].visible);
     }
 
     #[test]

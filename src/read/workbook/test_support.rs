@@ -9,10 +9,20 @@ pub(super) use calamine::{Data, Dimensions};
 pub(super) use zip::write::SimpleFileOptions;
 pub(super) use zip::{CompressionMethod, ZipWriter};
 
-pub(super) use super::cfb::build_cfb;
-pub(super) use super::{
-    Format, Limits, MIB, ODS_MIME, ReadError, SheetData, WorkbookData, read_workbook, sniff,
-};
+pub(super) use super::{ReadError, SheetData, WorkbookData, read_workbook, sniff};
+
+pub(super) const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// An OLE container holding `streams`.
+pub(super) fn build_cfb(streams: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut cfb =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    for (name, data) in streams {
+        cfb.create_stream(name).unwrap().write_all(data).unwrap();
+    }
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
 
 pub(super) const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
@@ -104,7 +114,7 @@ pub(super) fn sheet_xml(dimension: &str, rows: &str, tail: &str) -> String {
 
 pub(super) fn assert_limit(r: Result<WorkbookData, ReadError>, names: &[&str]) {
     match r {
-        Err(ReadError::Limit { name, .. }) if names.contains(&name) => {}
+        Err(ReadError::Limit { name, .. }) if names.contains(&name.as_str()) => {}
         other => panic!("expected Limit {names:?}, got {other:?}"),
     }
 }
@@ -227,14 +237,19 @@ pub(super) fn xls_bytes(globals: &[Vec<u8>], sheets: &[(&str, Vec<u8>)]) -> Vec<
     if head.len() < 4096 {
         head.resize(4096, 0);
     }
-    build_cfb(&[("Workbook", &head)]).unwrap()
+    build_cfb(&[("Workbook", &head)])
 }
 
 pub(super) const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
 
 pub(super) fn ods_bytes(body: &str, manifest: &str) -> Vec<u8> {
+    ods_bytes_with("", body, manifest)
+}
+
+/// An ods with automatic styles before the body.
+pub(super) fn ods_bytes_with(styles: &str, body: &str, manifest: &str) -> Vec<u8> {
     let content = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">{styles}<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"#
     );
     let meta = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.2"><office:meta><dc:date>2023-01-02T03:04:05</dc:date></office:meta></office:document-meta>"#;
     zip_files(&[
@@ -249,31 +264,4 @@ pub(super) fn temp_dir(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("wbread-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// Every xlsx/xlsm the project has: fixtures written by LibreOffice and by us (broken ones
-/// too), the templates, the samples and (when present) the peer corpus beside the project.
-pub(super) fn project_xlsx_files() -> Vec<std::path::PathBuf> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    let mut stack = vec![
-        root.join("tests/fixtures"),
-        root.join("templates"),
-        root.join("samples"),
-        root.join("../shared/corpus"),
-    ];
-    while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xlsx" || x == "xlsm") {
-                files.push(p);
-            }
-        }
-    }
-    files
 }

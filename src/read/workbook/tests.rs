@@ -1,10 +1,10 @@
-//! Tests of the reader as a whole: the public API on normal files, non-spreadsheets, the file
-//! size limit, mutated real files (none may escape as a panic), a LibreOffice round trip, and
-//! an ignored timing benchmark. Format-specific tests live in the format's module.
+//! Tests of the reader as a whole, in this process: the public API on normal files,
+//! non-spreadsheets, the file size limit, a LibreOffice round trip, and an ignored timing
+//! benchmark. Format-specific tests live in the format's module; mutated files go through
+//! real worker processes in tests/hostile.rs.
 
 use super::*;
 use crate::read::workbook::test_support::*;
-use std::collections::HashMap;
 
 #[test]
 fn normal_xlsx_reads() {
@@ -72,60 +72,6 @@ fn file_size_limit() {
         ..Limits::default()
     };
     assert_limit(read_workbook(&bytes, &l), &["max_file_bytes"]);
-}
-
-#[test]
-fn mutated_workbooks_never_panic_out() {
-    fuzz(150);
-}
-
-#[test]
-#[ignore]
-fn mutated_workbooks_long() {
-    fuzz(5_000);
-}
-
-fn fuzz(rounds: usize) {
-    let l = Limits::default();
-    let mut kinds: HashMap<String, usize> = HashMap::new();
-    let mut slowest = Duration::ZERO;
-    let seeds = [
-        normal_xlsx(),
-        ods_bytes(
-            r#"<table:table table:name="T"><table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row></table:table>"#,
-            ODS_MANIFEST,
-        ),
-        xls_bytes(&[], &[("S", number(0, 0, 1.0))]),
-    ];
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut rnd = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    for seed in &seeds {
-        for _ in 0..rounds {
-            let mut b = seed.clone();
-            for _ in 0..1 + rnd() % 8 {
-                let i = (rnd() as usize) % b.len();
-                b[i] = rnd() as u8;
-            }
-            let t = Instant::now();
-            let kind = match read_workbook(&b, &l) {
-                Ok(_) => "ok".to_string(),
-                Err(ReadError::Limit { name, .. }) => format!("limit {name}"),
-                Err(ReadError::Panic(m)) => format!("panic {m}"),
-                Err(e) => format!("{e}").chars().take(24).collect(),
-            };
-            slowest = slowest.max(t.elapsed());
-            *kinds.entry(kind).or_default() += 1;
-            let _ = sniff(&b);
-        }
-    }
-    let mut kinds: Vec<_> = kinds.into_iter().collect();
-    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
-    eprintln!("slowest {slowest:?}; outcomes {kinds:?}");
 }
 
 fn soffice_convert(src: &std::path::Path, to: &str, out: &std::path::Path) -> Option<Vec<u8>> {

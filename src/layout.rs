@@ -5,8 +5,8 @@
 
 use calamine::{Data, Dimensions};
 
-use super::cell::{is_blank, label_eq, normalize_label};
-use super::workbook::SheetData;
+use crate::cell::{is_blank, label_eq, normalize_label};
+use crate::read::workbook::SheetData;
 
 /// Row-indexed view over a sheet's sparse, row-major sorted cells.
 pub struct Grid<'a> {
@@ -162,7 +162,7 @@ fn inline_value<'s>(s: &'s str, label: &str) -> Option<&'s str> {
     let t = s.trim_start_matches(|c: char| c.is_whitespace());
     let rest = t.strip_prefix(label)?;
     let rest = rest.trim_start_matches(|c: char| c.is_whitespace());
-    let v = rest.strip_prefix(super::cell::COLONS)?;
+    let v = rest.strip_prefix(crate::cell::COLONS)?;
     let v = v.trim_matches(|c: char| c.is_whitespace());
     (!v.is_empty()).then_some(v)
 }
@@ -187,7 +187,7 @@ pub fn columns(grid: &Grid<'_>, header_row: u32, wanted: &[&str]) -> Columns {
         }
         match wanted.iter().position(|l| is_label(d, l)) {
             Some(i) if found[i].is_none() => found[i] = Some(*c),
-            _ => unknown.push((*c, super::cell::cell_text(d).into_owned())),
+            _ => unknown.push((*c, crate::cell::cell_text(d).into_owned())),
         }
     }
     Columns {
@@ -199,5 +199,5 @@ pub fn columns(grid: &Grid<'_>, header_row: u32, wanted: &[&str]) -> Columns {
 
 /// Normalised text of a label cell (for messages about unknown columns).
 pub fn label_text(d: &Data) -> String {
-    normalize_label(&super::cell::cell_text(d))
+    normalize_label(&crate::cell::cell_text(d))
 }
