@@ -293,14 +293,19 @@ fn ranking(path: &Path) -> (Vec<String>, Vec<Row>) {
     (header, rows)
 }
 
-/// The 得分明细 count of a group (a column pair under a merged label) summed over `sections`.
-fn breakdown_count(path: &Path, group: &str, sections: &[String]) -> i64 {
+/// A count of 得分明细's second table (条数、次数), the column labelled `label`, summed over
+/// `sections`.
+fn breakdown_count(path: &Path, label: &str, sections: &[String]) -> i64 {
     let g = sheet(path, "得分明细");
-    let c = g[1]
+    let table = g
         .iter()
-        .position(|d| cell_text(d) == group)
-        .expect(group);
-    g[3..]
+        .position(|r| cell_text(&r[0]).starts_with("二、"))
+        .expect("the counts table");
+    let c = g[table + 2]
+        .iter()
+        .position(|d| cell_text(d) == label)
+        .expect(label);
+    g[table + 3..]
         .iter()
         .filter(|r| sections.contains(&cell_text(&r[1])))
         .map(|r| match r[c] {
@@ -550,13 +555,13 @@ fn check_figures(n: &Notice, results: &Path) {
     let q: i64 = ranked.iter().map(|r| r.qualifying).sum();
     take(format!("合格政务信息{q}条"));
     for level in LEVELS {
-        let c = breakdown_count(results, &format!("{level}采用"), &names);
+        let c = breakdown_count(results, level, &names);
         if c > 0 {
             take(format!("{level}采用{c}条"));
         }
     }
-    let done = breakdown_count(results, "约稿任务完成", &names);
-    let failed = breakdown_count(results, "约稿任务未完成", &names);
+    let done = breakdown_count(results, "按时按质完成", &names);
+    let failed = breakdown_count(results, "未完成", &names);
     let pending = tasks_with(results, "未到期", &names);
     assert_eq!(
         done + failed,

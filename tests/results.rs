@@ -229,19 +229,21 @@ fn section_sheets_and_breakdown_agree_with_the_ranking() {
         .map(|l| value(l))
         .collect();
         assert_eq!(got, want, "{name}");
-        // The items total row: 基础分 and the adoption columns sum to 基础分 + 加分.
-        let total = g.iter().find(|row| text(&row[1]) == "合计").unwrap();
-        assert_eq!(num(&total[7]), Some(want[1]), "{name} 基础分");
-        let levels: f64 = total[8..12].iter().filter_map(num).sum();
-        assert_eq!(levels, want[2], "{name} 加分");
+        // The items total row: its 基础分 and 加分 are the ranking's.
+        let head = g.iter().find(|row| text(&row[0]) == "序号").unwrap();
+        let col = |label: &str| head.iter().position(|d| text(d) == label).unwrap();
+        let total = g
+            .iter()
+            .find(|row| text(&row[1]).starts_with("合计"))
+            .unwrap();
+        assert_eq!(num(&total[col("基础分")]), Some(want[1]), "{name} 基础分");
+        assert_eq!(num(&total[col("加分")]), Some(want[2]), "{name} 加分");
 
-        // 得分明细: the row's points columns sum to the final.
+        // 得分明细: the row of the points table (the first) sums to the final.
         let b = breakdown.iter().find(|row| text(&row[1]) == name).unwrap();
         let last = b.len() - 1;
-        let points: f64 = (2..last)
-            .filter(|c| ["基础分", "加分", "得分"].contains(&text(&breakdown[2][*c]).as_str()))
-            .filter_map(|c| num(&b[c]))
-            .sum();
+        assert_eq!(text(&breakdown[3][last]), "最终得分");
+        let points: f64 = (2..last).filter_map(|c| num(&b[c])).sum();
         assert_eq!(points, want[5], "{name} 得分明细");
         assert_eq!(num(&b[last]), Some(want[5]));
     }
@@ -286,7 +288,10 @@ fn every_cell_of_a_section_table_shows_the_grid() {
     for name in ["经济运行股", "办公室", "轻工业股"] {
         let g = grid(&path, name);
         let head = g.iter().position(|r| text(&r[0]) == "序号").unwrap();
-        let total = g.iter().position(|r| text(&r[1]) == "合计").unwrap();
+        let total = g
+            .iter()
+            .position(|r| text(&r[1]).starts_with("合计"))
+            .unwrap();
         let last = g[head].iter().rposition(|d| !text(d).is_empty()).unwrap();
         // blank cells inside the table, as a reader sees them
         assert!(
@@ -330,22 +335,39 @@ fn items_not_counted_say_why_and_where_they_came_from() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let g = grid(&d.path().join(RESULTS), "办公室");
     let find = |title: &str| g.iter().find(|r| text(&r[1]) == title).unwrap().clone();
+    let head = g.iter().find(|r| text(&r[0]) == "序号").unwrap();
+    let col = |label: &str| head.iter().position(|d| text(d) == label).unwrap();
     let counted = find("办公室计分的信息");
-    assert_eq!(text(&counted[6]), "计分");
+    let state = col("计分情况");
+    assert_eq!(text(&counted[state]), "计分");
     assert_eq!(
-        (num(&counted[7]), num(&counted[8]), num(&counted[12])),
+        (
+            num(&counted[col("基础分")]),
+            num(&counted[col("加分")]),
+            num(&counted[col("合计")])
+        ),
         (Some(2.0), Some(5.0), Some(7.0))
     );
     assert_eq!(
-        (text(&counted[14]), text(&counted[15]), num(&counted[16])),
+        (
+            text(&counted[col("文件")]),
+            text(&counted[col("工作表")]),
+            num(&counted[col("行")])
+        ),
         (
             "in/办公室.xlsx".to_string(),
             "报送信息".to_string(),
             Some(6.0)
         )
     );
-    assert_eq!(text(&find("办公室审核不通过的信息")[6]), "信息员审核不通过");
-    assert_eq!(text(&find("办公室截止日后的信息")[6]), "晚于统计截止日期");
+    assert_eq!(
+        text(&find("办公室审核不通过的信息")[state]),
+        "信息员审核不通过"
+    );
+    assert_eq!(
+        text(&find("办公室截止日后的信息")[state]),
+        "晚于统计截止日期"
+    );
     // Dates are real dates.
     assert_eq!(
         counted[2].as_date(),

@@ -386,93 +386,179 @@ fn score_chart(a: &Assessment, ranked: u32) -> R<Chart> {
 
 // ---------------------------------------------------------------------------------------
 // 得分明细
+//
+// Two tables over the same columns, so that each fits an A4 page at full size: the points of
+// every scoring category (summing to the final), then the counts behind them.
 
-fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
-    let mut ws = new_sheet()?;
-    ws.set_name(SHEET_BREAKDOWN)?;
-    let mut sh = Sheet::new(&mut ws);
-    // Groups of (count, points) columns: every category that can give or take points.
-    let mut groups: Vec<(String, &str, &str)> = vec![("基础项".into(), "合格信息条数", "基础分")];
+/// A scoring category of 得分明细: its group and its label, in the points table and in the
+/// counts table.
+type BreakdownColumn = ((&'static str, &'static str), String);
+
+/// The categories in column order. The label of the first (the base) differs between the
+/// tables; [`breakdown_label`] gives it.
+fn breakdown_columns(rules: &Rules) -> Vec<BreakdownColumn> {
+    let mut out: Vec<BreakdownColumn> = vec![(("基础项", "基础项（条）"), String::new())];
     for l in &rules.adoption {
-        groups.push((format!("{}采用", l.label), "条数", "加分"));
+        out.push((("加分项：被采用", "被采用（条）"), l.label.clone()));
     }
-    groups.push(("约稿任务完成".into(), "个数", "得分"));
-    groups.push(("约稿任务未完成".into(), "个数", "得分"));
+    for label in ["按时按质完成", "未完成"] {
+        out.push((("约稿任务", "约稿任务（个）"), label.into()));
+    }
     for d in &rules.deduction {
-        groups.push((d.label.clone(), "次数", "得分"));
+        out.push((("扣分项", "扣分项（次）"), d.label.clone()));
     }
-    let last = 2 + 2 * groups.len() as u16;
-    sh.title(
-        0,
-        &format!(
-            "{}年度政务信息得分明细(统计截至{};扣分以负数表示,每行各“基础分/加分/得分”之和等于最终得分)",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
-    // Two header rows: the groups above, each column's own label below (the autofilter row).
-    // 名次, 股室 and 最终得分 are not merged down: a filter button on a merged cell misbehaves.
+    out
+}
+
+/// A section's (count, points) per category, in [`breakdown_columns`] order.
+fn breakdown_values(s: &SectionScore, rules: &Rules) -> Vec<(i64, i64)> {
+    let mut out = vec![(s.qualifying() as i64, s.base())];
+    for l in 0..rules.adoption.len() {
+        let n = s
+            .items
+            .iter()
+            .filter(|i| i.state == ItemState::Counted && i.item.adopted & (1 << l) != 0)
+            .count();
+        out.push((n as i64, points(s, Category::Adoption(l))));
+    }
+    let done = s
+        .tasks
+        .iter()
+        .filter(|t| matches!(t.outcome, TaskOutcome::Done { .. }))
+        .count();
+    out.push((done as i64, points(s, Category::TaskDone)));
+    out.push((
+        s.failed_tasks().len() as i64,
+        points(s, Category::TaskFailed),
+    ));
+    for (k, d) in rules.deduction.iter().enumerate() {
+        let times: i64 = s
+            .deductions
+            .iter()
+            .filter(|x| x.counted && x.deduction.label == d.label)
+            .map(|x| x.deduction.count)
+            .sum();
+        out.push((times, points(s, Category::Deduction(k))));
+    }
+    out
+}
+
+/// The two header rows of a 得分明细 table at `row`: the groups above, each column's label
+/// below (the autofilter row). 名次, 股室 and 最终得分 are not merged down: a filter button on
+/// a merged cell misbehaves.
+fn breakdown_header(
+    sh: &mut Sheet<'_>,
+    row: u32,
+    columns: &[BreakdownColumn],
+    points: bool,
+) -> R<()> {
     let head = Look::header();
-    for c in [0, 1, last] {
-        sh.put_unmeasured(1, c, &V::Blank, head)?;
+    let last = 2 + columns.len() as u16;
+    let ends: &[u16] = if points { &[0, 1, last] } else { &[0, 1] };
+    for &c in ends {
+        sh.put_unmeasured(row, c, &V::Blank, head)?;
     }
-    sh.header(2, 0, &["名次", "股室"])?;
-    sh.header(2, last, &["最终得分"])?;
-    sh.limit(0, 6.0, 6.0, false);
-    sh.limit(1, 10.0, 24.0, true);
-    for (g, (label, count, pts)) in groups.iter().enumerate() {
-        let c = 2 + 2 * g as u16;
-        sh.merge(1, c, 1, c + 1, label, head)?;
-        sh.header(2, c, &[count, pts])?;
-        sh.limit(c, 5.5, 7.0, false);
-        sh.limit(c + 1, 5.5, 7.0, false);
+    sh.header(row + 1, 0, &["名次", "股室"])?;
+    if points {
+        sh.header(row + 1, last, &["最终得分"])?;
     }
-    sh.limit(last, 8.0, 10.0, false);
-    sh.centre(&[0]);
-    let mut row = 3;
+    let group = |k: usize| {
+        let g = columns[k].0;
+        if points { g.0 } else { g.1 }
+    };
+    let mut k = 0;
+    while k < columns.len() {
+        let end = (k..columns.len())
+            .take_while(|&e| group(e) == group(k))
+            .last()
+            .unwrap_or(k);
+        let (c0, c1) = (2 + k as u16, 2 + end as u16);
+        if c0 == c1 {
+            sh.header(row, c0, &[group(k)])?;
+        } else {
+            sh.merge(row, c0, row, c1, group(k), head)?;
+        }
+        k = end + 1;
+    }
+    for (k, (_, label)) in columns.iter().enumerate() {
+        sh.header(row + 1, 2 + k as u16, &[breakdown_label(label, points)])?;
+    }
+    Ok(())
+}
+
+/// A category's label in the points or the counts table.
+fn breakdown_label(label: &str, points: bool) -> &str {
+    match (label.is_empty(), points) {
+        (false, _) => label,
+        (true, true) => "基础分",
+        (true, false) => "合格信息",
+    }
+}
+
+/// The rows of a 得分明细 table from `row`, one per section in ranking order: its points and
+/// final, or its counts. The row after them.
+fn breakdown_rows(
+    sh: &mut Sheet<'_>,
+    mut row: u32,
+    a: &Assessment,
+    rules: &Rules,
+    points: bool,
+) -> R<u32> {
     for st in &a.standings {
         let s = &a.scores[st.section];
         let mut vals = vec![
             st.rank.map_or(V::Blank, |r| V::Int(r as i64)),
             V::text(&s.name),
-            V::Int(s.qualifying() as i64),
-            V::Int(s.base()),
         ];
-        for (l, _) in rules.adoption.iter().enumerate() {
-            let n = s
-                .items
+        let values = breakdown_values(s, rules);
+        vals.extend(
+            values
                 .iter()
-                .filter(|i| i.state == ItemState::Counted && i.item.adopted & (1 << l) != 0)
-                .count();
-            vals.push(V::Int(n as i64));
-            vals.push(V::Int(points(s, Category::Adoption(l))));
+                .map(|v| V::Int(if points { v.1 } else { v.0 })),
+        );
+        if points {
+            vals.push(V::Int(s.final_score()));
         }
-        let done = s
-            .tasks
-            .iter()
-            .filter(|t| matches!(t.outcome, TaskOutcome::Done { .. }))
-            .count();
-        vals.push(V::Int(done as i64));
-        vals.push(V::Int(points(s, Category::TaskDone)));
-        vals.push(V::Int(s.failed_tasks().len() as i64));
-        vals.push(V::Int(points(s, Category::TaskFailed)));
-        for (k, d) in rules.deduction.iter().enumerate() {
-            let times: i64 = s
-                .deductions
-                .iter()
-                .filter(|x| x.counted && x.deduction.label == d.label)
-                .map(|x| x.deduction.count)
-                .sum();
-            vals.push(V::Int(times));
-            vals.push(V::Int(points(s, Category::Deduction(k))));
-        }
-        vals.push(V::Int(s.final_score()));
         sh.row(row, 0, &vals, Look::default())?;
         row += 1;
     }
-    sh.ws.autofilter(2, 0, (row - 1).max(2), last)?;
-    sh.finish(2, (3, 2))?;
+    Ok(row)
+}
+
+fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
+    let mut ws = new_sheet()?;
+    ws.set_name(SHEET_BREAKDOWN)?;
+    let mut sh = Sheet::new(&mut ws);
+    let columns = breakdown_columns(rules);
+    let last = 2 + columns.len() as u16;
+    sh.limit(0, 5.0, 5.0, false);
+    sh.limit(1, 10.0, 20.0, true);
+    for c in 2..=last {
+        sh.limit(c, 5.0, 8.0, true);
+    }
+    sh.centre(&[0]);
+    sh.title(
+        0,
+        &format!(
+            "{}年度政务信息得分明细（统计截至{}）",
+            a.year,
+            a.as_of.format("%Y-%m-%d")
+        ),
+        last,
+    )?;
+    sh.label(
+        1,
+        "一、各项得分（扣分以负数表示，每行各项之和等于最终得分）",
+    )?;
+    breakdown_header(&mut sh, 2, &columns, true)?;
+    let row = breakdown_rows(&mut sh, 4, a, rules, true)?;
+    sh.ws.autofilter(3, 0, (row - 1).max(3), last)?;
+    // The counts on a page of their own, under their own header (only the title repeats).
+    sh.ws.set_page_breaks(&[row + 1])?;
+    sh.label(row + 1, "二、各项的条数、次数")?;
+    breakdown_header(&mut sh, row + 2, &columns, false)?;
+    breakdown_rows(&mut sh, row + 4, a, rules, false)?;
+    sh.finish(0, (4, 2))?;
     Ok(ws)
 }
 
@@ -546,11 +632,11 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
 // ---------------------------------------------------------------------------------------
 // One sheet per section
 
-/// Column positions of a section sheet. The blocks below the items (tasks, deductions,
-/// problems) put what they say in the column of the same kind, so widths suit all of them.
-struct SectionCols {
-    levels: u16,
-}
+/// Column positions of a section sheet: the items table's. The blocks below it (tasks,
+/// deductions, problems) lay their own fields over these columns, a field spanning
+/// neighbours where it needs the room ([`Field`]). The columns after [`SectionCols::DONE`]
+/// trace where each row came from: on screen, not on paper.
+struct SectionCols;
 
 impl SectionCols {
     const SEQ: u16 = 0;
@@ -558,49 +644,148 @@ impl SectionCols {
     const DATE: u16 = 2;
     const KIND: u16 = 3;
     const ID: u16 = 4;
-    const ISSUE: u16 = 5;
-    const STATE: u16 = 6;
-    const BASE: u16 = 7;
-    fn level(&self, l: usize) -> u16 {
-        8 + l as u16
-    }
-    fn total(&self) -> u16 {
-        8 + self.levels
-    }
-    fn done(&self) -> u16 {
-        9 + self.levels
-    }
-    fn file(&self) -> u16 {
-        10 + self.levels
-    }
-    fn sheet(&self) -> u16 {
-        11 + self.levels
-    }
-    fn row(&self) -> u16 {
-        12 + self.levels
-    }
-    fn last(&self) -> u16 {
-        self.row()
-    }
-    /// The one-line "(nothing here)" row of an empty block; returns the next row.
-    fn placeholder(&self, sh: &mut Sheet<'_>, row: u32, text: &str) -> R<u32> {
-        sh.row(
-            row,
-            0,
-            &self.spread(vec![(Self::TEXT, V::text(text))]),
-            Look::default(),
-        )?;
-        Ok(row + 1)
-    }
+    const LEVELS: u16 = 5;
+    const ISSUE: u16 = 6;
+    const STATE: u16 = 7;
+    const BASE: u16 = 8;
+    const BONUS: u16 = 9;
+    const TOTAL: u16 = 10;
+    const DONE: u16 = 11;
+    const FILE: u16 = 12;
+    const SHEET: u16 = 13;
+    const ROW: u16 = 14;
 
-    /// A block row: blanks everywhere except the given (column, value) pairs.
-    fn spread(&self, cells: Vec<(u16, V)>) -> Vec<V> {
-        let mut out: Vec<V> = (0..=self.last()).map(|_| V::Blank).collect();
-        for (c, v) in cells {
-            out[c as usize] = v;
+    /// Widths: (column, min, max, wrap).
+    const LIMITS: [(u16, f64, f64, bool); 15] = [
+        (Self::SEQ, 5.0, 6.0, false),
+        (Self::TEXT, 26.0, 40.0, true),
+        (Self::DATE, 11.0, 11.0, false),
+        (Self::KIND, 8.0, 10.0, true),
+        (Self::ID, 8.0, 10.0, true),
+        (Self::LEVELS, 10.0, 14.0, true),
+        (Self::ISSUE, 9.0, 12.0, true),
+        (Self::STATE, 9.0, 12.0, true),
+        (Self::BASE, 6.0, 6.0, false),
+        (Self::BONUS, 6.0, 6.0, false),
+        (Self::TOTAL, 6.0, 6.0, false),
+        (Self::DONE, 8.0, 10.0, true),
+        (Self::FILE, 14.0, 30.0, true),
+        (Self::SHEET, 8.0, 12.0, true),
+        (Self::ROW, 6.0, 8.0, false),
+    ];
+}
+
+/// A field of a block on a section sheet: its label and the columns it spans.
+type Field = (&'static str, u16, u16);
+
+/// The items table.
+const ITEM_FIELDS: [Field; 15] = {
+    type C = SectionCols;
+    [
+        ("序号", C::SEQ, C::SEQ),
+        ("信息标题", C::TEXT, C::TEXT),
+        ("报送日期", C::DATE, C::DATE),
+        ("信息类别", C::KIND, C::KIND),
+        ("约稿任务编号", C::ID, C::ID),
+        ("采用级别", C::LEVELS, C::LEVELS),
+        ("采用期号", C::ISSUE, C::ISSUE),
+        ("计分情况", C::STATE, C::STATE),
+        ("基础分", C::BASE, C::BASE),
+        ("加分", C::BONUS, C::BONUS),
+        ("合计", C::TOTAL, C::TOTAL),
+        ("完成的约稿任务", C::DONE, C::DONE),
+        ("文件", C::FILE, C::FILE),
+        ("工作表", C::SHEET, C::SHEET),
+        ("行", C::ROW, C::ROW),
+    ]
+};
+
+/// The commissioned tasks: the completing item gets the room of four columns.
+const TASK_FIELDS: [Field; 12] = {
+    type C = SectionCols;
+    [
+        ("序号", C::SEQ, C::SEQ),
+        ("主题", C::TEXT, C::TEXT),
+        ("截止日期", C::DATE, C::DATE),
+        ("任务类型", C::KIND, C::KIND),
+        ("任务编号", C::ID, C::ID),
+        ("登记完成情况", C::LEVELS, C::LEVELS),
+        ("结果", C::ISSUE, C::ISSUE),
+        ("得分", C::STATE, C::STATE),
+        ("完成信息", C::BASE, C::DONE),
+        ("文件", C::FILE, C::FILE),
+        ("工作表", C::SHEET, C::SHEET),
+        ("行", C::ROW, C::ROW),
+    ]
+};
+
+/// The deductions.
+const DEDUCTION_FIELDS: [Field; 10] = {
+    type C = SectionCols;
+    [
+        ("序号", C::SEQ, C::SEQ),
+        ("说明", C::TEXT, C::TEXT),
+        ("日期", C::DATE, C::DATE),
+        ("扣分类别", C::KIND, C::ID),
+        ("次数", C::LEVELS, C::LEVELS),
+        ("是否计入", C::ISSUE, C::STATE),
+        ("扣分", C::BASE, C::BASE),
+        ("文件", C::FILE, C::FILE),
+        ("工作表", C::SHEET, C::SHEET),
+        ("行", C::ROW, C::ROW),
+    ]
+};
+
+/// The problems found in the section's files: where they are prints, for staff to find them.
+const PROBLEM_FIELDS: [Field; 7] = {
+    type C = SectionCols;
+    [
+        ("序号", C::SEQ, C::SEQ),
+        ("说明", C::TEXT, C::DATE),
+        ("级别", C::KIND, C::KIND),
+        ("代码", C::ID, C::LEVELS),
+        ("文件", C::ISSUE, C::BASE),
+        ("工作表", C::BONUS, C::TOTAL),
+        ("单元格", C::DONE, C::DONE),
+    ]
+};
+
+/// A block's header row.
+fn block_header(sh: &mut Sheet<'_>, row: u32, fields: &[Field]) -> R<()> {
+    for &(label, c0, c1) in fields {
+        if c0 == c1 {
+            sh.header(row, c0, &[label])?;
+        } else {
+            sh.merge(row, c0, row, c1, label, Look::header())?;
         }
-        out
     }
+    Ok(())
+}
+
+/// A block's row: one value per field.
+fn block_row(sh: &mut Sheet<'_>, row: u32, fields: &[Field], values: &[V], look: Look) -> R<()> {
+    for (&(_, c0, c1), v) in fields.iter().zip(values) {
+        sh.span(row, c0, c1, v, look)?;
+    }
+    Ok(())
+}
+
+/// The one-line "(nothing here)" row of an empty block, across its printed fields.
+fn block_placeholder(sh: &mut Sheet<'_>, row: u32, fields: &[Field], text: &str) -> R<()> {
+    let last = fields
+        .iter()
+        .map(|f| f.2)
+        .filter(|&c| c <= SectionCols::DONE)
+        .max()
+        .unwrap_or(SectionCols::TEXT);
+    sh.put(row, SectionCols::SEQ, &V::Blank, Look::default())?;
+    sh.span(
+        row,
+        SectionCols::TEXT,
+        last,
+        &V::text(text),
+        Look::default(),
+    )
 }
 
 fn section_sheet(
@@ -610,253 +795,201 @@ fn section_sheet(
     st: &Standing,
     sheet_name: &str,
 ) -> R<Worksheet> {
-    type C = SectionCols;
-    let cols = SectionCols {
-        levels: rules.adoption.len() as u16,
-    };
     let mut ws = new_sheet()?;
     ws.set_name(sheet_name)?;
     let mut sh = Sheet::new(&mut ws);
-    sh.limit(C::SEQ, 5.0, 6.0, false);
-    sh.limit(C::TEXT, 30.0, 46.0, true);
-    sh.limit(C::DATE, 11.0, 11.0, false);
-    sh.limit(C::KIND, 9.0, 14.0, true);
-    sh.limit(C::ID, 8.0, 12.0, true);
-    sh.limit(C::ISSUE, 9.0, 14.0, true);
-    sh.limit(C::STATE, 9.0, 14.0, true);
-    sh.limit(C::BASE, 7.0, 8.0, false);
-    for l in 0..rules.adoption.len() {
-        sh.limit(cols.level(l), 9.0, 10.0, false);
+    for (c, min, max, wrap) in SectionCols::LIMITS {
+        sh.limit(c, min, max, wrap);
     }
-    sh.limit(cols.total(), 7.0, 8.0, false);
-    sh.limit(cols.done(), 9.0, 12.0, true);
-    sh.limit(cols.file(), 14.0, 30.0, true);
-    sh.limit(cols.sheet(), 8.0, 12.0, true);
-    sh.limit(cols.row(), 6.0, 8.0, false);
-    let last = cols.last();
-
+    sh.centre(&[SectionCols::SEQ]);
+    sh.print_columns(SectionCols::DONE);
     let rank = st
         .rank
         .map_or(NOT_TAKING_PART.to_string(), |r| format!("第 {r} 名"));
     sh.title(
         0,
         &format!(
-            "{} {}年度政务信息得分明细(统计截至{}):{},最终得分 {}",
+            "{} {}年度政务信息得分明细（统计截至{}）：{}，最终得分 {}",
             s.name,
             a.year,
             a.as_of.format("%Y-%m-%d"),
             rank,
             s.final_score()
         ),
-        last,
+        SectionCols::ROW,
     )?;
-    let mut head: Vec<(u16, String)> = vec![
-        (C::SEQ, "序号".into()),
-        (C::TEXT, "信息标题".into()),
-        (C::DATE, "报送日期".into()),
-        (C::KIND, "信息类别".into()),
-        (C::ID, "约稿任务编号".into()),
-        (C::ISSUE, "采用期号".into()),
-        (C::STATE, "计分情况".into()),
-        (C::BASE, "基础分".into()),
-    ];
-    for (l, level) in rules.adoption.iter().enumerate() {
-        head.push((cols.level(l), level.label.clone()));
-    }
-    head.extend([
-        (cols.total(), "合计".into()),
-        (cols.done(), "完成的约稿任务".into()),
-        (cols.file(), "文件".into()),
-        (cols.sheet(), "工作表".into()),
-        (cols.row(), "行".into()),
-    ]);
-    sh.header_at(1, &head)?;
+    let mut row = section_items(&mut sh, rules, s)? + 1;
+    row = section_tasks(&mut sh, s, row)? + 1;
+    row = section_deductions(&mut sh, rules, s, row)? + 1;
+    row = section_problems(&mut sh, a, s, row)? + 1;
+    section_summary(&mut sh, rules, s, st, row)?;
+    sh.finish(1, (2, 2))?;
+    Ok(ws)
+}
 
+/// The items table (header in row 1) and its total row; the row after it.
+fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore) -> R<u32> {
+    block_header(sh, 1, &ITEM_FIELDS)?;
     let mut row = 2;
     for (n, si) in s.items.iter().enumerate() {
         let it = &si.item;
-        let counted = si.state == ItemState::Counted;
-        let mut cells = vec![
-            (C::SEQ, V::Int(n as i64 + 1)),
-            (C::TEXT, V::text(&it.title)),
-            (C::DATE, V::Date(it.date)),
-            (C::KIND, V::text(&it.category)),
-            (C::ID, V::text(it.task_id.as_deref().unwrap_or(""))),
-            (C::ISSUE, V::text(&it.issue_no)),
-            (C::STATE, V::Text(item_state_text(si, rules).into())),
-            (C::BASE, V::Int(si.base)),
-            (cols.total(), V::Int(si.points(rules))),
-            (cols.done(), V::text(si.completes.as_deref().unwrap_or(""))),
-            (cols.file(), V::text(&it.source.file)),
-            (cols.sheet(), V::text(&it.source.sheet)),
-            (cols.row(), V::Int(it.source.row_number() as i64)),
+        let values = [
+            V::Int(n as i64 + 1),
+            V::text(&it.title),
+            V::Date(it.date),
+            V::text(&it.category),
+            V::text(it.task_id.as_deref().unwrap_or("")),
+            V::Text(adopted_levels(it, rules)),
+            V::text(&it.issue_no),
+            V::Text(item_state_text(si, rules).into()),
+            V::Int(si.base),
+            // Adopted items show their points (0 when not counted); others stay blank.
+            if it.is_adopted() {
+                V::Int(si.adoption_points(rules))
+            } else {
+                V::Blank
+            },
+            V::Int(si.points(rules)),
+            V::text(si.completes.as_deref().unwrap_or("")),
+            V::text(&it.source.file),
+            V::text(&it.source.sheet),
+            V::Int(it.source.row_number() as i64),
         ];
-        for l in 0..rules.adoption.len() {
-            // Adopted levels show their points (0 when not counted); others stay blank.
-            if it.adopted & (1 << l) != 0 {
-                cells.push((cols.level(l), V::Int(si.level_points(l, rules))));
-            }
-        }
         let look = Look {
-            font: (!counted).then_some(0x7F7F7F),
+            font: (si.state != ItemState::Counted).then_some(0x7F7F7F),
             ..Look::default()
         };
-        sh.row(row, 0, &cols.spread(cells), look)?;
+        block_row(sh, row, &ITEM_FIELDS, &values, look)?;
         row += 1;
     }
     if s.items.is_empty() {
-        row = cols.placeholder(&mut sh, row, "(没有可计分的报送信息)")?;
+        block_placeholder(sh, row, &ITEM_FIELDS, "（没有可计分的报送信息）")?;
+        row += 1;
     }
-    sh.ws.autofilter(1, 0, row - 1, last)?;
-    let mut total = vec![
-        (C::TEXT, V::text("合计")),
-        (C::STATE, V::Text(format!("计分 {} 条", s.qualifying()))),
+    sh.ws.autofilter(1, 0, row - 1, SectionCols::ROW)?;
+    type C = SectionCols;
+    let total = [
+        (
+            C::TEXT,
+            V::Text(format!("合计（计分 {} 条）", s.qualifying())),
+        ),
         (C::BASE, V::Int(s.base())),
-        (cols.total(), V::Int(s.base() + s.adoption())),
+        (C::BONUS, V::Int(s.adoption())),
+        (C::TOTAL, V::Int(s.base() + s.adoption())),
     ];
-    for l in 0..rules.adoption.len() {
-        total.push((cols.level(l), V::Int(points(s, Category::Adoption(l)))));
+    for c in 0..=C::ROW {
+        let v = total
+            .iter()
+            .find(|t| t.0 == c)
+            .map_or(V::Blank, |t| t.1.clone());
+        sh.put(row, c, &v, Look::total())?;
     }
-    sh.row(row, 0, &cols.spread(total), Look::total())?;
-    row += 2;
+    Ok(row + 2)
+}
 
-    // Commissioned tasks.
+/// The section's commissioned tasks from `row`; the row after them.
+fn section_tasks(sh: &mut Sheet<'_>, s: &SectionScore, row: u32) -> R<u32> {
     sh.label(row, "约稿任务")?;
-    row += 1;
-    sh.header_at(
-        row,
-        &[
-            (C::SEQ, "序号".into()),
-            (C::TEXT, "主题".into()),
-            (C::DATE, "截止日期".into()),
-            (C::KIND, "任务类型".into()),
-            (C::ID, "任务编号".into()),
-            (C::ISSUE, "完成情况(登记)".into()),
-            (C::STATE, "结果".into()),
-            (C::BASE, "得分".into()),
-            (cols.file(), "完成信息".into()),
-            (cols.sheet(), "工作表".into()),
-            (cols.row(), "行".into()),
-        ],
-    )?;
-    row += 1;
+    block_header(sh, row + 1, &TASK_FIELDS)?;
+    let mut row = row + 2;
     for (n, t) in s.tasks.iter().enumerate() {
         let by = t
             .by_item
             .as_ref()
-            .map(|(title, d)| format!("{title}({})", d.format("%Y-%m-%d")))
+            .map(|(title, d)| format!("{title}（{}）", d.format("%Y-%m-%d")))
             .unwrap_or_default();
-        let cells = vec![
-            (C::SEQ, V::Int(n as i64 + 1)),
-            (C::TEXT, V::text(&t.task.topic)),
-            (C::DATE, V::Date(t.task.deadline)),
-            (C::KIND, V::text(&t.task.kind)),
-            (C::ID, V::text(&t.task.id)),
-            (C::ISSUE, V::text(task_status_given(t.task.status))),
-            (C::STATE, V::text(task_result(t.outcome))),
-            (C::BASE, V::Int(t.points)),
-            (cols.file(), V::Text(by)),
-            (cols.sheet(), V::text(&t.task.source.sheet)),
-            (cols.row(), V::Int(t.task.source.row_number() as i64)),
+        let values = [
+            V::Int(n as i64 + 1),
+            V::text(&t.task.topic),
+            V::Date(t.task.deadline),
+            V::text(&t.task.kind),
+            V::text(&t.task.id),
+            V::text(task_status_given(t.task.status)),
+            V::text(task_result(t.outcome)),
+            V::Int(t.points),
+            V::Text(by),
+            V::text(&t.task.source.file),
+            V::text(&t.task.source.sheet),
+            V::Int(t.task.source.row_number() as i64),
         ];
-        sh.row(row, 0, &cols.spread(cells), Look::default())?;
+        block_row(sh, row, &TASK_FIELDS, &values, Look::default())?;
         row += 1;
     }
     if s.tasks.is_empty() {
-        row = cols.placeholder(&mut sh, row, "(没有下达约稿任务)")?;
+        block_placeholder(sh, row, &TASK_FIELDS, "（没有下达约稿任务）")?;
+        row += 1;
     }
-    row += 1;
+    Ok(row)
+}
 
-    // Deductions.
+/// The section's deductions from `row`; the row after them.
+fn section_deductions(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) -> R<u32> {
     sh.label(row, "扣分记录")?;
-    row += 1;
-    sh.header_at(
-        row,
-        &[
-            (C::SEQ, "序号".into()),
-            (C::TEXT, "说明".into()),
-            (C::DATE, "日期".into()),
-            (C::KIND, "扣分类别".into()),
-            (C::ID, "次数".into()),
-            (C::STATE, "是否计入".into()),
-            (C::BASE, "扣分".into()),
-            (cols.file(), "文件".into()),
-            (cols.sheet(), "工作表".into()),
-            (cols.row(), "行".into()),
-        ],
-    )?;
-    row += 1;
+    block_header(sh, row + 1, &DEDUCTION_FIELDS)?;
+    let mut row = row + 2;
     for (n, d) in s.deductions.iter().enumerate() {
         let x = &d.deduction;
-        let cells = vec![
-            (C::SEQ, V::Int(n as i64 + 1)),
-            (C::TEXT, V::text(&x.note)),
-            (C::DATE, x.date.map_or(V::Blank, V::Date)),
-            (C::KIND, V::text(&x.label)),
-            (C::ID, V::Int(x.count)),
-            (C::STATE, V::text(deduction_counted(d, rules))),
-            (C::BASE, V::Int(-d.points)),
-            (cols.file(), V::text(&x.source.file)),
-            (cols.sheet(), V::text(&x.source.sheet)),
-            (cols.row(), V::Int(x.source.row_number() as i64)),
+        let values = [
+            V::Int(n as i64 + 1),
+            V::text(&x.note),
+            x.date.map_or(V::Blank, V::Date),
+            V::text(&x.label),
+            V::Int(x.count),
+            V::text(deduction_counted(d, rules)),
+            V::Int(-d.points),
+            V::text(&x.source.file),
+            V::text(&x.source.sheet),
+            V::Int(x.source.row_number() as i64),
         ];
-        sh.row(row, 0, &cols.spread(cells), Look::default())?;
+        block_row(sh, row, &DEDUCTION_FIELDS, &values, Look::default())?;
         row += 1;
     }
     if s.deductions.is_empty() {
-        row = cols.placeholder(&mut sh, row, "(没有扣分记录)")?;
+        block_placeholder(sh, row, &DEDUCTION_FIELDS, "（没有扣分记录）")?;
+        row += 1;
     }
-    row += 1;
+    Ok(row)
+}
 
-    // Problems found in the section's files.
+/// The problems found in the section's files from `row`; the row after them.
+fn section_problems(sh: &mut Sheet<'_>, a: &Assessment, s: &SectionScore, row: u32) -> R<u32> {
     sh.label(row, "校验问题")?;
-    row += 1;
-    sh.header_at(
-        row,
-        &[
-            (C::SEQ, "序号".into()),
-            (C::TEXT, "说明".into()),
-            (C::KIND, "级别".into()),
-            (C::ID, "代码".into()),
-            (cols.file(), "文件".into()),
-            (cols.sheet(), "工作表".into()),
-            (cols.row(), "单元格".into()),
-        ],
-    )?;
-    row += 1;
-    let mut n = 0;
-    for f in a
+    block_header(sh, row + 1, &PROBLEM_FIELDS)?;
+    let mut row = row + 2;
+    let mine: Vec<&crate::model::Finding> = a
         .findings
         .iter()
         .filter(|f| f.section.as_deref() == Some(s.name.as_str()))
-    {
-        n += 1;
-        let cells = vec![
-            (C::SEQ, V::Int(n)),
-            (C::TEXT, V::text(&f.message)),
-            (C::KIND, V::text(f.severity.label())),
-            (C::ID, V::text(f.code)),
-            (cols.file(), V::text(&f.file)),
-            (cols.sheet(), V::text(&f.sheet)),
-            (cols.row(), V::text(&f.cell)),
+        .collect();
+    for (n, f) in mine.iter().enumerate() {
+        let values = [
+            V::Int(n as i64 + 1),
+            V::text(&f.message),
+            V::text(f.severity.label()),
+            V::text(f.code),
+            V::text(&f.file),
+            V::text(&f.sheet),
+            V::text(&f.cell),
         ];
-        sh.row(row, 0, &cols.spread(cells), severity_look(f.severity))?;
+        block_row(sh, row, &PROBLEM_FIELDS, &values, severity_look(f.severity))?;
         row += 1;
     }
-    if n == 0 {
-        sh.row(
-            row,
-            0,
-            &cols.spread(vec![(C::TEXT, V::text("(未发现问题)"))]),
-            Look::default(),
-        )?;
+    if mine.is_empty() {
+        block_placeholder(sh, row, &PROBLEM_FIELDS, "（未发现问题）")?;
         row += 1;
     }
-    row += 1;
+    Ok(row)
+}
 
-    // The totals: the same numbers as this section's row in 考核排名.
+/// The totals from `row`: the same numbers as this section's row in 考核排名.
+fn section_summary(
+    sh: &mut Sheet<'_>,
+    rules: &Rules,
+    s: &SectionScore,
+    st: &Standing,
+    row: u32,
+) -> R<()> {
     sh.label(row, "得分汇总")?;
-    row += 1;
     let summary: [(&str, V); 9] = [
         ("名次", st.rank.map_or(V::Blank, |r| V::Int(r as i64))),
         ("合格信息条数", V::Int(s.qualifying() as i64)),
@@ -868,13 +1001,25 @@ fn section_sheet(
         ("评定", V::text(verdict(s, st, rules))),
         ("备注", V::Text(st.remarks())),
     ];
-    for (label, v) in summary {
-        sh.put(row, C::TEXT, &V::text(label), Look::total())?;
-        sh.put_unmeasured(row, C::DATE, &v, Look::default())?;
-        row += 1;
+    for (k, (label, v)) in summary.into_iter().enumerate() {
+        let r = row + 1 + k as u32;
+        sh.put(r, SectionCols::TEXT, &V::text(label), Look::total())?;
+        let last = match v {
+            V::Text(_) => SectionCols::DONE,
+            _ => SectionCols::DATE,
+        };
+        sh.span(
+            r,
+            SectionCols::DATE,
+            last,
+            &v,
+            Look {
+                left: true,
+                ..Look::default()
+            },
+        )?;
     }
-    sh.finish(1, (2, 2))?;
-    Ok(ws)
+    Ok(())
 }
 
 /// 是否计入 of a deduction.
@@ -1524,7 +1669,8 @@ pub(crate) struct Sheet<'a> {
     /// Columns whose values are centred (ranks, sequence numbers, short codes).
     centred: Vec<u16>,
     /// Merged cells within a row: (row, first column, last column, text width).
-    merged: Vec<(u32, u16, u16, f64)>,
+    /// (row, first column, last column, where the widths of its lines are in `line_widths`).
+    merged: Vec<(u32, u16, u16, std::ops::Range<usize>)>,
     /// The formats of this sheet, each built once: what it is for, and the format.
     formats: Vec<(FormatKey, Format)>,
     /// The cells written through [`Sheet::put`], by column: (row, index into `formats`,
@@ -1686,7 +1832,7 @@ impl<'a> Sheet<'a> {
             .set_align(FormatAlign::Top);
         // Its height comes from its width in [`Sheet::finish`], as a merged cell's.
         self.ensure(last);
-        self.merged.push((row, 0, last, text_units(text)));
+        self.merge_lines(row, 0, last, text);
         if last == 0 {
             self.ws.write_string_with_format(row, 0, clip(text), &f)?;
         } else {
@@ -1699,23 +1845,6 @@ impl<'a> Sheet<'a> {
     pub(crate) fn header(&mut self, row: u32, first: u16, labels: &[&str]) -> R<()> {
         for (i, l) in labels.iter().enumerate() {
             self.put_header(row, first + i as u16, l)?;
-        }
-        Ok(())
-    }
-
-    /// A header row with labels at given columns; the columns between get blank header cells.
-    pub(crate) fn header_at(&mut self, row: u32, labels: &[(u16, String)]) -> R<()> {
-        let last = labels.iter().map(|(c, _)| *c).max().unwrap_or(0);
-        for c in 0..=last {
-            match labels.iter().find(|(x, _)| *x == c) {
-                Some((_, l)) => self.put_header(row, c, l)?,
-                None => self.style(
-                    row,
-                    c,
-                    FormatKey::of(&V::Blank, Look::header(), false),
-                    true,
-                ),
-            }
         }
         Ok(())
     }
@@ -1735,6 +1864,50 @@ impl<'a> Sheet<'a> {
         self.put_value(row, col, &V::text(label), look, true)
     }
 
+    /// Remember the line widths of a cell merged across `c0..=c1` of one row, for its height.
+    fn merge_lines(&mut self, row: u32, c0: u16, c1: u16, text: &str) {
+        self.ensure(c1);
+        let start = self.line_widths.len();
+        self.line_widths.extend(text.lines().map(text_units));
+        self.merged
+            .push((row, c0, c1, start..self.line_widths.len()));
+    }
+
+    /// A value across the columns `c0..=c1` of one row, merged and wrapped: it counts for the
+    /// row's height, not for the columns' widths. Over one column, as [`Sheet::put`].
+    pub(crate) fn span(&mut self, row: u32, c0: u16, c1: u16, v: &V, look: Look) -> R<()> {
+        if c0 == c1 {
+            return self.put(row, c0, v, look);
+        }
+        self.last_row = self.last_row.max(row);
+        let f = format_for(FormatKey::of(v, look, true));
+        match v {
+            V::Text(t) => {
+                self.merge_lines(row, c0, c1, t);
+                self.ws.merge_range(row, c0, row, c1, clip(t), &f)?;
+            }
+            other => {
+                self.ensure(c1);
+                self.ws.merge_range(row, c0, row, c1, "", &f)?;
+                match other {
+                    V::Int(n) => self.ws.write_number_with_format(row, c0, *n as f64, &f)?,
+                    V::Num(x) | V::Pct(x) => self.ws.write_number_with_format(row, c0, *x, &f)?,
+                    V::Date(d) => match excel_date(*d) {
+                        Some(dt) => self.ws.write_datetime_with_format(row, c0, dt, &f)?,
+                        None => self.ws.write_string_with_format(
+                            row,
+                            c0,
+                            d.format("%Y-%m-%d").to_string(),
+                            &f,
+                        )?,
+                    },
+                    V::Text(_) | V::Blank => self.ws,
+                };
+            }
+        }
+        Ok(())
+    }
+
     /// A merged header cell. A merge within one row counts for that row's height.
     pub(crate) fn merge(
         &mut self,
@@ -1748,7 +1921,7 @@ impl<'a> Sheet<'a> {
         self.last_row = self.last_row.max(r1);
         if r0 == r1 {
             self.ensure(c1);
-            self.merged.push((r0, c0, c1, text_units(text)));
+            self.merge_lines(r0, c0, c1, text);
         }
         let f = format_for(FormatKey::of(&V::text(text), look, true));
         self.ws.merge_range(r0, c0, r1, c1, clip(text), &f)?;
@@ -2023,7 +2196,7 @@ impl<'a> Sheet<'a> {
         let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
         for (row, col, parts) in &self.wrapped {
             let parts = &self.line_widths[parts.clone()];
-            let usable = (widths[*col as usize] - 1.0).max(1.0);
+            let usable = (widths[*col as usize] - CELL_MARGIN).max(1.0);
             // A hair of slack: text that exactly fills the column stays on one line.
             let n: f64 = parts
                 .iter()
@@ -2032,10 +2205,20 @@ impl<'a> Sheet<'a> {
             let e = lines.entry(*row).or_insert(1.0);
             *e = e.max(n);
         }
-        for (row, c0, c1, w) in &self.merged {
-            let usable: f64 = widths[*c0 as usize..=*c1 as usize].iter().sum::<f64>() - 1.0;
+        for (row, c0, c1, parts) in &self.merged {
+            // A merge also has the padding of the columns it covers.
+            let usable: f64 = widths[*c0 as usize..=*c1 as usize]
+                .iter()
+                .map(|w| w + COLUMN_PADDING)
+                .sum::<f64>()
+                - COLUMN_PADDING
+                - CELL_MARGIN;
+            let n: f64 = self.line_widths[parts.clone()]
+                .iter()
+                .map(|w| (w / usable.max(1.0) - 0.05).ceil().max(1.0))
+                .sum();
             let e = lines.entry(*row).or_insert(1.0);
-            *e = e.max((w / usable.max(1.0) - 0.05).ceil());
+            *e = e.max(n);
         }
         for (row, n) in lines {
             if n > 1.0 && !self.fixed_rows.contains(&row) {
@@ -2094,19 +2277,23 @@ fn fit_page(widths: &mut [f64], limits: &[(f64, f64, bool)], page: f64) {
     }
 }
 
+/// What a cell's text leaves free of its column width, in column units (a few pixels each
+/// side).
+const CELL_MARGIN: f64 = 0.6;
+
 /// Points per line of 11-point text (Excel's row for 宋体 11 is 14.25; a little more leaves
 /// room for the fonts a machine without 宋体 puts in its place).
 const LINE_HEIGHT: f64 = 15.0;
 
 /// The width of text in Excel character units (the digit width of 宋体 11, 8 pixels): a CJK
-/// or full-width character is 11 points, 14.7 pixels, so a little under two; a letter, digit
-/// or other half-width character one. Excel's own autofit counts every character as one,
+/// or full-width character is 11 points, 14.7 pixels: 1.85 of them; a letter, digit or other
+/// half-width character one. Excel's own autofit counts every character as one,
 /// which leaves Chinese columns half as wide as they need.
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
             if super::terminal::is_wide(c) {
-                1.9
+                1.85
             } else {
                 1.0
             }
