@@ -25,9 +25,9 @@ pub fn report(e: &Error, args: &[String]) -> i32 {
         _ => {
             let command = command_of(args);
             eprintln!("zwxx: {}", message(e));
-            eprintln!("用法:{}", usage(command));
+            eprintln!("用法：{}", usage(command));
             let more = command.map_or("zwxx --help".to_string(), |c| format!("zwxx {c} --help"));
-            eprintln!("查看说明:{more}");
+            eprintln!("查看说明：{more}");
             EXIT_USAGE
         }
     }
@@ -85,7 +85,7 @@ fn suggestion(e: &Error) -> String {
     let s = context(e, ContextKind::SuggestedArg)
         .or_else(|| context(e, ContextKind::SuggestedSubcommand))
         .or_else(|| context(e, ContextKind::SuggestedValue));
-    s.map(|s| format!("(是否为 {s}?)")).unwrap_or_default()
+    s.map(|s| format!("（是否为 {s}？）")).unwrap_or_default()
 }
 
 /// The Chinese message for an argument error.
@@ -100,32 +100,32 @@ fn message(e: &Error) -> String {
         }
         ErrorKind::InvalidSubcommand => {
             let raw = context(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("没有“{raw}”这个命令{hint}。可用的命令:template、validate、score、rules")
+            format!("没有“{raw}”这个命令{hint}。可用的命令：template、validate、score、rules")
         }
         ErrorKind::InvalidValue if value.is_empty() => format!("参数 {arg} 后面缺少值"),
         ErrorKind::InvalidValue => {
             let valid = context(e, ContextKind::ValidValue).unwrap_or_default();
-            format!("参数 {arg} 的值“{value}”无效{hint},可选:{valid}")
+            format!("参数 {arg} 的值“{value}”无效{hint}，可选：{valid}")
         }
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e)
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            format!("参数 {arg} 的值“{value}”无效:{why}")
+            format!("参数 {arg} 的值“{value}”无效：{why}")
         }
         ErrorKind::MissingRequiredArgument => {
             let missing = context(e, ContextKind::InvalidArg).unwrap_or_default();
-            format!("缺少必需的参数 {missing}(要读取的文件或文件夹)")
+            format!("缺少必需的参数 {missing}（要读取的文件或文件夹）")
         }
-        ErrorKind::MissingSubcommand => "缺少命令:template、validate、score 或 rules".to_string(),
+        ErrorKind::MissingSubcommand => "缺少命令：template、validate、score 或 rules".to_string(),
         ErrorKind::ArgumentConflict => {
             let other = context(e, ContextKind::PriorArg).unwrap_or_default();
-            format!("参数 {arg} 不能与 {other} 同时使用,或重复给出")
+            format!("参数 {arg} 不能与 {other} 同时使用，或重复给出")
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
-            format!("参数 {arg} 的值的个数不对:“{value}”")
+            format!("参数 {arg} 的值的个数不对：“{value}”")
         }
-        ErrorKind::NoEquals => format!("参数 {arg} 的值须用等号给出,如 {arg}=值"),
+        ErrorKind::NoEquals => format!("参数 {arg} 的值须用等号给出，如 {arg}=值"),
         _ => "命令行参数有误".to_string(),
     }
 }

@@ -74,7 +74,7 @@ impl Assessment {
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, Error> {
     crate::cell::parse_date(&calamine::Data::String(text.to_string())).ok_or_else(|| {
         Error::Usage(format!(
-            "--as-of “{text}”不是有效日期,请写成如 2019-06-30 的日期"
+            "--as-of “{text}”不是有效日期，请写成如 2019-06-30 的日期"
         ))
     })
 }
@@ -88,7 +88,7 @@ fn years_found(sections: &[SectionFile]) -> String {
     }
     let years: Vec<String> = counts
         .iter()
-        .map(|(y, n)| format!("{y} 年({n} 个文件)"))
+        .map(|(y, n)| format!("{y} 年（{n} 个文件）"))
         .collect();
     format!("报送表的报送年份为 {}", years.join("、"))
 }
@@ -106,7 +106,7 @@ fn decide_year(
     if let Some(y) = year {
         if !sections.is_empty() && !sections.iter().any(|s| s.year.0 == y) {
             return Err(Error::Usage(format!(
-                "没有报送年份为 {y} 的报送表({})。请检查 --year,或选择该年度的文件夹",
+                "没有报送年份为 {y} 的报送表（{}）。请检查 --year，或选择该年度的文件夹",
                 years_found(sections)
             )));
         }
@@ -118,10 +118,10 @@ fn decide_year(
         Err(tie) => {
             let years: Vec<String> = tie
                 .iter()
-                .map(|(y, n)| format!("{y} 年({n} 个文件)"))
+                .map(|(y, n)| format!("{y} 年（{n} 个文件）"))
                 .collect();
             Err(Error::Usage(format!(
-                "无法确定考核年度:{} 的文件一样多。请用 --year 指定年度",
+                "无法确定考核年度：{} 的文件一样多。请用 --year 指定年度",
                 years.join("、")
             )))
         }
@@ -134,7 +134,7 @@ fn valid_year(y: i32) -> Result<i32, Error> {
         Ok(y)
     } else {
         Err(Error::Usage(format!(
-            "年度 {y} 无效,请填写四位数的年份,如 2019"
+            "年度 {y} 无效，请填写四位数的年份，如 2019"
         )))
     }
 }
@@ -157,7 +157,7 @@ fn decide_as_of(
         None => Ok(today.clamp(start, end)),
         Some(d) if (start..=end).contains(&d) => Ok(d),
         Some(d) => Err(Error::Usage(format!(
-            "--as-of {d} 不在考核年度 {year} 内({})。请指定 {year} 年内的日期,如 {year}-06-30",
+            "--as-of {d} 不在考核年度 {year} 内（{}）。请指定 {year} 年内的日期，如 {year}-06-30",
             years_found(sections)
         ))),
     }

@@ -123,29 +123,29 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_UNREADABLE,
         Severity::Error,
-        "文件无法读取(权限、损坏的链接等)",
+        "文件无法读取（权限、损坏的链接等）",
     ),
     (
         FILE_NOT_SPREADSHEET,
         Severity::Error,
-        "扩展名是表格,内容却不是电子表格",
+        "扩展名是表格，内容却不是电子表格",
     ),
     (FILE_ENCRYPTED, Severity::Error, "文件设置了打开密码"),
-    (FILE_CORRUPT, Severity::Error, "表格文件已损坏,无法解析"),
+    (FILE_CORRUPT, Severity::Error, "表格文件已损坏，无法解析"),
     (
         FILE_LIMIT,
         Severity::Error,
-        "文件超出读取上限(大小、单元格数、解压大小等)",
+        "文件超出读取上限（大小、单元格数、解压大小等）",
     ),
     (
         FILE_NOT_TEMPLATE,
         Severity::Error,
-        "不是本模板:缺少工作表或表头",
+        "不是本模板：缺少工作表或表头",
     ),
     (
         FILE_HEADER,
         Severity::Error,
-        "表头的股室、报送年份、报送月份或填报人缺失或无效,或工作表有信息表而没有表头",
+        "表头的股室、报送年份、报送月份或填报人缺失或无效，或工作表有信息表而没有表头",
     ),
     (FILE_SECTION, Severity::Error, "股室不在名单中"),
     (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),
@@ -159,13 +159,13 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         REG_SHEET,
         Severity::Error,
-        "登记表的工作表缺少表头或必需的列,或股室名单为空",
+        "登记表的工作表缺少表头或必需的列，或股室名单为空",
     ),
     (REG_REQUIRED, Severity::Error, "登记表中必填项为空"),
     (
         REG_SECTION,
         Severity::Error,
-        "登记表中的股室不在名单中,或名单中股室重复",
+        "登记表中的股室不在名单中，或名单中股室重复",
     ),
     (REG_DUP_TASK, Severity::Error, "登记表中任务编号重复"),
     (REG_DATE, Severity::Error, "登记表中的日期无法识别"),
@@ -201,19 +201,19 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         W_DUP_SECTION,
         Severity::Warning,
-        "与其他股室的信息标题相同(可能抄袭)",
+        "与其他股室的信息标题相同（可能抄袭）",
     ),
     (
         W_SAME_MONTH,
         Severity::Warning,
-        "同一股室同一月份有两个文件(或工作表),每对报一次",
+        "同一股室同一月份有两个文件（或工作表），每对报一次",
     ),
     (
         W_MONTH_STALE,
         Severity::Warning,
         "报送月份早于表中最晚的信息所在月份",
     ),
-    (W_COLUMN_UNKNOWN, Severity::Warning, "未知的列,已忽略"),
+    (W_COLUMN_UNKNOWN, Severity::Warning, "未知的列，已忽略"),
     (W_COLUMN_MISSING, Severity::Warning, "缺少采用级别列"),
     (W_MERGED, Severity::Warning, "表格中有合并单元格"),
     (W_LONG_TITLE, Severity::Warning, "标题过长"),
@@ -223,12 +223,12 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         W_REGISTER_YEAR,
         Severity::Warning,
-        "登记表中的任务或扣分不在考核年度,未计入",
+        "登记表中的任务或扣分不在考核年度，未计入",
     ),
     (
         W_REG_VALUE,
         Severity::Warning,
-        "登记表中的值按近似写法读取(如“已完成”读作“按时按质完成”)",
+        "登记表中的值按近似写法读取（如“已完成”读作“按时按质完成”）",
     ),
 ];
 

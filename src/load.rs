@@ -82,7 +82,7 @@ pub fn load_with_progress(
     if found.iter().all(|f| f.skip.is_some()) && register.is_none() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Usage(format!(
-            "在 {} 中没有找到电子表格文件(.xlsx/.xls/.ods 等)",
+            "在 {} 中没有找到电子表格文件（.xlsx/.xls/.ods 等）",
             shown.join("、")
         )));
     }
@@ -106,7 +106,7 @@ pub fn load_with_progress(
                 }
                 Outcome::Section(_) | Outcome::OwnOutput => {
                     return Err(Error::Usage(format!(
-                        "{} 不是考核登记表(缺少工作表“股室名单”),请检查 --register 参数",
+                        "{} 不是考核登记表（缺少工作表“股室名单”），请检查 --register 参数",
                         p.display()
                     )));
                 }
@@ -149,7 +149,7 @@ pub fn load_with_progress(
             if let Some(&first) = seen_sha.get(&sha) {
                 let first = loaded.files[first].display.clone();
                 loaded.files[i].status =
-                    FileStatus::Skipped(format!("与 {first} 内容完全相同,只读一次"));
+                    FileStatus::Skipped(format!("与 {first} 内容完全相同，只读一次"));
                 continue;
             }
             seen_sha.insert(sha.clone(), i);
@@ -180,7 +180,7 @@ pub fn load_with_progress(
                     let file = &mut loaded.files[i];
                     file.status = FileStatus::Failed("多余的考核登记表".into());
                     loaded.findings.push(file_error(&file.display, f::FILE_REGISTER, format!(
-                        "输入中有多个考核登记表,本次使用 {used},本文件未使用。请只保留一个登记表")));
+                        "输入中有多个考核登记表，本次使用 {used}，本文件未使用。请只保留一个登记表")));
                 } else {
                     file.status = FileStatus::Register;
                     register_from = Some(i);
@@ -313,7 +313,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
         Ok(m) if m.is_dir() => {
             return Err((
                 f::FILE_UNREADABLE,
-                "这是一个文件夹,不是文件".into(),
+                "这是一个文件夹，不是文件".into(),
                 "不是文件",
             ));
         }
@@ -321,7 +321,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
         Ok(m) if !m.is_file() => {
             return Err((
                 f::FILE_UNREADABLE,
-                "这不是普通文件(可能是设备、管道或套接字),未读取".into(),
+                "这不是普通文件（可能是设备、管道或套接字），未读取".into(),
                 "不是普通文件",
             ));
         }
@@ -329,7 +329,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
             return Err((
                 f::FILE_LIMIT,
                 format!(
-                    "文件大小 {} 字节超过上限 {} 字节(max_file_bytes),未读取。如确需读取,请用 --max-file-mb 提高上限",
+                    "文件大小 {} 字节超过上限 {} 字节（max_file_bytes），未读取。如确需读取，请用 --max-file-mb 提高上限",
                     m.len(),
                     limits.max_file_bytes
                 ),
@@ -343,7 +343,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
     let bytes = read_at_most(path, limits.max_file_bytes.saturating_add(1), size).map_err(|e| {
         (
             f::FILE_UNREADABLE,
-            format!("无法读取文件:{}", discover::io_reason(&e)),
+            format!("无法读取文件：{}", discover::io_reason(&e)),
             "无法读取",
         )
     })?;
@@ -396,7 +396,7 @@ fn read_one(
     let mut outcome = parsed.unwrap_or_else(|_| {
         fail((
             f::FILE_CORRUPT,
-            "读取本文件时出现内部错误,文件未计分。请将该文件发给维护人员".into(),
+            "读取本文件时出现内部错误，文件未计分。请将该文件发给维护人员".into(),
             "内部错误",
         ))
     });
@@ -455,15 +455,15 @@ fn describe_read_error(e: &ReadError) -> Refusal {
     match e {
         ReadError::NotSpreadsheet => (f::FILE_NOT_SPREADSHEET, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
         ReadError::OldExcel => (f::FILE_NOT_SPREADSHEET, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
-        ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码,无法读取。请取消密码后重新发送".into(), "有密码"),
-        ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}(实际 {value},上限 {limit}),未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
-        ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏,无法解析({m})。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码，无法读取。请取消密码后重新发送".into(), "有密码"),
+        ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}（实际 {value}，上限 {limit}），未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
+        ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏，无法解析（{m}）。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
         ReadError::NoSheets => (f::FILE_NOT_TEMPLATE, "文件中没有工作表".into(), "没有工作表"),
-        ReadError::Panic(_) => (f::FILE_CORRUPT, "文件结构异常,读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Memory(mib)) => (f::FILE_LIMIT, format!("读取本文件所需内存超过上限(每个读取进程 {mib} MiB),已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
-        ReadError::Killed(Killed::Time(secs)) => (f::FILE_LIMIT, format!("读取本文件超过 {secs} 秒仍未完成,已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
-        ReadError::Killed(Killed::Stack) => (f::FILE_CORRUPT, "文件结构嵌套过深,已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Crash(how)) => (f::FILE_CORRUPT, format!("读取本文件时读取进程意外退出({how}),未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::Panic(_) => (f::FILE_CORRUPT, "文件结构异常，读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Memory(mib)) => (f::FILE_LIMIT, format!("读取本文件所需内存超过上限（每个读取进程 {mib} MiB），已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
+        ReadError::Killed(Killed::Time(secs)) => (f::FILE_LIMIT, format!("读取本文件超过 {secs} 秒仍未完成，已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
+        ReadError::Killed(Killed::Stack) => (f::FILE_CORRUPT, "文件结构嵌套过深，已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Crash(how)) => (f::FILE_CORRUPT, format!("读取本文件时读取进程意外退出（{how}），未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
     }
 }
 

@@ -102,7 +102,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
                         other,
                         f::W_DUP_IN_FILE,
                         format!(
-                            "与本表第 {} 行是同一条信息(标题与报送日期相同),只计一次(采用情况合并计算)。请合并为一行",
+                            "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
                             row + 1
                         ),
                     )),
@@ -132,7 +132,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
         for item in &run[1..] {
             if item.part() != first.part() {
                 out.findings.push(warn(item, f::W_DUP_DATE, format!(
-                    "同一标题在 {} 中的报送日期为 {},本表为 {}。如是同一条信息,请更正日期;两条均暂按不同信息计分",
+                    "同一标题在 {} 中的报送日期为 {}，本表为 {}。如是同一条信息，请更正日期；两条均暂按不同信息计分",
                     submission_name(&first.source.file, &first.source.sheet), first.date, item.date)));
             }
         }
@@ -176,7 +176,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
                         item,
                         f::W_DUP_SECTION,
                         format!(
-                            "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
+                            "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
                             first.section, first.date
                         ),
                     ));
@@ -229,7 +229,7 @@ fn submission_name(file: &str, sheet: &str) -> String {
     if sheet.is_empty() || crate::cell::label_eq(sheet, crate::labels::SHEET_ITEMS) {
         file.to_string()
     } else {
-        format!("{file}(工作表“{sheet}”)")
+        format!("{file}（工作表“{sheet}”）")
     }
 }
 
@@ -376,7 +376,7 @@ mod tests {
             if first.0 != n && first.1.section != item.section {
                 expected.push((
                     format!(
-                        "标题与“{}”{} 报送的信息相同(可能抄袭),请核实",
+                        "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
                         first.1.section, first.1.date
                     ),
                     Some((item.source.row, item.title_col)),

@@ -156,12 +156,12 @@ impl Rules {
     pub fn parse(text: &str, origin: &str) -> Result<Rules, Error> {
         let raw: Rules = toml::from_str(text).map_err(|e| {
             Error::Rules(format!(
-                "规则文件 {origin} 有误:{}",
+                "规则文件 {origin} 有误：{}",
                 describe_toml_error(&e, text)
             ))
         })?;
         raw.checked()
-            .map_err(|m| Error::Rules(format!("规则文件 {origin} 有误:{m}")))
+            .map_err(|m| Error::Rules(format!("规则文件 {origin} 有误：{m}")))
     }
 
     /// The effective rules as TOML (what `zwxx rules --rules F` prints).
@@ -187,7 +187,7 @@ impl Rules {
         }
         non_negative("base.points_per_item", self.base.points_per_item)?;
         if self.base.cap <= 0 {
-            return Err(format!("base.cap 必须大于 0(现为 {})", self.base.cap));
+            return Err(format!("base.cap 必须大于 0（现为 {}）", self.base.cap));
         }
         if self.categories.names.is_empty() {
             return Err("categories.names 不能为空".into());
@@ -214,14 +214,14 @@ impl Rules {
         }
         unique("adoption.label", self.adoption.iter().map(|l| &l.label))?;
         for l in &self.adoption {
-            non_negative(&format!("adoption.points(“{}”)", l.label), l.points)?;
+            non_negative(&format!("adoption.points（“{}”）", l.label), l.points)?;
             if crate::labels::ITEM_FIXED_COLUMNS.contains(&l.label.as_str()) {
                 return Err(format!("adoption.label “{}” 与表格固定列名重复", l.label));
             }
         }
         unique("deduction.label", self.deduction.iter().map(|l| &l.label))?;
         for l in &self.deduction {
-            non_negative(&format!("deduction.points(“{}”)", l.label), l.points)?;
+            non_negative(&format!("deduction.points（“{}”）", l.label), l.points)?;
         }
         non_negative("tasks.completed_points", self.tasks.completed_points)?;
         non_negative("tasks.failed_points", self.tasks.failed_points)?;
@@ -236,7 +236,7 @@ impl Rules {
             ),
         ] {
             if v <= 0 {
-                return Err(format!("{key} 必须大于 0(现为 {v})"));
+                return Err(format!("{key} 必须大于 0（现为 {v}）"));
             }
         }
         for (key, v) in [
@@ -252,7 +252,7 @@ impl Rules {
         }
         if self.checks.long_title_chars <= 0 {
             return Err(format!(
-                "checks.long_title_chars 必须大于 0(现为 {})",
+                "checks.long_title_chars 必须大于 0（现为 {}）",
                 self.checks.long_title_chars
             ));
         }
@@ -315,7 +315,7 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())
     {
-        format!("未知的键“{k}”(请检查拼写;可用 zwxx rules 查看全部键)")
+        format!("未知的键“{k}”（请检查拼写；可用 zwxx rules 查看全部键）")
     } else if let Some(k) = msg
         .strip_prefix("missing field `")
         .and_then(|r| r.split('`').next())
@@ -327,26 +327,26 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
             .replace('`', "")
             .replace(" or ", "、")
             .replace(", ", "、");
-        format!("取值“{v}”无效,可选:{expected}")
+        format!("取值“{v}”无效，可选：{expected}")
     } else if msg.starts_with("invalid type") {
         let expected = msg.split("expected ").nth(1).unwrap_or("").trim();
         let expected = match expected {
             "i64" | "an integer" => "整数",
-            "a string" => "文字(加引号)",
+            "a string" => "文字（加引号）",
             "a sequence" => "列表 [...]",
             other => other,
         };
-        format!("类型不对,应为{expected}")
+        format!("类型不对，应为{expected}")
     } else if msg.contains("duplicate key") {
-        format!("键重复({msg})")
+        format!("键重复（{msg}）")
     } else {
-        format!("格式错误({msg})")
+        format!("格式错误（{msg}）")
     };
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
             let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
-            format!("第 {line} 行“{line_text}”:{what}")
+            format!("第 {line} 行“{line_text}”：{what}")
         }
         None => what,
     }
@@ -354,7 +354,7 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
 
 fn non_negative(key: &str, v: i64) -> Result<(), String> {
     if v < 0 {
-        Err(format!("{key} 不能为负数(现为 {v})"))
+        Err(format!("{key} 不能为负数（现为 {v}）"))
     } else {
         Ok(())
     }

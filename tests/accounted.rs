@@ -269,7 +269,7 @@ fn a_table_without_a_header_block_is_refused_for_its_sheet() {
         detail.find("工作表“汇总”").unwrap(),
     );
     assert!(jan < feb && feb < sum, "{detail}");
-    assert!(out.contains("读取报送表 1 个(共 3 个工作表)"), "{out}");
+    assert!(out.contains("读取报送表 1 个（共 3 个工作表）"), "{out}");
 }
 
 /// A resend that fixes an error: the old row's problem is 已更正 (JSON `corrected`), the run
@@ -295,7 +295,7 @@ fn a_resend_that_fixes_an_error_settles_it() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(
-        out.contains("问题合计:错误 0 个,警告 0 个，已更正 1 个"),
+        out.contains("问题合计：错误 0 个，警告 0 个，已更正 1 个"),
         "{out}"
     );
     assert!(out.contains("各股室均无问题"), "{out}");

@@ -55,7 +55,7 @@ fn an_as_of_outside_the_year_is_refused_naming_the_years_found() {
         assert_refused(
             d.path(),
             &["score", "in", "--as-of", as_of],
-            &["不在考核年度 2019 内", "2019 年(2 个文件)"],
+            &["不在考核年度 2019 内", "2019 年（2 个文件）"],
         );
     }
     // The first and last days of the year are fine.
@@ -77,13 +77,13 @@ fn a_year_no_workbook_holds_is_refused_naming_the_years_found() {
             &["score", "in", "--year", year],
             &[
                 &format!("没有报送年份为 {year} 的报送表"),
-                "2019 年(2 个文件)、2018 年(1 个文件)",
+                "2019 年（2 个文件）、2018 年（1 个文件）",
             ],
         );
         assert_refused(
             d.path(),
             &["validate", "in", "--year", year],
-            &["2019 年(2 个文件)"],
+            &["2019 年（2 个文件）"],
         );
     }
     // A year some workbook holds is assessed, even a minority's.
@@ -176,10 +176,10 @@ fn help_is_chinese_with_the_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     let help = stdout(&out);
     for want in [
-        "用法:",
-        "命令:",
-        "选项:",
-        "退出状态:",
+        "用法：",
+        "命令：",
+        "选项：",
+        "退出状态：",
         "显示帮助",
         "  2  运行失败",
     ] {
@@ -190,7 +190,7 @@ fn help_is_chinese_with_the_exit_codes() {
         assert_eq!(out.status.code(), Some(0), "{cmd}");
         let help = stdout(&out);
         assert!(
-            help.contains("用法:zwxx ") && help.contains("显示帮助"),
+            help.contains("用法：zwxx ") && help.contains("显示帮助"),
             "{help}"
         );
         for english in [
@@ -223,20 +223,23 @@ fn argument_errors_are_chinese() {
             &["score", "x", "--unknown"][..],
             "无法识别的参数“--unknown”",
         ),
-        (&["validate", "x", "--yaer", "2019"][..], "(是否为 --year?)"),
+        (
+            &["validate", "x", "--yaer", "2019"][..],
+            "（是否为 --year？）",
+        ),
         (&["score"][..], "缺少必需的参数"),
         (&["score", "x", "--as-of"][..], "参数 --as-of 后面缺少值"),
         (
             &["validate", "x", "--format", "xml"][..],
-            "可选:text、json、csv",
+            "可选：text、json、csv",
         ),
-        (&["scoer", "x"][..], "没有“scoer”这个命令(是否为 score?)"),
+        (&["scoer", "x"][..], "没有“scoer”这个命令（是否为 score？）"),
     ] {
         let out = zwxx(d.path(), args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(err.contains(want), "{args:?}: {err}");
-        assert!(err.contains("用法:zwxx"), "{args:?}: {err}");
+        assert!(err.contains("用法：zwxx"), "{args:?}: {err}");
         for english in [
             "error:",
             "Usage",

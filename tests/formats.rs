@@ -217,7 +217,7 @@ fn a_sheet_per_month_saved_by_libreoffice_scores_like_separate_files() {
         let (out, got) = run(&file, &format!("{ext}.xlsx"));
         assert_eq!(got, expected, "{ext}");
         assert!(
-            out.contains("读取报送表 1 个(共 4 个工作表)"),
+            out.contains("读取报送表 1 个（共 4 个工作表）"),
             "{ext}: {out}"
         );
         let a = assess(&file, None);

@@ -91,7 +91,7 @@ fn a_misspelt_category_gets_the_closest_name() {
     let p = problems(d.path());
     assert!(
         message(&p, "D6", "E-VALUE")
-            .starts_with("信息类别“常规新息”不在允许的类别中(是否为“常规信息”?)"),
+            .starts_with("信息类别“常规新息”不在允许的类别中（是否为“常规信息”？）"),
         "{p:?}"
     );
 }

@@ -281,6 +281,6 @@ fn e_task_suggests_the_closest_registered_id() {
     let out = zwxx(dir.path(), &["validate", "in"]);
     let text = stdout(&out);
     let line = text.lines().find(|l| l.contains("[E-TASK]")).unwrap();
-    assert!(line.contains("是否为“T1”?"), "{line}");
+    assert!(line.contains("是否为“T1”？"), "{line}");
     assert_eq!(text.matches("[E-TASK]").count(), 1, "{text}");
 }

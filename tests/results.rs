@@ -140,7 +140,7 @@ fn every_sheet_is_present_in_order() {
     ]);
     want.extend(&FIXED_AFTER[..5]);
     assert_eq!(names, want);
-    assert!(stdout(&out).contains(&format!("结果已写入:{RESULTS}")));
+    assert!(stdout(&out).contains(&format!("结果已写入：{RESULTS}")));
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn ranking_rows_are_as_the_rules_say() {
     let g = grid(&path, "考核排名");
     assert_eq!(
         text(&g[0][0]),
-        "2019年度政务信息工作考核排名(统计截至2019-12-31)"
+        "2019年度政务信息工作考核排名（统计截至2019-12-31）"
     );
     let header: Vec<String> = g[1].iter().map(text).collect();
     assert_eq!(
@@ -760,7 +760,7 @@ fn a_clean_year_exits_zero_and_says_where_the_files_are() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let s = stdout(&out);
-    assert!(s.contains("结果已写入:结果.xlsx"), "{s}");
+    assert!(s.contains("结果已写入：结果.xlsx"), "{s}");
     assert!(s.contains("未生成反馈表"), "{s}");
     let names = sheet_names(&d.path().join("结果.xlsx"));
     assert_eq!(
@@ -796,7 +796,7 @@ fn a_previous_results_workbook_in_the_inputs_changes_nothing() {
     // Only the file summary differs: the old results workbook is listed as skipped.
     let strip = |s: &str| {
         s.lines()
-            .filter(|l| !l.starts_with("文件:"))
+            .filter(|l| !l.starts_with("文件："))
             .collect::<Vec<_>>()
             .join("\n")
     };

@@ -12,7 +12,7 @@ use crate::report::{self, write};
 use crate::rules::Rules;
 
 /// Where the rules came from, as `考核说明` states it.
-const EMBEDDED_RULES: &str = "内置规则(《隆阳区工业和科技信息化局政务信息工作实施方案》六、七)";
+const EMBEDDED_RULES: &str = "内置规则（《隆阳区工业和科技信息化局政务信息工作实施方案》六、七）";
 
 /// CSV file names inside `--csv DIR`.
 pub const CSV_RANKING: &str = "考核排名.csv";
@@ -86,7 +86,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
     if args.strict && errors > 0 {
         eprint!("{}", report::terminal::findings_text(&a));
         return Err(Error::Strict(format!(
-            "发现 {errors} 个错误(--strict),未生成结果。请先更正上列问题"
+            "发现 {errors} 个错误（--strict），未生成结果。请先更正上列问题"
         )));
     }
     super::out_fmt!("{}", report::terminal::ranking(&a, &rules));
@@ -105,7 +105,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
     timing.mark("results workbook");
     let mut outputs = Vec::new();
     if let Some(dir) = &args.csv {
-        let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败:{e}"));
+        let csv_err = |e: csv::Error| Error::Output(format!("生成 CSV 失败：{e}"));
         for (name, text) in [
             (CSV_RANKING, report::csv::ranking_csv(&a, &rules)),
             (CSV_LEDGER, report::csv::ledger_csv(&a, &rules)),
@@ -153,19 +153,19 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
     write::write_all(&outputs)?;
     timing.mark("written");
 
-    super::outln!("结果已写入:{}", xlsx_path.display());
+    super::outln!("结果已写入：{}", xlsx_path.display());
     if let Some(dir) = &args.csv {
         super::outln!(
-            "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
+            "CSV 已写入：{}（{CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS}）",
             dir.display()
         );
     }
     if let Some(dir) = &args.feedback {
         if feedback_count == 0 {
-            super::outln!("问题反馈:各股室均无问题,未生成反馈表");
+            super::outln!("问题反馈：各股室均无问题，未生成反馈表");
         } else {
             super::outln!(
-                "问题反馈已写入:{}({feedback_count} 个股室,每个股室一个“股室-问题反馈.xlsx”)",
+                "问题反馈已写入：{}（{feedback_count} 个股室，每个股室一个“股室-问题反馈.xlsx”）",
                 dir.display()
             );
         }

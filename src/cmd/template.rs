@@ -22,7 +22,7 @@ pub fn run(args: &TemplateArgs) -> Result<i32, Error> {
     let year = args.year.unwrap_or_else(|| chrono::Local::now().year());
     if !YEARS.contains(&year) {
         return Err(Error::Usage(format!(
-            "年份 {year} 无效,请填写四位数的年份,如 2019"
+            "年份 {year} 无效，请填写四位数的年份，如 2019"
         )));
     }
     let targets = [
@@ -91,14 +91,14 @@ fn register_roster(path: &Path, rules: &Rules) -> Result<Vec<String>, Error> {
     };
     if !roster_errors.is_empty() {
         return Err(Error::Usage(format!(
-            "考核登记表 {} 的股室名单有错误,未生成模板。请更正后重新运行:{}",
+            "考核登记表 {} 的股室名单有错误，未生成模板。请更正后重新运行：{}",
             path.display(),
             lines(&roster_errors)
         )));
     }
     if !others.is_empty() {
         eprintln!(
-            "提示:考核登记表 {} 中还有 {} 个问题(不影响模板的股室名单),考核前请更正:{}",
+            "提示：考核登记表 {} 中还有 {} 个问题（不影响模板的股室名单），考核前请更正：{}",
             path.display(),
             others.len(),
             lines(&others)

@@ -106,7 +106,7 @@ fn push_file(
     }
     let name = file_name(path);
     let reason = if name.starts_with("~$") || name.starts_with(".~lock") {
-        Some("临时锁定文件(~$)")
+        Some("临时锁定文件（~$）")
     } else if name.starts_with('.') && !explicit {
         Some("隐藏文件")
     } else if !has_spreadsheet_extension(&name) {
@@ -144,7 +144,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "文件或文件夹不存在".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
         std::io::ErrorKind::IsADirectory => "这是一个文件夹".into(),
-        _ => format!("系统错误({e})"),
+        _ => format!("系统错误（{e}）"),
     }
 }
 

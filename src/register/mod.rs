@@ -54,7 +54,7 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
             l::SHEET_ROSTER,
             Severity::Error,
             f::REG_SHEET,
-            "登记表的股室名单为空(或没有“股室名单”工作表)。请在股室名单中填写参加考核的股室"
+            "登记表的股室名单为空（或没有“股室名单”工作表）。请在股室名单中填写参加考核的股室"
                 .to_string(),
         ));
     }
@@ -97,7 +97,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
                 &t.source,
                 col,
                 format!(
-                    "任务“{}”的{what} {date} 不在考核年度 {year} 内,本年度不计。如有误请更正{what}",
+                    "任务“{}”的{what} {date} 不在考核年度 {year} 内，本年度不计。如有误请更正{what}",
                     t.id
                 ),
             ));
@@ -111,7 +111,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
                 &d.source,
                 d.date_col,
                 format!(
-                    "扣分记录日期 {} 不在考核年度 {year} 内,本年度不计。如有误请更正日期",
+                    "扣分记录日期 {} 不在考核年度 {year} 内，本年度不计。如有误请更正日期",
                     d.date.map(|x| x.to_string()).unwrap_or_default()
                 ),
             ));
@@ -124,7 +124,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
 /// "(是否为“X”?)" naming the closest roster name, or nothing when none is close.
 pub fn suggestion(name: &str, roster: &[&str]) -> String {
     closest(name, roster)
-        .map(|c| format!("(是否为“{c}”?)"))
+        .map(|c| format!("（是否为“{c}”？）"))
         .unwrap_or_default()
 }
 
@@ -170,7 +170,7 @@ fn nearest<'a>(name: &str, roster: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-/// "(是否为“2019-01”?)" naming the registered task ids closest to an unknown `id` (by
+/// "（是否为“2019-01”？）" naming the registered task ids closest to an unknown `id` (by
 /// character edit distance, at most half the id's length; several when equally close, up to
 /// three), or nothing when none is close.
 pub fn task_suggestion(id: &str, ids: &[&str]) -> String {
@@ -190,7 +190,7 @@ pub fn task_suggestion(id: &str, ids: &[&str]) -> String {
         .take(SHOWN)
         .map(|(_, x)| format!("“{x}”"))
         .collect();
-    format!("(是否为{}?)", near.join("或"))
+    format!("（是否为{}？）", near.join("或"))
 }
 
 fn edit_distance(a: &[char], b: &[char]) -> usize {
@@ -239,11 +239,11 @@ mod tests {
     #[test]
     fn closest_task_ids() {
         let ids = ["2019-01", "2019-02", "2019-10"];
-        assert_eq!(task_suggestion("2019-O1", &ids), "(是否为“2019-01”?)");
-        assert_eq!(task_suggestion("201901", &ids), "(是否为“2019-01”?)");
+        assert_eq!(task_suggestion("2019-O1", &ids), "（是否为“2019-01”？）");
+        assert_eq!(task_suggestion("201901", &ids), "（是否为“2019-01”？）");
         assert_eq!(
             task_suggestion("2019-1", &ids),
-            "(是否为“2019-01”或“2019-10”?)"
+            "（是否为“2019-01”或“2019-10”？）"
         );
         assert_eq!(task_suggestion("YG-77", &ids), "");
     }

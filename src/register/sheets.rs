@@ -125,7 +125,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         let label = self.t.label(c);
         let Some(d) = self.value(c) else {
             if required {
-                let msg = format!("{label}为空,请填写如 2019-06-30 的日期");
+                let msg = format!("{label}为空，请填写如 2019-06-30 的日期");
                 self.error(c, f::REG_REQUIRED, msg);
             }
             return None;
@@ -133,7 +133,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         let date = parse_date(d);
         if date.is_none() {
             let msg = format!(
-                "{label}“{}”不是有效日期,本行未计入。请填写如 2019-06-30 的日期",
+                "{label}“{}”不是有效日期，本行未计入。请填写如 2019-06-30 的日期",
                 cell_text(d)
             );
             self.error(c, f::REG_DATE, msg);
@@ -145,7 +145,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
     fn section(&mut self, c: usize, roster: &[&str]) -> Option<String> {
         let name = cell::normalize_label(&self.text(c));
         if name.is_empty() {
-            let msg = "股室为空,本行未计入。请填写股室名单中的股室".to_string();
+            let msg = "股室为空，本行未计入。请填写股室名单中的股室".to_string();
             self.error(c, f::REG_REQUIRED, msg);
             return None;
         }
@@ -153,7 +153,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
             return Some(name);
         }
         let hint = super::suggestion(&name, roster);
-        let msg = format!("股室“{name}”不在股室名单中{hint},本行未计入。请填写名单中的股室");
+        let msg = format!("股室“{name}”不在股室名单中{hint}，本行未计入。请填写名单中的股室");
         self.error(c, f::REG_SECTION, msg);
         None
     }
@@ -167,7 +167,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
             None => {
                 let label = self.t.label(c);
                 let msg = format!(
-                    "{label}“{}”不是非负的数字。请填写如 30 的数字(不设任务可留空)",
+                    "{label}“{}”不是非负的数字。请填写如 30 的数字（不设任务可留空）",
                     cell_text(d)
                 );
                 self.error(c, f::REG_TARGET, msg);
@@ -220,7 +220,7 @@ fn participates(r: &mut RowCheck) -> bool {
         }
         Reading::Unknown => {
             let msg = format!(
-                "参与考核“{raw}”无法识别。请填写“{}”或“{}”(留空为“{}”)",
+                "参与考核“{raw}”无法识别。请填写“{}”或“{}”（留空为“{}”）",
                 l::YES,
                 l::NO,
                 l::YES
@@ -239,7 +239,7 @@ fn leaders(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Fin
             .filter(|c| !c.is_whitespace())
             .collect();
         if name.is_empty() {
-            let msg = "姓名为空,本行未读取。请填写领导姓名".to_string();
+            let msg = "姓名为空，本行未读取。请填写领导姓名".to_string();
             findings.push(t.finding(row, L_NAME, Severity::Warning, f::W_REGISTER, msg));
             continue;
         }
@@ -247,7 +247,7 @@ fn leaders(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Fin
         let principal = role == l::ROLE_PRINCIPAL;
         if !role.is_empty() && !principal && role != l::ROLE_DEPUTY {
             let msg = format!(
-                "角色“{role}”无法识别,按“{}”处理。请填写“{}”或“{}”",
+                "角色“{role}”无法识别，按“{}”处理。请填写“{}”或“{}”",
                 l::ROLE_DEPUTY,
                 l::ROLE_PRINCIPAL,
                 l::ROLE_DEPUTY
@@ -271,10 +271,10 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
         let mut r = RowCheck::new(t, row);
         let id = cell::id_key(&r.text(T_ID));
         if id.is_empty() {
-            let msg = "任务编号为空,本行未计入。请填写唯一的任务编号".to_string();
+            let msg = "任务编号为空，本行未计入。请填写唯一的任务编号".to_string();
             r.error(T_ID, f::REG_REQUIRED, msg);
         } else if reg.task_ids.contains(&id) {
-            let msg = format!("任务编号“{id}”重复,本行未计入。每个任务编号只能登记一次");
+            let msg = format!("任务编号“{id}”重复，本行未计入。每个任务编号只能登记一次");
             r.error(T_ID, f::REG_DUP_TASK, msg);
         } else {
             reg.task_ids.push(id.clone());
@@ -283,7 +283,7 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
         let kind = cell::normalize_label(&r.text(T_KIND));
         if !kind.is_empty() && kind != l::KIND_COMMISSIONED && kind != l::KIND_RESEARCH {
             let msg = format!(
-                "任务类型“{kind}”无法识别,请填写“{}”或“{}”",
+                "任务类型“{kind}”无法识别，请填写“{}”或“{}”",
                 l::KIND_COMMISSIONED,
                 l::KIND_RESEARCH
             );
@@ -294,7 +294,7 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
         if let (Some(i), Some(d)) = (issued, deadline)
             && d < i
         {
-            let msg = format!("截止日期 {d} 早于下达日期 {i},本行未计入。请核对两个日期");
+            let msg = format!("截止日期 {d} 早于下达日期 {i}，本行未计入。请核对两个日期");
             r.error(T_DEADLINE, f::REG_DATE, msg);
         }
         let status = task_status(&mut r);
@@ -334,7 +334,7 @@ fn task_status(r: &mut RowCheck) -> Option<TaskStatus> {
         }
         Reading::Unknown => {
             let msg = format!(
-                "完成情况“{}”无法识别,本任务未计分。请填写“{}”或“{}”,或留空由系统根据报送信息判断",
+                "完成情况“{}”无法识别，本任务未计分。请填写“{}”或“{}”，或留空由系统根据报送信息判断",
                 raw.trim(),
                 l::STATUS_DONE,
                 l::STATUS_FAILED
@@ -361,7 +361,7 @@ fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<F
                 let n = values::count(d);
                 if n.is_none() {
                     let msg = format!(
-                        "次数“{}”不是正整数,本行未计入。请填写 1、2 等次数(留空为 1)",
+                        "次数“{}”不是正整数，本行未计入。请填写 1、2 等次数（留空为 1）",
                         cell_text(d)
                     );
                     r.error(D_COUNT, f::REG_COUNT, msg);
@@ -391,7 +391,7 @@ fn deduction_label<'l>(r: &mut RowCheck, labels: &[&'l str]) -> Option<&'l str> 
     let raw = r.text(D_CATEGORY);
     let allowed = labels.join("、");
     if raw.is_empty() {
-        let msg = format!("扣分类别为空,本行未计入。请填写:{allowed}");
+        let msg = format!("扣分类别为空，本行未计入。请填写：{allowed}");
         r.error(D_CATEGORY, f::REG_REQUIRED, msg);
         return None;
     }
@@ -412,7 +412,7 @@ fn deduction_label<'l>(r: &mut RowCheck, labels: &[&'l str]) -> Option<&'l str> 
             } else {
                 "不在规则中".to_string()
             };
-            let msg = format!("扣分类别“{raw}”{why},本行未计入。请填写:{allowed}");
+            let msg = format!("扣分类别“{raw}”{why}，本行未计入。请填写：{allowed}");
             r.error(D_CATEGORY, f::REG_VALUE, msg);
             None
         }

@@ -37,7 +37,7 @@ impl<'a> Table<'a> {
             |msg: String| f::sheet_level(file, &sheet.name, Severity::Error, f::REG_SHEET, msg);
         let Some((header_row, _)) = grid.find_label_row(labels[0], None) else {
             findings.push(sheet_error(format!(
-                "工作表“{name}”中找不到表头“{}”,该表未读取。请勿修改模板表头",
+                "工作表“{name}”中找不到表头“{}”，该表未读取。请勿修改模板表头",
                 labels[0]
             )));
             return None;
@@ -51,7 +51,7 @@ impl<'a> Table<'a> {
                 Severity::Warning,
                 f::W_COLUMN_UNKNOWN,
                 format!(
-                    "未知的列“{}”,已忽略。本表的列为:{}",
+                    "未知的列“{}”，已忽略。本表的列为：{}",
                     text.trim(),
                     labels.join("、")
                 ),
@@ -64,7 +64,7 @@ impl<'a> Table<'a> {
             .collect();
         if !missing.is_empty() {
             findings.push(sheet_error(format!(
-                "工作表“{name}”缺少列 {},该表未读取。请勿修改模板表头",
+                "工作表“{name}”缺少列 {}，该表未读取。请勿修改模板表头",
                 missing.join("、")
             )));
             return None;

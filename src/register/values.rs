@@ -91,7 +91,7 @@ pub fn count(d: &Data) -> Option<i64> {
 
 /// The text `value` was read as, for the warning: `“已完成”按“按时按质完成”读取`.
 pub fn read_as(column: &str, raw: &str, meant: &str) -> String {
-    format!("{column}“{raw}”按“{meant}”读取。请改为“{meant}”,以免误读")
+    format!("{column}“{raw}”按“{meant}”读取。请改为“{meant}”，以免误读")
 }
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ fn build(a: &Assessment, section: &str, limits: &Limits) -> R<Vec<u8>> {
             crate::load::reread(&f.path, &f.sha256, limits).map(|wb| wb.sheets)
         });
         let Some(sheets) = sheets else {
-            unavailable.insert(key.0, "(原文件已改动或无法读取,未附原表)");
+            unavailable.insert(key.0, "（原文件已改动或无法读取，未附原表）");
             continue;
         };
         let Some(sheet) = sheets.iter().find(|s| s.name == key.1) else {
@@ -161,6 +161,7 @@ fn list_sheet(
     ];
     let last = cols.len() as u16 - 1;
     sh.limit(0, 5.0, 6.0, false);
+    sh.centre(&[0]);
     sh.limit(1, 16.0, 28.0, true);
     sh.limit(2, 8.0, 12.0, true);
     sh.limit(3, 6.0, 8.0, false);
@@ -171,7 +172,7 @@ fn list_sheet(
     sh.title(
         0,
         &format!(
-            "{section} {}年度政务信息报送问题反馈(统计截至{})",
+            "{section} {}年度政务信息报送问题反馈（统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -181,7 +182,7 @@ fn list_sheet(
     sh.note(
         1,
         &format!(
-            "共发现错误 {e} 个、警告 {w} 个。“错误”所在的行(或文件)不计分,请按“说明”更正后重新报送;“警告”不影响计分,请核实。有单元格位置的问题,已在后面的工作表中按原样列出原表,并用底色标出(粉色为错误,黄色为警告),批注写明了应如何填写。单元格为空的是整个文件或工作表的问题。"
+            "共发现错误 {e} 个、警告 {w} 个。“错误”所在的行（或文件）不计分，请按“说明”更正后重新报送；“警告”不影响计分，请核实。有单元格位置的问题，已在后面的工作表中按原样列出原表，并用底色标出（粉色为错误，黄色为警告），批注写明了应如何填写。单元格为空的是整个文件或工作表的问题。"
         ),
         last,
     )?;

@@ -113,7 +113,7 @@ fn heading(
     for (c, (_, w)) in head.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let title = format!("{title}(统计截至{})", a.as_of.format("%Y-%m-%d"));
+    let title = format!("{title}（统计截至{}）", a.as_of.format("%Y-%m-%d"));
     ws.write_string_with_format(0, 0, title, &looks.title)?;
     for (c, (label, _)) in head.iter().enumerate() {
         ws.write_string_with_format(1, c as u16, *label, &looks.head)?;

@@ -22,7 +22,7 @@ pub const NOT_TAKING_PART: &str = "不参与考核";
 pub const STATE_COUNTED: &str = "计分";
 pub const STATE_REJECTED: &str = "信息员审核不通过";
 pub const STATE_AFTER_AS_OF: &str = "晚于统计截止日期";
-pub const STATE_SUPERSEDED: &str = "重复(已按较新版本计)";
+pub const STATE_SUPERSEDED: &str = "重复（已按较新版本计）";
 /// The 结果 of a commissioned task.
 pub const TASK_DONE: &str = "已完成";
 pub const TASK_FAILED: &str = "未完成";
@@ -156,7 +156,7 @@ pub fn file_outcome(f: &InputFile) -> (&'static str, String) {
             if why.is_empty() {
                 "详见“校验问题”".into()
             } else {
-                format!("{why}(详见“校验问题”)")
+                format!("{why}（详见“校验问题”）")
             },
         ),
     }
@@ -166,8 +166,8 @@ pub fn file_outcome(f: &InputFile) -> (&'static str, String) {
 /// and month as before; else each sheet by name, in sheet order.
 fn sheets_outcome(sheets: &[SheetStatus]) -> String {
     let one = |s: &SheetStatus| match &s.outcome {
-        SheetOutcome::Read { section, month } => format!("股室:{section},报送月份:{month} 月"),
-        SheetOutcome::Failed(why) => format!("无法使用，{why}(详见“校验问题”)"),
+        SheetOutcome::Read { section, month } => format!("股室：{section}，报送月份：{month} 月"),
+        SheetOutcome::Failed(why) => format!("无法使用，{why}（详见“校验问题”）"),
     };
     match sheets {
         [only] if matches!(only.outcome, SheetOutcome::Read { .. }) => one(only),

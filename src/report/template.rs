@@ -56,7 +56,7 @@ pub fn section_template(rules: &Rules, roster: &[&str], year: i32) -> Result<Wor
     instructions_sheet(
         workbook.add_worksheet(),
         &st,
-        &format!("{}填报说明({year}年度)", labels::ITEMS_TITLE),
+        &format!("{}填报说明（{year}年度）", labels::ITEMS_TITLE),
         &section_instructions(rules, year),
         &scoring_rows(rules, year),
         year,
@@ -146,7 +146,7 @@ fn new_workbook(title: &str, year: i32) -> Result<Workbook, XlsxError> {
         .set_subject("政务信息工作考核")
         .set_author("zwxx")
         .set_comment(format!(
-            "由 zwxx template 生成,模板版本 {}",
+            "由 zwxx template 生成，模板版本 {}",
             labels::TEMPLATE_VERSION
         ))
         .set_creation_datetime(&created);

@@ -46,7 +46,7 @@ pub fn totals<'a>(findings: impl Iterator<Item = &'a Finding> + Clone) -> String
     let corrected = findings
         .filter(|f| f.severity == Severity::Corrected)
         .count();
-    let mut out = format!("错误 {e} 个,警告 {w} 个");
+    let mut out = format!("错误 {e} 个，警告 {w} 个");
     if corrected > 0 {
         out.push_str(&format!("\u{FF0C}已更正 {corrected} 个"));
     }
@@ -74,12 +74,12 @@ pub fn file_summary(a: &Assessment) -> String {
     }
     // A workbook with a sheet per month is one file of several submissions.
     let sheets = if sheets > read {
-        format!("(共 {sheets} 个工作表)")
+        format!("（共 {sheets} 个工作表）")
     } else {
         String::new()
     };
     format!(
-        "文件:读取报送表 {read} 个{sheets},登记表 {register} 个,无法使用 {failed} 个,跳过 {skipped} 个(临时文件、非表格文件、重复文件)"
+        "文件：读取报送表 {read} 个{sheets}，登记表 {register} 个，无法使用 {failed} 个，跳过 {skipped} 个（临时文件、非表格文件、重复文件）"
     )
 }
 
@@ -88,7 +88,7 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} 年度政务信息工作考核结果(统计截至 {})",
+        "{} 年度政务信息工作考核结果（统计截至 {}）",
         a.year, a.as_of
     );
     let name_w = a
@@ -142,7 +142,7 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
     if e + w > 0 {
         let _ = writeln!(
             out,
-            "考核登记表的问题:错误 {e} 个,警告 {w} 个(详见“校验问题”,请更正登记表)"
+            "考核登记表的问题：错误 {e} 个，警告 {w} 个（详见“校验问题”，请更正登记表）"
         );
     }
     let unassigned = a
@@ -153,11 +153,11 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
     if e + w > 0 {
         let _ = writeln!(
             out,
-            "未能归属股室的问题(文件无法读取或表头无效):错误 {e} 个,警告 {w} 个"
+            "未能归属股室的问题（文件无法读取或表头无效）：错误 {e} 个，警告 {w} 个"
         );
     }
     let _ = writeln!(out, "{}", file_summary(a));
-    let _ = writeln!(out, "问题合计:{}", totals(a.findings.iter()));
+    let _ = writeln!(out, "问题合计：{}", totals(a.findings.iter()));
     out
 }
 
@@ -182,13 +182,13 @@ pub fn findings_text(a: &Assessment) -> String {
         }
         let _ = writeln!(
             out,
-            "{}:报送 {sent} 个月,合格信息 {} 条,错误 {e} 个,警告 {w} 个",
+            "{}：报送 {sent} 个月，合格信息 {} 条，错误 {e} 个，警告 {w} 个",
             s.name,
             s.qualifying()
         );
     }
     let _ = writeln!(out, "{}", file_summary(a));
-    let _ = writeln!(out, "合计:{}", totals(a.findings.iter()));
+    let _ = writeln!(out, "合计：{}", totals(a.findings.iter()));
     out
 }
 
@@ -196,7 +196,7 @@ pub fn findings_text(a: &Assessment) -> String {
 fn file_findings(out: &mut String, a: &Assessment, file: &str) {
     let list: Vec<&Finding> = a.findings.iter().filter(|f| f.file == file).collect();
     let (e, w) = counts(list.iter().copied());
-    let _ = writeln!(out, "{file}:错误 {e} 个,警告 {w} 个");
+    let _ = writeln!(out, "{file}：错误 {e} 个，警告 {w} 个");
     for f in list {
         let place = match (f.sheet.is_empty(), f.cell.is_empty()) {
             (true, _) => String::new(),
@@ -228,7 +228,7 @@ pub fn register_errors(a: &Assessment) -> Option<String> {
     let file = a.register_file.as_deref().unwrap_or_default();
     let _ = writeln!(
         out,
-        "考核登记表有 {errors} 个错误,未生成考核结果。登记表是信息员自己的文件,其中的错误会改变评比结果,请更正下列问题后重新运行:"
+        "考核登记表有 {errors} 个错误，未生成考核结果。登记表是信息员自己的文件，其中的错误会改变评比结果，请更正下列问题后重新运行："
     );
     file_findings(&mut out, a, file);
     Some(out.trim_end().to_string())

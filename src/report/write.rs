@@ -24,7 +24,7 @@ pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     for (i, t) in targets.iter().enumerate() {
         if let Some(input) = find_input(t, inputs) {
             return Err(Error::Output(format!(
-                "输出文件 {} 就是输入文件 {},不能覆盖输入文件。请指定其他输出位置",
+                "输出文件 {} 就是输入文件 {}，不能覆盖输入文件。请指定其他输出位置",
                 t.display(),
                 input.display()
             )));
@@ -110,7 +110,7 @@ fn make_folder(dir: &Path, what: &str, created: &mut Vec<PathBuf>) -> Result<(),
         .collect();
     if missing.is_empty() || dir.exists() {
         return Err(Error::Output(format!(
-            "{what}的输出位置 {} 已有同名文件,不是文件夹。请指定一个文件夹",
+            "{what}的输出位置 {} 已有同名文件，不是文件夹。请指定一个文件夹",
             dir.display()
         )));
     }
@@ -148,7 +148,7 @@ const PROPS_MAX: u64 = 64 << 10;
 
 fn is_a_folder(t: &Path) -> Error {
     Error::Output(format!(
-        "输出路径 {} 是一个文件夹,不是文件。请写出文件名,如 {}",
+        "输出路径 {} 是一个文件夹，不是文件。请写出文件名，如 {}",
         t.display(),
         t.join("结果.xlsx").display()
     ))
@@ -163,7 +163,7 @@ pub fn check_folders(targets: &[&Path]) -> Result<(), Error> {
         let dir = folder_of(t);
         if !dir.is_dir() {
             return Err(Error::Output(format!(
-                "无法写入 {}:文件夹 {} 不存在。请先建立该文件夹,或指定其他位置",
+                "无法写入 {}：文件夹 {} 不存在。请先建立该文件夹，或指定其他位置",
                 t.display(),
                 dir.display()
             )));
@@ -198,7 +198,7 @@ pub fn write_workbook(target: &Path, wb: &mut rust_xlsxwriter::Workbook) -> Resu
 /// Why `target` could not be written.
 fn write_error(target: &Path, e: &std::io::Error) -> Error {
     Error::Output(format!(
-        "无法写入 {}：{}。原有文件(如有)未被改动",
+        "无法写入 {}：{}。原有文件（如有）未被改动",
         target.display(),
         io_reason(e)
     ))
@@ -213,7 +213,7 @@ fn write_atomic_with(
     let fail = |e: &std::io::Error| write_error(target, e);
     if target.is_dir() {
         return Err(Error::Output(format!(
-            "输出路径 {} 是一个文件夹,不是文件。请写出文件名",
+            "输出路径 {} 是一个文件夹，不是文件。请写出文件名",
             target.display()
         )));
     }
@@ -328,7 +328,7 @@ fn same_inode(_a: &Path, _b: &Path) -> bool {
 fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     match e.kind() {
-        K::PermissionDenied => "没有写入权限(文件夹只读,或文件正被 Excel/WPS 打开)".into(),
+        K::PermissionDenied => "没有写入权限（文件夹只读，或文件正被 Excel/WPS 打开）".into(),
         K::NotFound => "文件夹不存在".into(),
         K::IsADirectory => "目标是一个文件夹".into(),
         K::StorageFull => "磁盘空间不足".into(),

@@ -64,7 +64,7 @@ pub(crate) type R<T> = Result<T, XlsxError>;
 
 /// A rust_xlsxwriter failure as a fatal output error.
 pub(crate) fn output_error(e: XlsxError) -> Error {
-    Error::Output(format!("生成工作簿失败:{e}"))
+    Error::Output(format!("生成工作簿失败：{e}"))
 }
 
 /// Build the results workbook in memory. `rules_source` says where the rules came from.
@@ -250,18 +250,24 @@ fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     ws.set_name(SHEET_RANKING)?;
     let mut sh = Sheet::new(&mut ws);
     let last = RANKING_COLUMNS.len() as u16 - 1;
-    sh.limit(0, 6.0, 6.0, false);
-    sh.limit(1, 10.0, 24.0, true);
-    for c in 2..=9 {
-        sh.limit(c, 8.0, 10.0, false);
+    // The counts and points narrow (their labels wrap), so that 评定 holds an award title on
+    // one line and 备注 has room.
+    sh.limit(0, 5.0, 5.0, false);
+    // The longest name of the seed's roster (要素保障和煤炭管理股) on one line.
+    sh.limit(1, 19.0, 20.0, true);
+    sh.limit(2, 7.0, 7.0, false);
+    for c in 3..=7 {
+        sh.limit(c, 6.0, 6.0, false);
     }
-    sh.limit(10, 12.0, 22.0, true);
-    sh.limit(11, 16.0, 44.0, true);
+    sh.limit(8, 8.0, 8.0, false);
+    sh.limit(9, 8.0, 8.0, false);
+    sh.limit(10, 18.0, 22.0, true);
+    sh.limit(11, 16.0, 40.0, true);
     sh.centre(&[0]);
     sh.title(
         0,
         &format!(
-            "{}年度政务信息工作考核排名(统计截至{})",
+            "{}年度政务信息工作考核排名（统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -314,14 +320,17 @@ fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.note(
         row,
         &format!(
-            "注:绿色底色为“{}”,粉色底色为“{}”。加分 = 信息被采用的加分;约稿任务 = 按时按质完成 +{} 分、未完成 −{} 分的合计;扣分 = 扣分项合计;最终得分 = 基础分 + 加分 + 约稿任务 − 扣分。完成率空白表示登记表未下达该项任务。各股室得分的来历见同名工作表。",
+            "注：绿色底色为“{}”，粉色底色为“{}”。加分 = 信息被采用的加分；约稿任务 = 按时按质完成 +{} 分、未完成 −{} 分的合计；扣分 = 扣分项合计；最终得分 = 基础分 + 加分 + 约稿任务 − 扣分。完成率空白表示登记表未下达该项任务。各股室得分的来历见同名工作表。",
             rules.awards.top_title, rules.awards.bottom_title, t.completed_points, t.failed_points
         ),
         last,
     )?;
     if ranked > 0 {
         let chart = score_chart(a, ranked)?;
-        sh.ws.insert_chart(row + 2, 1, &chart)?;
+        // On a page of its own (it would not fit under the table), a row below the break:
+        // LibreOffice draws an edge on the break at both pages.
+        sh.ws.set_page_breaks(&[row + 2])?;
+        sh.ws.insert_chart(row + 3, 1, &chart)?;
     }
     sh.finish(1, (2, 2))?;
     Ok(ws)
@@ -588,7 +597,7 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度被采用的政务信息目录(统计截至{})",
+            "{}年度被采用的政务信息目录（统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -622,7 +631,7 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         }
     }
     if row == 2 {
-        sh.note(row, "(尚无被采用的信息)", last)?;
+        sh.note(row, "（尚无被采用的信息）", last)?;
     }
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     sh.finish(1, (2, 0))?;
@@ -1025,9 +1034,9 @@ fn section_summary(
 /// 是否计入 of a deduction.
 fn deduction_counted(d: &crate::score::ScoredDeduction, rules: &Rules) -> &'static str {
     if !d.counted {
-        "否(晚于统计截止日期)"
+        "否（晚于统计截止日期）"
     } else if rules.deduction_points(&d.deduction.label).is_none() {
-        "否(不是规则中的扣分类别)"
+        "否（不是规则中的扣分类别）"
     } else {
         "是"
     }
@@ -1073,7 +1082,7 @@ fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度各股室月度报送情况(合格信息条数,按报送日期计;统计截至{})",
+            "{}年度各股室月度报送情况（合格信息条数，按报送日期计；统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -1125,7 +1134,7 @@ fn monthly_sheet(a: &Assessment, by_section: &[&Standing]) -> R<Worksheet> {
     sh.note(
         row + 1,
         &format!(
-            "注:黄色底色表示该月没有收到该股室的报送表(报送月份为该月的有效报送表,零报告也算报送),粉色底色(“{INVALID_FILE}”)表示收到了该月的报送表,但文件有错误未能计分(详见“校验问题”),均计至统计截止月份({up_to} 月);数字为报送日期在该月的合格信息条数(累计报送的文件只计其报送月份)。"
+            "注：黄色底色表示该月没有收到该股室的报送表（报送月份为该月的有效报送表，零报告也算报送），粉色底色（“{INVALID_FILE}”）表示收到了该月的报送表，但文件有错误未能计分（详见“校验问题”），均计至统计截止月份（{up_to} 月）；数字为报送日期在该月的合格信息条数（累计报送的文件只计其报送月份）。"
         ),
         last,
     )?;
@@ -1217,9 +1226,9 @@ fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     if row == 2 {
         let why = if a.register_file.is_some() {
-            "(登记表中没有约稿任务)"
+            "（登记表中没有约稿任务）"
         } else {
-            "(未使用考核登记表,没有约稿任务)"
+            "（未使用考核登记表，没有约稿任务）"
         };
         sh.note(row, why, last)?;
         row += 1;
@@ -1256,7 +1265,7 @@ fn deductions_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度扣分记录(统计截至{})",
+            "{}年度扣分记录（统计截至{}）",
             a.year,
             a.as_of.format("%Y-%m-%d")
         ),
@@ -1291,7 +1300,7 @@ fn deductions_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         row += 1;
     }
     if row == 2 {
-        sh.note(row, "(没有扣分记录)", last)?;
+        sh.note(row, "（没有扣分记录）", last)?;
     }
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     sh.finish(1, (2, 1))?;
@@ -1313,7 +1322,7 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度报送表校验问题({};有错误的行不计分)",
+            "{}年度报送表校验问题（{}；有错误的行不计分）",
             a.year,
             super::terminal::totals(a.findings.iter())
         ),
@@ -1340,7 +1349,7 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
         row += 1;
     }
     if row == 2 {
-        sh.note(row, "(未发现问题)", last)?;
+        sh.note(row, "（未发现问题）", last)?;
     }
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     sh.finish(1, (2, 0))?;
@@ -1369,7 +1378,7 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
     let register = match &a.register_file {
         Some(f) => format!("考核登记表 {f}"),
         None => format!(
-            "内置默认名单(实施方案所列 {} 个股室;没有约稿任务、扣分记录和任务数)",
+            "内置默认名单（实施方案所列 {} 个股室；没有约稿任务、扣分记录和任务数）",
             a.register.roster.len()
         ),
     };
@@ -1381,7 +1390,7 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
         ("股室名单", V::Text(register)),
         (
             "参与考核的股室",
-            V::Text(format!("{taking_part} 个(名单共 {} 个)", a.scores.len())),
+            V::Text(format!("{taking_part} 个（名单共 {} 个）", a.scores.len())),
         ),
         ("生成工具", V::text(GENERATOR)),
     ];
@@ -1402,16 +1411,16 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
     let check = if rc.rows == rc.items + rc.refused {
         "相符"
     } else {
-        "不相符,请将输入文件发给维护人员"
+        "不相符，请将输入文件发给维护人员"
     };
     let accounting: [(&str, V); 4] = [
         ("读取的数据行", V::Int(rc.rows as i64)),
-        ("其中:计入信息台账", V::Int(rc.items as i64)),
-        ("其中:有错误、不计分", V::Int(rc.refused as i64)),
+        ("其中：计入信息台账", V::Int(rc.items as i64)),
+        ("其中：有错误、不计分", V::Int(rc.refused as i64)),
         (
             "核对",
             V::Text(format!(
-                "{} = {} + {},{check}(无法读取的文件不计行数,见“校验问题”)",
+                "{} = {} + {}，{check}（无法读取的文件不计行数，见“校验问题”）",
                 rc.rows, rc.items, rc.refused
             )),
         ),
@@ -1453,25 +1462,25 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
     ));
     lines.push((
         "约稿任务".into(),
-        "按时按质完成(截止日期前报送并被采用,或登记为按时按质完成)".into(),
+        "按时按质完成（截止日期前报送并被采用，或登记为按时按质完成）".into(),
         V::Int(rules.tasks.completed_points),
     ));
     lines.push((
         "约稿任务".into(),
-        "未完成(截止日期已过,或登记为未完成)".into(),
+        "未完成（截止日期已过，或登记为未完成）".into(),
         V::Int(-rules.tasks.failed_points),
     ));
     for d in &rules.deduction {
         lines.push((
             "扣分项".into(),
-            format!("{}(每次)", d.label),
+            format!("{}（每次）", d.label),
             V::Int(-d.points),
         ));
     }
     lines.push((
         aw.top_title.clone(),
         format!(
-            "最终得分排名前 {} 名(同分并列均计入),且得分大于 {},且未被取消评先资格",
+            "最终得分排名前 {} 名（同分并列均计入），且得分大于 {}，且未被取消评先资格",
             aw.top_count, aw.top_min_final
         ),
         V::Blank,
@@ -1479,7 +1488,7 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
     lines.push((
         aw.bottom_title.clone(),
         format!(
-            "最终得分排名后 {} 名(同分并列均计入),评为先进的除外",
+            "最终得分排名后 {} 名（同分并列均计入），评为先进的除外",
             aw.bottom_count
         ),
         V::Blank,
@@ -1495,7 +1504,7 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
     lines.push((
         "建议约谈".into(),
         format!(
-            "1 月至统计截止月份,没有报送表的月份达 {} 个及以上",
+            "1 月至统计截止月份，没有报送表的月份达 {} 个及以上",
             aw.interview_missing_months
         ),
         V::Blank,
@@ -1515,7 +1524,7 @@ fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet
         rules.categories.leader_approval.join("、"),
         V::Blank,
     ));
-    lines.push(("七(二)的理解".into(), READING_7_2.into(), V::Blank));
+    lines.push(("七（二）的理解".into(), READING_7_2.into(), V::Blank));
     for (k, what, v) in lines {
         sh.row(row, 0, &[V::Text(k), V::Text(what), v], Look::default())?;
         row += 1;
@@ -2234,7 +2243,7 @@ impl<'a> Sheet<'a> {
             .set_print_fit_to_pages(1, 0)
             .set_print_center_horizontally(true)
             .set_margins(0.25, 0.25, 0.6, 0.6, 0.3, 0.3)
-            .set_footer("&C第 &P 页,共 &N 页");
+            .set_footer("&C第 &P 页，共 &N 页");
         self.ws.set_repeat_rows(0, header_last)?;
         if let Some(last) = self.print_last {
             self.ws.set_print_area(0, 0, self.last_row, last)?;

@@ -103,7 +103,7 @@ impl Ctx<'_> {
                 Severity::Error,
                 f::FILE_SECTION,
                 format!(
-                    "股室“{}”不在股室名单中{},本文件未计分。请从下拉列表选择股室",
+                    "股室“{}”不在股室名单中{}，本文件未计分。请从下拉列表选择股室",
                     file.section.0,
                     crate::register::suggestion(&name, &self.roster)
                 ),
@@ -121,7 +121,7 @@ impl Ctx<'_> {
                 Severity::Error,
                 f::FILE_YEAR,
                 format!(
-                    "报送年份为 {fyear},与考核年度 {year} 不同,本文件未计分。请确认年份,或将该文件移出本年度的文件夹"
+                    "报送年份为 {fyear}，与考核年度 {year} 不同，本文件未计分。请确认年份，或将该文件移出本年度的文件夹"
                 ),
             );
             self.refuse(
@@ -237,7 +237,7 @@ impl Ctx<'_> {
             None if self.registered.contains(key.as_str()) => {}
             None => {
                 findings.push(place.at((row, c), Severity::Error, f::ROW_TASK, format!(
-                    "约稿任务编号“{id}”不在登记表的约稿任务中{},本行不计。请核对任务编号,或请信息员登记该任务",
+                    "约稿任务编号“{id}”不在登记表的约稿任务中{}，本行不计。请核对任务编号，或请信息员登记该任务",
                     crate::register::task_suggestion(&key, &self.registered_ids))));
                 return false;
             }
@@ -247,7 +247,7 @@ impl Ctx<'_> {
                     Severity::Warning,
                     f::W_TASK_OTHER,
                     format!(
-                        "约稿任务“{id}”是下达给“{}”的任务,本信息不计入其完成情况",
+                        "约稿任务“{id}”是下达给“{}”的任务，本信息不计入其完成情况",
                         tasks[k].section
                     ),
                 ));
@@ -267,10 +267,10 @@ impl Ctx<'_> {
             .collect();
         match self.register.leaders.iter().find(|x| x.name == reviewer) {
             None => findings.push(place.at(pos, Severity::Warning, f::W_REVIEWER, format!(
-                "审核人“{}”不在领导名单中。信息须经领导审核(谁提供、谁审核、谁负责),请填写审核领导的姓名", item.reviewer))),
+                "审核人“{}”不在领导名单中。信息须经领导审核（谁提供、谁审核、谁负责），请填写审核领导的姓名", item.reviewer))),
             Some(x) if self.rules.needs_leader_approval(&item.category) && !x.principal => {
                 findings.push(place.at(pos, Severity::Warning, f::W_APPROVAL, format!(
-                    "{}须经主要负责人审核(一把手负责制),审核人“{}”是{}", item.category, item.reviewer, l::ROLE_DEPUTY)))
+                    "{}须经主要负责人审核（一把手负责制），审核人“{}”是{}", item.category, item.reviewer, l::ROLE_DEPUTY)))
             }
             Some(_) => {}
         }

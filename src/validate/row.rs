@@ -142,7 +142,7 @@ impl<'a> RowCtx<'a> {
                     Severity::Error,
                     f::ROW_FORMULA,
                     format!(
-                        "“{}”是公式但没有计算结果,请在 Excel/WPS 中重新计算并保存,或直接填写数值",
+                        "“{}”是公式但没有计算结果，请在 Excel/WPS 中重新计算并保存，或直接填写数值",
                         self.label(c)
                     ),
                 );
@@ -160,7 +160,7 @@ impl<'a> RowCtx<'a> {
                         cc,
                         Severity::Error,
                         f::ROW_REQUIRED,
-                        format!("“{}”为空,请填写{}", self.label(c), hint),
+                        format!("“{}”为空，请填写{}", self.label(c), hint),
                     );
                 }
                 v
@@ -168,7 +168,7 @@ impl<'a> RowCtx<'a> {
 
         let title = required(col::TITLE, "信息标题", findings)
             .map(|(c, d)| (c, clean_text(&cell_text(d)).into_owned()));
-        let date = required(col::DATE, "报送日期,如 2019-03-05", findings).and_then(|(c, d)| {
+        let date = required(col::DATE, "报送日期，如 2019-03-05", findings).and_then(|(c, d)| {
             // A month and a day without the year (`3.5`) that Excel kept as a number, read
             // as a day of 1900, is not a date either.
             let hint = crate::hints::month_day(d, self.year);
@@ -220,7 +220,7 @@ impl<'a> RowCtx<'a> {
             .map(|(_, d)| clean_text(&cell_text(d)).into_owned());
         let reviewer = required(
             col::REVIEWER,
-            "审核该信息的领导姓名(谁提供、谁审核、谁负责)",
+            "审核该信息的领导姓名（谁提供、谁审核、谁负责）",
             findings,
         )
         .map(|(_, d)| clean_text(&cell_text(d)).into_owned());
@@ -238,7 +238,7 @@ impl<'a> RowCtx<'a> {
                         Severity::Error,
                         f::ROW_VALUE,
                         format!(
-                            "“{}”填写了“{}”,请填写“是”或“否”(未采用可留空)",
+                            "“{}”填写了“{}”，请填写“是”或“否”（未采用可留空）",
                             level.label,
                             cell_text(d)
                         ),
@@ -260,7 +260,7 @@ impl<'a> RowCtx<'a> {
                     Severity::Error,
                     f::ROW_VALUE,
                     format!(
-                        "信息员审核“{t}”无法识别,请填写“{}”或“{}”(留空视为通过)",
+                        "信息员审核“{t}”无法识别，请填写“{}”或“{}”（留空视为通过）",
                         l::OFFICER_PASS,
                         l::OFFICER_REJECT
                     ),
@@ -279,7 +279,7 @@ impl<'a> RowCtx<'a> {
                 .or(self.found[col::CATEGORY])
                 .unwrap_or(0);
             let msg = format!(
-                "{cat}未填写约稿任务编号,无法计入约稿/调研任务完成情况。请填写登记表中的任务编号"
+                "{cat}未填写约稿任务编号，无法计入约稿/调研任务完成情况。请填写登记表中的任务编号"
             );
             self.push(findings, row, c, Severity::Warning, f::W_TASK_MISSING, msg);
         }
@@ -293,7 +293,7 @@ impl<'a> RowCtx<'a> {
                     Severity::Warning,
                     f::W_LONG_TITLE,
                     format!(
-                        "标题长 {n} 字,超过 {} 字,请精炼标题",
+                        "标题长 {n} 字，超过 {} 字，请精炼标题",
                         rules.checks.long_title_chars
                     ),
                 );
@@ -314,7 +314,7 @@ impl<'a> RowCtx<'a> {
             {
                 let c = self.found[column].unwrap_or(0);
                 self.push(findings, row, c, Severity::Warning, f::W_CLASSIFIED, format!(
-                    "{}含涉密标识“{m}”:涉密信息不得通过电子邮件报送,泄密每次扣分。请确认并按保密规定处理", self.label(column)));
+                    "{}含涉密标识“{m}”：涉密信息不得通过电子邮件报送，泄密每次扣分。请确认并按保密规定处理", self.label(column)));
             }
         }
 

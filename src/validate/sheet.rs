@@ -185,18 +185,18 @@ impl Header {
                 label_at(i),
                 Severity::Error,
                 f::FILE_HEADER,
-                format!("“{}”为空,请在其右侧单元格填写{what}", HEADER_LABELS[i]),
+                format!("“{}”为空，请在其右侧单元格填写{what}", HEADER_LABELS[i]),
             ));
         };
         let section = value_of(0).map(|(pos, d)| (clean_text(&cell_text(d)).into_owned(), pos));
         if section.is_none() {
-            missing(0, "股室名称,如“办公室”");
+            missing(0, "股室名称，如“办公室”");
         }
         if value_of(1).is_none() {
-            missing(1, "四位年份,如 2019");
+            missing(1, "四位年份，如 2019");
         }
         if value_of(2).is_none() {
-            missing(2, "本表报送的月份,1 到 12");
+            missing(2, "本表报送的月份，1 到 12");
         }
         // 填报人 is required like 股室, 报送年份 and 报送月份 (SPEC, header block).
         if value_of(3).is_none() {
@@ -209,7 +209,7 @@ impl Header {
             what,
         };
         let year = value_of(1).and_then(|(pos, d)| {
-            problem(1, "四位年份,如 2019").check(pos, d, cell::parse_year(d), &mut findings)
+            problem(1, "四位年份，如 2019").check(pos, d, cell::parse_year(d), &mut findings)
         });
         let month = value_of(2).and_then(|(pos, d)| {
             problem(2, "1 到 12 的数字").check(pos, d, cell::parse_month(d), &mut findings)
@@ -253,7 +253,7 @@ impl HeaderProblem<'_> {
                 Severity::Error,
                 f::FILE_HEADER,
                 format!(
-                    "{}“{}”无法识别,请填写{}",
+                    "{}“{}”无法识别，请填写{}",
                     self.label,
                     cell_text(d),
                     self.what
@@ -425,7 +425,7 @@ fn table_warnings(
             Severity::Warning,
             f::W_COLUMN_UNKNOWN,
             format!(
-                "未知的列“{}”,已忽略。本表的列为:{}",
+                "未知的列“{}”，已忽略。本表的列为：{}",
                 text.trim(),
                 labels.template_order.join("、")
             ),
@@ -439,7 +439,7 @@ fn table_warnings(
                 Severity::Warning,
                 f::W_COLUMN_MISSING,
                 format!(
-                    "缺少采用级别列“{}”,本表的信息均按未被该级别采用计分。请使用最新模板",
+                    "缺少采用级别列“{}”，本表的信息均按未被该级别采用计分。请使用最新模板",
                     level.label
                 ),
             ));
@@ -472,7 +472,7 @@ fn merge_warnings(file: &str, sheet: &str, grid: &Grid, cols: &Columns) -> Vec<F
                 Severity::Warning,
                 f::W_MERGED,
                 format!(
-                    "表格中有合并单元格 {}:{},其中各行均按左上角的值“{}”读取。请取消合并,每行分别填写",
+                    "表格中有合并单元格 {}:{}，其中各行均按左上角的值“{}”读取。请取消合并，每行分别填写",
                     cell::a1(m.start.0, m.start.1),
                     cell::a1(m.end.0, m.end.1),
                     grid.raw(m.start.0, m.start.1)
@@ -524,7 +524,7 @@ fn read_rows(
         grid,
         found: &cols.found,
         formula_no_value: &sheet.formula_no_value,
-        category_hint: format!("信息类别({})", rules.categories.names.join("、")),
+        category_hint: format!("信息类别（{}）", rules.categories.names.join("、")),
         year,
     };
     let mut out = Rows {

@@ -29,7 +29,7 @@ pub(super) fn items_sheet<'a>(
         if label == labels::C_TASK {
             for level in &rules.adoption {
                 let message = format!(
-                    "被{}采用的填“是”,未采用填“否”或留空。\n采用通知晚到的,可在以后月份的报送表中补填。",
+                    "被{}采用的填“是”，未采用填“否”或留空。\n采用通知晚到的，可在以后月份的报送表中补填。",
                     level.label
                 );
                 let v = inline_choice("采用情况", &[labels::YES, labels::NO], &message)?;
@@ -65,10 +65,10 @@ pub(super) fn items_sheet<'a>(
                         year_range.1,
                     )),
                     labels::H_YEAR,
-                    &format!("考核年度,如 {year}。"),
+                    &format!("考核年度，如 {year}。"),
                 )?
                 .set_error_title("报送年份填写有误")?
-                .set_error_message(format!("请填写四位数的年份,如 {year}。"))?,
+                .set_error_message(format!("请填写四位数的年份，如 {year}。"))?,
             ),
         ),
         (
@@ -76,7 +76,7 @@ pub(super) fn items_sheet<'a>(
             Some(inline_choice(
                 labels::H_MONTH,
                 &month_values,
-                "本表报送的月份(1-12)。\n全年在同一个文件里续填的,填最近一次报送的月份。",
+                "本表报送的月份（1-12）。\n全年在同一个文件里续填的，填最近一次报送的月份。",
             )?),
         ),
         (
@@ -85,7 +85,7 @@ pub(super) fn items_sheet<'a>(
         ),
         (
             labels::H_PHONE,
-            Some(hint(labels::H_PHONE, "填表人联系电话,可不填。")?),
+            Some(hint(labels::H_PHONE, "填表人联系电话，可不填。")?),
         ),
     ];
     // Make room for the labels and values in whatever columns they land on.
@@ -129,7 +129,7 @@ pub(super) fn items_sheet<'a>(
     ws.set_selection(HEADER_BLOCK_ROW, 1, HEADER_BLOCK_ROW, 1)?;
 
     write_table(ws, st, ITEMS_HEADER_ROW, &columns, ITEM_ROWS)?;
-    print_setup(ws, &format!("{}({year}年度)", labels::ITEMS_TITLE));
+    print_setup(ws, &format!("{}（{year}年度）", labels::ITEMS_TITLE));
     protect(ws);
     Ok(ws)
 }
@@ -147,16 +147,16 @@ pub(super) fn item_column(
         labels::C_SEQ => Column::new(label, 5.0, Kind::Number),
         labels::C_TITLE => Column::new(label, 20.0, Kind::Wrap).with(hint(
             label,
-            "每条信息占一行,填写所报信息的标题。\n涉密信息不得填入本表,不得通过电子邮件报送。",
+            "每条信息占一行，填写所报信息的标题。\n涉密信息不得填入本表，不得通过电子邮件报送。",
         )?),
         labels::C_DATE => Column::new(label, 10.0, Kind::Date).with(date_rule(
             label,
             year,
-            &format!("请填写报送日期,如 {year}-03-05。\n须为{year}年内的日期。"),
+            &format!("请填写报送日期，如 {year}-03-05。\n须为{year}年内的日期。"),
         )?),
         labels::C_CATEGORY => {
             let names: Vec<&str> = rules.categories.names.iter().map(String::as_str).collect();
-            let mut message = format!("请从下拉列表选择:{}。", names.join("、"));
+            let mut message = format!("请从下拉列表选择：{}。", names.join("、"));
             if !commissioned.is_empty() {
                 message.push_str(&format!("\n{commissioned}须填写约稿任务编号。"));
             }
@@ -172,24 +172,26 @@ pub(super) fn item_column(
         }
         labels::C_TASK => {
             let message = if commissioned.is_empty() {
-                "约稿、调研任务的编号,由信息员下达。".to_string()
+                "约稿、调研任务的编号，由信息员下达。".to_string()
             } else {
-                format!("{commissioned}须填写信息员下达的约稿任务编号(如 {year}-01);其他信息不填。")
+                format!(
+                    "{commissioned}须填写信息员下达的约稿任务编号（如 {year}-01）；其他信息不填。"
+                )
             };
             Column::new(label, 9.0, Kind::Text).with(hint(label, &message)?)
         }
         labels::C_ISSUE => Column::new(label, 11.0, Kind::Text).with(hint(
             label,
-            &format!("被采用的刊物期号,如 {year}年第12期。"),
+            &format!("被采用的刊物期号，如 {year}年第12期。"),
         )?),
         labels::C_AUTHOR => {
             Column::new(label, 7.0, Kind::Text).with(hint(label, "撰写本条信息的人员姓名。")?)
         }
         labels::C_REVIEWER => {
-            let mut message = "审核本条信息的领导姓名(谁提供、谁审核、谁负责)。".to_string();
+            let mut message = "审核本条信息的领导姓名（谁提供、谁审核、谁负责）。".to_string();
             if !principal.is_empty() {
                 message.push_str(&format!(
-                    "\n{principal}须由主要负责人(一把手)审核;其他信息由分管负责人审核。"
+                    "\n{principal}须由主要负责人（一把手）审核；其他信息由分管负责人审核。"
                 ));
             }
             Column::new(label, 7.0, Kind::Text).with(hint(label, &message)?)
@@ -197,10 +199,10 @@ pub(super) fn item_column(
         labels::C_OFFICER => Column::new(label, 7.0, Kind::Choice).with(inline_choice(
             label,
             &[labels::OFFICER_PASS, labels::OFFICER_REJECT],
-            "由信息员填写,股室不填。\n留空视为“通过”;“不通过”的信息不计分。",
+            "由信息员填写，股室不填。\n留空视为“通过”；“不通过”的信息不计分。",
         )?),
         labels::C_REMARK => {
-            Column::new(label, 8.0, Kind::Wrap).with(hint(label, "其他需要说明的事项,可不填。")?)
+            Column::new(label, 8.0, Kind::Wrap).with(hint(label, "其他需要说明的事项，可不填。")?)
         }
         _ => Column::new(label, 12.0, Kind::Text),
     };

@@ -83,8 +83,16 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xDD_EB_F7)),
-            prose: base.clone().set_text_wrap().set_align(FormatAlign::Left),
-            prose_number: base.clone().set_align(FormatAlign::Right),
+            prose: base
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top),
+            // A number beside a paragraph of several lines stands at its first line.
+            prose_number: base
+                .clone()
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::Top),
             heading: heading(base.clone()).set_font_size(12),
             table_cell: bordered.clone().set_text_wrap(),
             table_category: heading(bordered.clone())
@@ -182,7 +190,7 @@ pub(super) fn refuse_others(
     v.set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title(clip(&format!("{label}填写有误"), TITLE_LIMIT))?
         .set_error_message(clip(
-            &format!("请从下拉列表中选择:{allowed}"),
+            &format!("请从下拉列表中选择：{allowed}"),
             MESSAGE_LIMIT,
         ))
 }
@@ -213,7 +221,7 @@ pub(super) fn date_rule(
         .set_error_style(DataValidationErrorStyle::Warning)
         .set_error_title(clip(&format!("{label}不在{year}年内"), TITLE_LIMIT))?
         .set_error_message(format!(
-            "{label}应为{year}年内的日期,如 {year}-03-05。\n确需保留此值,请选择“是”。"
+            "{label}应为{year}年内的日期，如 {year}-03-05。\n确需保留此值，请选择“是”。"
         ))
 }
 
@@ -405,7 +413,7 @@ pub(super) fn print_setup(ws: &mut Worksheet, header: &str) {
     // items table room to print at 9.5 points or more.
     ws.set_margins(0.25, 0.25, 0.6, 0.6, 0.25, 0.25);
     ws.set_header(format!("&C{}", header.replace('&', "&&")));
-    ws.set_footer("&C第 &P 页,共 &N 页");
+    ws.set_footer("&C第 &P 页，共 &N 页");
 }
 
 /// Protection without a password that still lets people add, remove, sort and filter rows

@@ -23,7 +23,7 @@ pub(super) fn register_columns(
             hinted(
                 DataValidation::new().allow_list_formula(Formula::new(roster_range)),
                 labels::H_SECTION,
-                "从下拉列表选择股室(即“股室名单”中的股室)。",
+                "从下拉列表选择股室（即“股室名单”中的股室）。",
             )?,
             labels::H_SECTION,
             "“股室名单”中的股室",
@@ -33,10 +33,10 @@ pub(super) fn register_columns(
         labels::SHEET_ROSTER => vec![
             Column::new(labels::R_SECTION, 22.0, Kind::Text).with(hint(
                 labels::R_SECTION,
-                "股室名称,须与各股室报送表中“股室”一栏一致。",
+                "股室名称，须与各股室报送表中“股室”一栏一致。",
             )?),
             Column::new(labels::R_HEAD, 9.0, Kind::Text)
-                .with(hint(labels::R_HEAD, "股室政务信息工作负责人(股长或主任)。")?),
+                .with(hint(labels::R_HEAD, "股室政务信息工作负责人（股长或主任）。")?),
             Column::new(labels::R_OFFICER, 9.0, Kind::Text)
                 .with(hint(labels::R_OFFICER, "本股室信息工作人员姓名。")?),
             Column::new(labels::R_PHONE, 14.0, Kind::Text),
@@ -46,7 +46,7 @@ pub(super) fn register_columns(
                     DataValidation::new()
                         .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
                     labels::R_ITEM_TARGET,
-                    "全年应报送的信息条数,可不填。",
+                    "全年应报送的信息条数，可不填。",
                 )?
                 .set_error_message("请填写不小于 0 的整数。")?,
             ),
@@ -55,14 +55,14 @@ pub(super) fn register_columns(
                     DataValidation::new()
                         .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
                     labels::R_SCORE_TARGET,
-                    "全年应达到的信息采用分值,可不填。",
+                    "全年应达到的信息采用分值，可不填。",
                 )?
                 .set_error_message("请填写不小于 0 的数。")?,
             ),
             Column::new(labels::R_PARTICIPATES, 9.0, Kind::Choice).with(inline_choice(
                 labels::R_PARTICIPATES,
                 &[labels::YES, labels::NO],
-                "留空视为“是”。\n填“否”的股室照常检查报送表,但不参加排名。",
+                "留空视为“是”。\n填“否”的股室照常检查报送表，但不参加排名。",
             )?),
         ],
         labels::SHEET_LEADERS => vec![
@@ -72,14 +72,14 @@ pub(super) fn register_columns(
             Column::new(labels::L_ROLE, 12.0, Kind::Choice).with(inline_choice(
                 labels::L_ROLE,
                 &[labels::ROLE_PRINCIPAL, labels::ROLE_DEPUTY],
-                "主要负责人即一把手,审核重要、突发信息;分管负责人审核其他信息。",
+                "主要负责人即一把手，审核重要、突发信息；分管负责人审核其他信息。",
             )?),
         ],
         labels::SHEET_TASKS => vec![
             Column::new(labels::T_ID, 11.0, Kind::Text).with(hint(
                 labels::T_ID,
                 &format!(
-                    "每项任务一个编号,不得重复,如 {year}-01。\n股室在报送表“约稿任务编号”一栏填写此编号。"
+                    "每项任务一个编号，不得重复，如 {year}-01。\n股室在报送表“约稿任务编号”一栏填写此编号。"
                 ),
             )?),
             Column::new(labels::T_SECTION, 22.0, Kind::Choice).with(section()?),
@@ -92,17 +92,17 @@ pub(super) fn register_columns(
             Column::new(labels::T_ISSUED, 11.0, Kind::Date).with(date_rule(
                 labels::T_ISSUED,
                 year,
-                &format!("任务下达的日期,如 {year}-03-05。"),
+                &format!("任务下达的日期，如 {year}-03-05。"),
             )?),
             Column::new(labels::T_DEADLINE, 11.0, Kind::Date).with(date_rule(
                 labels::T_DEADLINE,
                 year,
-                &format!("须在此日期(含)前报送并被采用,如 {year}-03-31。"),
+                &format!("须在此日期（含）前报送并被采用，如 {year}-03-31。"),
             )?),
             Column::new(labels::T_STATUS, 13.0, Kind::Choice).with(inline_choice(
                 labels::T_STATUS,
                 &[labels::STATUS_DONE, labels::STATUS_FAILED],
-                "留空则根据股室报送的信息自动判断;\n也可直接填“按时按质完成”或“未完成”。",
+                "留空则根据股室报送的信息自动判断；\n也可直接填“按时按质完成”或“未完成”。",
             )?),
         ],
         labels::SHEET_DEDUCTIONS => vec![
@@ -110,7 +110,7 @@ pub(super) fn register_columns(
             Column::new(labels::D_DATE, 11.0, Kind::Date).with(date_rule(
                 labels::D_DATE,
                 year,
-                &format!("发生或认定的日期,如 {year}-03-05。"),
+                &format!("发生或认定的日期，如 {year}-03-05。"),
             )?),
             Column::new(labels::D_CATEGORY, deduction_width, Kind::Choice).with_opt(match deductions {
                 Some(v) => Some(hinted(v, labels::D_CATEGORY, "从下拉列表选择扣分类别。")?),
@@ -121,7 +121,7 @@ pub(super) fn register_columns(
                     DataValidation::new()
                         .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(1)),
                     labels::D_COUNT,
-                    "同一类别的次数,留空为 1。",
+                    "同一类别的次数，留空为 1。",
                 )?
                 .set_error_message("请填写不小于 1 的整数。")?,
             ),
