@@ -23,9 +23,17 @@ use super::ReadError;
 /// Excel's built-in default password.
 const DEFAULT_PASSWORD: &str = "VelvetSweatshop";
 
-/// The decrypted package of an encrypted OOXML workbook.
+/// The decrypted package of an encrypted OOXML workbook. Its two streams are handed to
+/// office-crypto in a clean container of the `cfb` crate's (office-crypto's own container
+/// reader refuses some that Excel writes).
 pub(super) fn ooxml(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
-    match office_crypto::decrypt_from_bytes(bytes.to_vec(), DEFAULT_PASSWORD) {
+    const STREAMS: [&str; 2] = ["EncryptionInfo", "EncryptedPackage"];
+    let streams = super::xls::ole_streams(bytes, &STREAMS)
+        .map_err(|e| super::corrupt(format_args!("ooxml: container: {e}")))?;
+    let named: Vec<(&str, Vec<u8>)> = STREAMS.into_iter().zip(streams).collect();
+    let clean = super::xls::clean_container(&named)
+        .map_err(|e| super::corrupt(format_args!("ooxml: container: {e}")))?;
+    match office_crypto::decrypt_from_bytes(clean, DEFAULT_PASSWORD) {
         Ok(package) if package.starts_with(super::ZIP_MAGIC) => Ok(package),
         _ => Err(ReadError::Encrypted),
     }

@@ -64,13 +64,7 @@ pub(super) fn sniff_biff(bytes: &[u8]) -> Result<Format, ReadError> {
     let (Some(typ), Some(len), Some(kind)) = (word(0), word(2), word(6)) else {
         return Err(ReadError::NotSpreadsheet);
     };
-    // BIFF2's BOF has no version word before the sheet kind
-    let kind = if typ == 0x0009 {
-        word(6).and(word(4))
-    } else {
-        Some(kind)
-    };
-    let known_kind = matches!(kind, Some(0x0005 | 0x0010 | 0x0020 | 0x0040 | 0x0100));
+    let known_kind = matches!(kind, 0x0005 | 0x0010 | 0x0020 | 0x0040 | 0x0100);
     match typ {
         0x0009 | 0x0209 | 0x0409 if (4..=16).contains(&len) && known_kind => {
             Err(ReadError::OldExcel)
@@ -140,18 +134,11 @@ fn xls_err(e: XlsError) -> ReadError {
 
 /// The workbook stream and the summary information of an OLE container.
 fn streams(bytes: &[u8]) -> Result<(Vec<u8>, Option<Vec<u8>>), ReadError> {
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+    let workbook = ole_streams(bytes, &["Workbook"])
+        .or_else(|e| ole_streams(bytes, &["Book"]).map_err(|_| e))
         .map_err(|e| corrupt(format_args!("xls: container: {e}")))?;
-    let mut read = |name: &str| -> std::io::Result<Vec<u8>> {
-        let mut s = cfb.open_stream(name)?;
-        let mut out = Vec::new();
-        s.read_to_end(&mut out)?;
-        Ok(out)
-    };
-    let workbook = read("Workbook")
-        .or_else(|e| read("Book").map_err(|_| e))
-        .map_err(|e| corrupt(format_args!("xls: container: {e}")))?;
-    Ok((workbook, read(SUMMARY).ok()))
+    let summary = ole_streams(bytes, &[SUMMARY]).ok();
+    Ok((workbook.concat(), summary.map(|s| s.concat())))
 }
 
 /// A clean container holding the workbook stream (long enough to stay out of the mini
@@ -161,21 +148,33 @@ fn container(mut stream: Vec<u8>, summary: Option<Vec<u8>>) -> Result<Vec<u8>, R
         // zero bytes after the last record read as no records
         stream.resize(MINI_CUTOFF, 0);
     }
-    let io = |e: std::io::Error| corrupt(format_args!("xls: container: {e}"));
-    let mut cfb = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
-        .map_err(io)?;
-    cfb.create_stream("Workbook")
-        .map_err(io)?
-        .write_all(&stream)
-        .map_err(io)?;
-    if let Some(summary) = summary {
-        cfb.create_stream(SUMMARY)
-            .map_err(io)?
-            .write_all(&summary)
-            .map_err(io)?;
+    let mut streams = vec![("Workbook", stream)];
+    streams.extend(summary.map(|s| (SUMMARY, s)));
+    clean_container(&streams).map_err(|e| corrupt(format_args!("xls: container: {e}")))
+}
+
+/// An OLE container (version 3, 512-byte sectors, as calamine reads them) holding `streams`.
+pub(super) fn clean_container(streams: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+    let mut cfb =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))?;
+    for (name, data) in streams {
+        cfb.create_stream(name)?.write_all(data)?;
     }
-    cfb.flush().map_err(io)?;
+    cfb.flush()?;
     Ok(cfb.into_inner().into_inner())
+}
+
+/// The named streams of an OLE container, read with the `cfb` crate.
+pub(super) fn ole_streams(bytes: &[u8], names: &[&str]) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))?;
+    names
+        .iter()
+        .map(|name| {
+            let mut out = Vec::new();
+            cfb.open_stream(name)?.read_to_end(&mut out)?;
+            Ok(out)
+        })
+        .collect()
 }
 
 /// The code page calamine is to decode with instead of the CODEPAGE record's: UTF-16 for

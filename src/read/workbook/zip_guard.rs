@@ -79,7 +79,7 @@ pub(super) fn zip_format(zip: &mut Zip<'_>) -> Result<Format, ReadError> {
 const PEEK: u64 = 64 * 1024;
 
 /// The folded target of the officeDocument relationship of `_rels/.rels`, if any.
-fn office_document(zip: &mut Zip<'_>, names: &[String]) -> Option<String> {
+pub(super) fn office_document(zip: &mut Zip<'_>, names: &[String]) -> Option<String> {
     let i = names.iter().position(|n| folded(n) == "_rels/.rels")?;
     let mut target = None;
     each_start(zip, i, |e| {
