@@ -31,7 +31,7 @@ pub struct SectionFile {
     /// Column of each checked field, for phase-2 findings.
     pub cols: CheckedColumns,
     /// Rows that passed phase 1 (section name still as written). Empty once loaded:
-    /// [`crate::read::load`] keeps all files' items in one vector.
+    /// [`crate::load::load`] keeps all files' items in one vector.
     pub items: Vec<Item>,
     /// Non-blank table rows seen (row accounting).
     pub rows_seen: usize,
@@ -43,7 +43,7 @@ pub struct SectionFile {
 impl SectionFile {
     /// The same file without its items, every long-lived allocation made afresh by the
     /// calling thread and exactly sized, every repeated text shared through `texts`; copies of
-    /// the items are appended to `items`. [`crate::read::load`] calls it on the thread that
+    /// the items are appended to `items`. [`crate::load::load`] calls it on the thread that
     /// collects the readers' results: kept items then sit together in that thread's heap
     /// instead of being scattered among the readers' short-lived buffers, which malloc could
     /// otherwise never give back.
