@@ -5,25 +5,12 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Reader, Xlsb, XlsbError};
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
-use super::zip_guard::{open_zip, zip_checks};
-use super::{Format, Limits, ReadError, WorkbookData, corrupt, guard};
+use super::{Format, Limits, ReadError, WorkbookData, corrupt};
 
 /// The workbook; where calamine refuses it, the package with its relationships parts
 /// normalised (as for xlsx: a prefixed `<ns0:Relationship>` calamine does not see).
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
-    let mut zip = open_zip(bytes, limits)?;
-    zip_checks(&zip, limits)?;
-    let first = match guard(|| read_package(bytes, limits)) {
-        Err(e @ (ReadError::Corrupt(_) | ReadError::Panic(_))) => e,
-        done => return done,
-    };
-    match super::xlsx::normalised(&mut zip)? {
-        Some(copy) => guard(|| read_package(&copy, limits)).map_err(|e| match e {
-            ReadError::Corrupt(_) | ReadError::Panic(_) => first,
-            other => other,
-        }),
-        None => Err(first),
-    }
+    super::xlsx::with_fallback(bytes, limits, read_package)
 }
 
 fn read_package(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {

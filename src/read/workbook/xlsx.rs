@@ -21,6 +21,17 @@ use super::zip_guard::{Zip, folded, open_zip, zip_checks};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt, guard};
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
+    with_fallback(bytes, limits, read_package)
+}
+
+/// `read` on the package; where calamine refuses it (an error or a panic), `read` once more
+/// on its normalised copy, if normalising changed anything. Shared with xlsb.
+pub(super) fn with_fallback(
+    bytes: &[u8],
+    limits: &Limits,
+    read: fn(&[u8], &Limits) -> Result<WorkbookData, ReadError>,
+) -> Result<WorkbookData, ReadError> {
+    let read_package = read;
     let mut zip = open_zip(bytes, limits)?;
     zip_checks(&zip, limits)?;
     let first = match guard(|| read_package(bytes, limits)) {
