@@ -230,3 +230,27 @@ fn sparse_sheets_keep_their_far_value() {
         );
     }
 }
+
+/// An .xls whose root stream is not in whole 64-byte mini sectors: the cfb crate refuses
+/// the container, calamine's own reader takes it, and so it is read.
+#[test]
+fn a_short_mini_stream_is_read() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/peer-kinds/short-mini-stream.xls");
+    let wb =
+        zwxx::read::workbook::read_in_process(&std::fs::read(path).unwrap(), &Limits::default())
+            .unwrap();
+    let cells: Vec<(u32, u32, String)> = wb.sheets[0]
+        .cells
+        .iter()
+        .map(|(r, c, v)| (*r, *c, v.to_string()))
+        .collect();
+    assert_eq!(wb.sheets[0].name, "报送信息");
+    assert_eq!(
+        cells,
+        [
+            (0, 0, "短小的工作簿".to_string()),
+            (1, 1, "2019".to_string())
+        ]
+    );
+}

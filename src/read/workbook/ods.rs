@@ -19,7 +19,7 @@ use calamine::{Data, Dimensions};
 use quick_xml::events::{BytesStart, Event};
 
 use super::collect::{Budget, finish_sheet, new_sheet, pick};
-use super::zip_guard::{Zip, open_zip, zip_checks};
+use super::zip_guard::{Zip, attr, open_zip, zip_checks};
 use super::{Format, Limits, ReadError, SheetData, WorkbookData, corrupt, limit};
 
 /// ODF limits the grid as Excel does.
@@ -166,17 +166,6 @@ impl Text {
         self.trailing = false;
         self.paragraphs += 1;
     }
-}
-
-fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 fn count(e: &BytesStart<'_>, key: &str) -> u64 {

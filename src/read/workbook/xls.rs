@@ -1,6 +1,7 @@
 //! `.xls` (BIFF5/BIFF8): the workbook stream is taken out of its OLE container with the `cfb`
-//! crate (a container that crate cannot open is corrupt; one it opens but calamine would not,
-//! such as a short mini stream, is read all the same), decrypted where Excel's default
+//! crate (a container only that crate opens is read all the same; one only calamine's own
+//! reader opens, such as a root stream not in whole mini sectors, is read as it is, without
+//! what follows), decrypted where Excel's default
 //! password opens it ([`super::decrypt`]), compacted ([`compact`]) and handed to calamine in a
 //! clean container of its own, with the summary information (for the modification time).
 //!
@@ -21,7 +22,7 @@ use calamine::{Range, Reader, Xls, XlsError, XlsOptions};
 
 use super::collect::{Budget, data_text_len, finish_sheet, new_sheet, sheet_list};
 use super::decrypt::{records, xls_stream};
-use super::{CFB_MAGIC, Format, Limits, ReadError, WorkbookData, corrupt};
+use super::{CFB_MAGIC, Format, Limits, ReadError, WorkbookData, corrupt, guard};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -76,7 +77,16 @@ pub(super) fn sniff_biff(bytes: &[u8]) -> Result<Format, ReadError> {
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
     let (mut stream, summary) = if bytes.starts_with(&CFB_MAGIC) {
-        streams(bytes)?
+        match streams(bytes) {
+            Ok(streams) => streams,
+            // a container the cfb crate refuses (a root stream not in whole mini sectors …)
+            // may still be one calamine reads as it is; if not, the cfb crate's words stand
+            Err(refused) => {
+                let as_is = XlsOptions::default();
+                return guard(|| read_calamine(bytes.to_vec(), &[], as_is, limits))
+                    .map_err(|_| refused);
+            }
+        }
     } else {
         (bytes.to_vec(), None)
     };
@@ -87,12 +97,22 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadEr
     let grids = compact(&mut stream);
     let mut options = XlsOptions::default();
     options.force_codepage = forced_codepage(&stream);
-    let file = container(stream, summary)?;
+    read_calamine(container(stream, summary)?, &grids, options, limits)
+}
+
+/// calamine's reading of an OLE container, positions mapped back through `grids` (one per
+/// BoundSheet; none where the stream was not compacted).
+fn read_calamine(
+    file: Vec<u8>,
+    grids: &[Grid],
+    options: XlsOptions,
+    limits: &Limits,
+) -> Result<WorkbookData, ReadError> {
     let mut wb = Xls::new_with_options(Cursor::new(file), options).map_err(xls_err)?;
     let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
     let metas = wb.sheets_metadata().to_vec();
     // calamine keeps sheets by name: the last BoundSheet of a name is the one it reads
-    let grid_of: HashMap<&str, &Grid> = metas.iter().map(|m| m.name.as_str()).zip(&grids).collect();
+    let grid_of: HashMap<&str, &Grid> = metas.iter().map(|m| m.name.as_str()).zip(grids).collect();
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::new();
     for (name, visible) in sheet_list(&metas, limits)? {

@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, BytesText, Event};
 use zip::write::SimpleFileOptions;
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
-use super::zip_guard::{Zip, folded, open_zip, zip_checks};
+use super::zip_guard::{Zip, attr, folded, open_zip, zip_checks};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt, guard};
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
@@ -171,13 +171,7 @@ fn relationship_types(zip: &mut Zip<'_>, index: usize) -> HashMap<String, String
     while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let attr = |key: &str| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.as_ref() == key)
-                        .map(|a| a.value.into_owned())
-                };
-                if let (Some(id), Some(typ)) = (attr("Id"), attr("Type")) {
+                if let (Some(id), Some(typ)) = (attr(&e, "Id"), attr(&e, "Type")) {
                     let last = typ.rsplit('/').next().unwrap_or_default().to_string();
                     types.insert(id, last);
                 }
