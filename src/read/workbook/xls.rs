@@ -30,11 +30,12 @@ const BOUNDSHEET: u16 = 0x0085;
 const CODEPAGE: u16 = 0x0042;
 const DIMENSIONS: u16 = 0x0200;
 /// Cell records with the row and column in their first four bytes.
-const CELLS: [u16; 8] = [
-    0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0201,
-];
-/// MULRK and MULBLANK: a row, a first column, and the last column in the last two bytes.
-const MULTI: [u16; 2] = [0x00BD, 0x00BE];
+/// Cell records calamine reads a value from, with the row and column in their first four
+/// bytes (blank cells, BLANK and MULBLANK, give no value: they are left as they are, so that a
+/// run of blanks over every column cannot widen the grid).
+const CELLS: [u16; 7] = [0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6];
+/// MULRK: a row, a first column, six bytes a column, and the last column in the last two.
+const MULRK: u16 = 0x00BD;
 const SUMMARY: &str = "\u{5}SummaryInformation";
 /// A stream this long is kept out of a container's mini stream.
 const MINI_CUTOFF: usize = 4096;
@@ -286,7 +287,11 @@ fn position(sheet: &[u8], (at, typ, len): (usize, u16, usize)) -> Option<(u16, u
     let word = |i: usize| u16::from_le_bytes([sheet[at + 4 + i], sheet[at + 5 + i]]);
     if CELLS.contains(&typ) && len >= 4 {
         Some((word(0), word(2), word(2)))
-    } else if MULTI.contains(&typ) && len >= 6 && word(len - 2) >= word(2) {
+    } else if typ == MULRK
+        && len >= 6
+        && word(len - 2) >= word(2)
+        && len == 6 + 6 * (usize::from(word(len - 2)) - usize::from(word(2)) + 1)
+    {
         Some((word(0), word(2), word(len - 2)))
     } else {
         None
@@ -317,7 +322,7 @@ fn renumber(sheet: &mut [u8], grid: &Grid) {
             let (row, first) = (rank(&grid.rows, row), rank(&grid.cols, first));
             sheet[data..data + 2].copy_from_slice(&row.to_le_bytes());
             sheet[data + 2..data + 4].copy_from_slice(&first.to_le_bytes());
-            if MULTI.contains(&typ) {
+            if typ == MULRK {
                 let last = rank(&grid.cols, last);
                 sheet[data + len - 2..data + len].copy_from_slice(&last.to_le_bytes());
             }
@@ -503,6 +508,32 @@ mod tests {
         let at: Vec<(u32, u32)> = s.cells.iter().map(|c| (c.0, c.1)).collect();
         assert_eq!(at, vec![(5, 10), (5, 11), (5, 12), (9_000, 200)]);
         assert_eq!(s.merged, vec![Dimensions::new((4, 0), (5, 1))]);
+    }
+
+    /// Regression (fuzzer, this session): a MULBLANK over every column (blanks calamine
+    /// does not read) widened the renumbered grid to 65,536 columns, and calamine reserved
+    /// rows × 65,536 cells from the DIMENSIONS made to match — 640 MB for a 39 KB file. Blank
+    /// records and a MULRK whose length does not match its columns no longer count.
+    #[test]
+    fn blanks_and_broken_runs_do_not_widen_the_grid() {
+        let mut mulblank = vec![1, 0, 0, 0];
+        mulblank.extend(std::iter::repeat_n([0u8, 0], 65_536).flatten());
+        mulblank.extend(0xFFFFu16.to_le_bytes());
+        let mut broken_mulrk = vec![2, 0, 0, 0];
+        broken_mulrk.extend(0xFFFFu16.to_le_bytes());
+        let mut recs = number(0, 3, 1.0);
+        recs.extend(rec(0x00BE, &mulblank[..mulblank.len().min(8_000)]));
+        recs.extend(rec(0x00BD, &broken_mulrk));
+        recs.extend(number(5, 7, 2.0));
+        let mut stream = xls_stream_of(&[], &[("S", recs)]);
+        let grids = compact(&mut stream);
+        assert_eq!(
+            grids[0],
+            Grid {
+                rows: vec![0, 5],
+                cols: vec![3, 7]
+            }
+        );
     }
 
     /// A code page calamine cannot decode (0x8001) is read as Windows 1252.
