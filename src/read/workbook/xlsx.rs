@@ -1,6 +1,8 @@
 //! xlsx/xlsm: calamine's streaming cell reader, which keeps cells sparse (never the dense
 //! `Range` calamine would allocate for a sheet's bounding box), with formula cells that lack a
-//! cached value and the merged ranges.
+//! cached value and the merged ranges. A workbook carrying the template's version name has
+//! its hidden list sheet left unread (a fifth of the reading of a year's files): the version
+//! comes from the name, and the list sheet holds no submission.
 //!
 //! Where calamine refuses a package that Excel, WPS and LibreOffice open, the package is
 //! normalised once ([`normalised`]) and handed back to calamine: XML parts in UTF-16 are
@@ -55,7 +57,11 @@ fn read_package(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError
         .iter()
         .find(|(name, _)| name == crate::labels::VERSION_NAME)
         .map(|(_, value)| value.trim().trim_matches('"').to_string());
-    let list = sheet_list(wb.sheets_metadata(), limits)?;
+    let mut list = sheet_list(wb.sheets_metadata(), limits)?;
+    if template_version.is_some() {
+        // the template's hidden list sheet, whose version marker is then the defined name
+        list.retain(|(name, visible)| *visible || name != crate::labels::SHEET_LISTS);
+    }
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::with_capacity(list.len());
     for (name, visible) in list {
