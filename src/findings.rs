@@ -128,14 +128,14 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_NOT_SPREADSHEET,
         Severity::Error,
-        "扩展名是表格，内容却不是电子表格",
+        "扩展名是表格，内容却不是可读的电子表格（其他文件或 Excel 2.x–4.0 旧格式）",
     ),
     (FILE_ENCRYPTED, Severity::Error, "文件设置了打开密码"),
     (FILE_CORRUPT, Severity::Error, "表格文件已损坏，无法解析"),
     (
         FILE_LIMIT,
         Severity::Error,
-        "文件超出读取上限（大小、单元格数、解压大小等）",
+        "文件超出读取上限（大小、单元格数、解压大小、读取内存或时间等）",
     ),
     (
         FILE_NOT_TEMPLATE,
