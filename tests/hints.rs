@@ -118,7 +118,7 @@ fn items_past_the_base_cap_say_why_they_score_no_base_points() {
         &d.path().join("2019年度政务信息工作考核结果.xlsx"),
         "办公室",
     );
-    let head = g.iter().find(|r| r[0] == "序号").unwrap();
+    let head = g.iter().find(|r| r[1] == "信息标题").unwrap();
     let state = head.iter().position(|h| h == "计分情况").unwrap();
     let states: Vec<&str> = g
         .iter()

@@ -230,7 +230,7 @@ fn section_sheets_and_breakdown_agree_with_the_ranking() {
         .collect();
         assert_eq!(got, want, "{name}");
         // The items total row: its 基础分 and 加分 are the ranking's.
-        let head = g.iter().find(|row| text(&row[0]) == "序号").unwrap();
+        let head = g.iter().find(|row| text(&row[1]) == "信息标题").unwrap();
         let col = |label: &str| head.iter().position(|d| text(d) == label).unwrap();
         let total = g
             .iter()
@@ -287,7 +287,7 @@ fn every_cell_of_a_section_table_shows_the_grid() {
     let names = sheet_names(&path);
     for name in ["经济运行股", "办公室", "轻工业股"] {
         let g = grid(&path, name);
-        let head = g.iter().position(|r| text(&r[0]) == "序号").unwrap();
+        let head = g.iter().position(|r| text(&r[1]) == "信息标题").unwrap();
         let total = g
             .iter()
             .position(|r| text(&r[1]).starts_with("合计"))
@@ -335,7 +335,7 @@ fn items_not_counted_say_why_and_where_they_came_from() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let g = grid(&d.path().join(RESULTS), "办公室");
     let find = |title: &str| g.iter().find(|r| text(&r[1]) == title).unwrap().clone();
-    let head = g.iter().find(|r| text(&r[0]) == "序号").unwrap();
+    let head = g.iter().find(|r| text(&r[1]) == "信息标题").unwrap();
     let col = |label: &str| head.iter().position(|d| text(d) == label).unwrap();
     let counted = find("办公室计分的信息");
     let state = col("计分情况");

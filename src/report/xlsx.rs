@@ -827,19 +827,25 @@ fn section_sheet(
         ),
         SectionCols::ROW,
     )?;
-    let mut row = section_items(&mut sh, rules, s)? + 1;
+    // The section's result first, as its head reads it, then the items. The items' header
+    // repeats on the pages after it (print titles repeat from where they stand), never above
+    // the blocks: a row of the blocks never prints under it.
+    let mut row = section_summary(&mut sh, rules, s, st, 2)? + 1;
     row = section_tasks(&mut sh, s, row)? + 1;
     row = section_deductions(&mut sh, rules, s, row)? + 1;
     row = section_problems(&mut sh, a, s, row)? + 1;
-    section_summary(&mut sh, rules, s, st, row)?;
-    sh.finish(1, (2, 2))?;
+    section_items(&mut sh, rules, s, row)?;
+    sh.repeat_rows(row + 1, row + 1);
+    sh.finish(0, (0, 0))?;
     Ok(ws)
 }
 
-/// The items table (header in row 1) and its total row; the row after it.
-fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore) -> R<u32> {
-    block_header(sh, 1, &ITEM_FIELDS)?;
-    let mut row = 2;
+/// The items table from `row` (its label, then its header) and its total row.
+fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) -> R<()> {
+    sh.label(row, "报送的信息")?;
+    let header = row + 1;
+    block_header(sh, header, &ITEM_FIELDS)?;
+    let mut row = header + 1;
     for (n, si) in s.items.iter().enumerate() {
         let it = &si.item;
         let values = [
@@ -875,7 +881,7 @@ fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore) -> R<u32> 
         block_placeholder(sh, row, &ITEM_FIELDS, "（没有可计分的报送信息）")?;
         row += 1;
     }
-    sh.ws.autofilter(1, 0, row - 1, SectionCols::ROW)?;
+    sh.ws.autofilter(header, 0, row - 1, SectionCols::ROW)?;
     type C = SectionCols;
     let total = [
         (
@@ -893,7 +899,7 @@ fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore) -> R<u32> 
             .map_or(V::Blank, |t| t.1.clone());
         sh.put(row, c, &v, Look::total())?;
     }
-    Ok(row + 2)
+    Ok(())
 }
 
 /// The section's commissioned tasks from `row`; the row after them.
@@ -990,14 +996,15 @@ fn section_problems(sh: &mut Sheet<'_>, a: &Assessment, s: &SectionScore, row: u
     Ok(row)
 }
 
-/// The totals from `row`: the same numbers as this section's row in 考核排名.
+/// The totals from `row`: the same numbers as this section's row in 考核排名; the row after
+/// them.
 fn section_summary(
     sh: &mut Sheet<'_>,
     rules: &Rules,
     s: &SectionScore,
     st: &Standing,
     row: u32,
-) -> R<()> {
+) -> R<u32> {
     sh.label(row, "得分汇总")?;
     let summary: [(&str, V); 9] = [
         ("名次", st.rank.map_or(V::Blank, |r| V::Int(r as i64))),
@@ -1028,7 +1035,7 @@ fn section_summary(
             },
         )?;
     }
-    Ok(())
+    Ok(row + 10)
 }
 
 /// 是否计入 of a deduction.
@@ -1694,6 +1701,8 @@ pub(crate) struct Sheet<'a> {
     last_row: u32,
     /// The width the printed columns must fit ([`PAGE_UNITS`], less with headings).
     page_units: f64,
+    /// Rows repeated at the top of each printed page, if not the title and header rows.
+    repeat: Option<(u32, u32)>,
 }
 
 /// What decides a cell's format: its value's kind, its look and whether it wraps.
@@ -1750,6 +1759,7 @@ impl<'a> Sheet<'a> {
             print_last: None,
             last_row: 0,
             page_units: PAGE_UNITS,
+            repeat: None,
         }
     }
 
@@ -1797,6 +1807,12 @@ impl<'a> Sheet<'a> {
     pub(crate) fn print_headings(&mut self) {
         self.ws.set_print_headings(true);
         self.page_units = PAGE_UNITS - HEADINGS_UNITS;
+    }
+
+    /// Repeat rows `first..=last` at the top of the printed pages after them (instead of the
+    /// title and header rows).
+    pub(crate) fn repeat_rows(&mut self, first: u32, last: u32) {
+        self.repeat = Some((first, last));
     }
 
     /// Centre the values of these columns.
@@ -2243,8 +2259,9 @@ impl<'a> Sheet<'a> {
             .set_print_fit_to_pages(1, 0)
             .set_print_center_horizontally(true)
             .set_margins(0.25, 0.25, 0.6, 0.6, 0.3, 0.3)
-            .set_footer("&C第 &P 页，共 &N 页");
-        self.ws.set_repeat_rows(0, header_last)?;
+            .set_footer("&C&A　第 &P 页，共 &N 页");
+        let (first, last) = self.repeat.unwrap_or((0, header_last));
+        self.ws.set_repeat_rows(first, last)?;
         if let Some(last) = self.print_last {
             self.ws.set_print_area(0, 0, self.last_row, last)?;
         }
