@@ -329,7 +329,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
             return Err((
                 f::FILE_LIMIT,
                 format!(
-                    "文件大小 {} 字节超过上限 {} 字节（max_file_bytes），未读取。如确需读取，请用 --max-file-mb 提高上限",
+                    "文件大小 {} 字节超过上限 {} 字节，未读取。如确需读取，请用 --max-file-mb 提高上限",
                     m.len(),
                     limits.max_file_bytes
                 ),
