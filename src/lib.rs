@@ -2,6 +2,7 @@
 //! (政务信息工作考核). One pipeline: discover → read → validate → merge → score → rank →
 //! report. Only `read` (with its orchestration in `load`) and `report` touch the file system.
 
+pub mod adoption;
 pub mod arg_errors;
 pub mod assess;
 pub mod cell;
