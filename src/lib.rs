@@ -5,6 +5,7 @@
 pub mod adoption;
 pub mod arg_errors;
 pub mod assess;
+pub mod authors;
 pub mod cell;
 pub mod cli;
 pub mod cmd;
