@@ -12,6 +12,7 @@
 //!
 //! Pure functions over plain data: the register's rows in, one [`Outcome`] per row out.
 
+mod apply;
 mod index;
 
 use std::cmp::Ordering;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::model::Source;
+pub use apply::{Check, CheckKind, apply, shown};
 pub use index::similarity;
 use index::{BigramIndex, Scratch};
 
