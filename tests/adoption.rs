@@ -382,3 +382,60 @@ fn a_row_printing_an_item_after_the_as_of_date_waits_quietly() {
     // 办公室 without the November item: 普刊 5 (October) + 省政府办公厅 20.
     assert_eq!(bonus_and_final(&run, OFFICE), ("25".into(), "31".into()));
 }
+
+/// A city-sized roster (more than 50 sections: one streamed 信息明细 sheet instead of a sheet
+/// per section) shows the record the same way: 采用信息目录 with 核对 and 相似度, and the
+/// changed adoption under 计分情况.
+#[test]
+fn a_large_roster_shows_the_record_in_its_streamed_sheets() {
+    let names: Vec<String> = (1..=60).map(|i| format!("第{i:02}单位")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (dir, input) = workdir();
+    for (i, name) in names.iter().enumerate() {
+        let rows = vec![
+            Row::new(&format!("{name}全区工业经济运行情况分析"), "2019-03-01").adopted(&[0]),
+            Row::new(&format!("{name}园区重点项目建设加快推进"), "2019-04-01"),
+        ];
+        section_file(&input.join(format!("{i:02}.xlsx")), name, 2019, 4, &rows);
+    }
+    let reg = Reg::with_sections(&refs)
+        .adopted(RecordRow::new(
+            0,
+            "2019年第9期",
+            "第01单位全区工业经济运行情况分析",
+        ))
+        .adopted(RecordRow::new(
+            0,
+            "2019年第14期",
+            "第02单位园区重点项目建设推进",
+        ));
+    register_file(&input.join("考核登记表.xlsx"), &reg);
+    let out = zwxx(dir.path(), &["score", "in", "-q", "-o", "结果.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("结果.xlsx");
+    let catalog = grid(&path, "采用信息目录");
+    assert_eq!(&catalog[1][6..], ["采用期号", "加分", "核对", "相似度"]);
+    let row = |title: &str| catalog.iter().find(|r| r[2] == title).unwrap().clone();
+    assert_eq!(
+        &row("第01单位全区工业经济运行情况分析")[6..],
+        ["2019年第9期", "5", "申报且有采用记录", ""]
+    );
+    let second = row("第02单位园区重点项目建设加快推进");
+    assert_eq!(&second[6..9], ["2019年第14期", "5", "仅采用记录(未申报)"]);
+    assert!(second[9].parse::<f64>().unwrap() >= 0.6);
+    let ledger = grid(&path, "信息明细");
+    let state = |title: &str| ledger.iter().find(|r| r[2] == title).unwrap()[7].clone();
+    assert_eq!(
+        state("第02单位园区重点项目建设加快推进"),
+        "计分\n区政府办《政务信息》普刊:未申报,按采用记录计分"
+    );
+    assert_eq!(
+        state("第03单位全区工业经济运行情况分析"),
+        "计分\n区政府办《政务信息》普刊:采用记录中没有,未计分"
+    );
+}

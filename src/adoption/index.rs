@@ -251,13 +251,15 @@ impl BigramIndex {
         // At most the title's bigrams (a cell's 32,767 characters): the share fits.
         let enough = (total * SHORTLIST.num).div_ceil(SHORTLIST.den).max(1) as u16;
         shortlist.clear();
-        shortlist.extend(
-            shared
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c >= enough)
-                .map(|(i, _)| i as u32),
-        );
+        // Most items fall short: a block of counters is looked into only when one reaches it
+        // (the block's maximum is found a whole vector at a time).
+        for (b, block) in shared.chunks(BLOCK).enumerate() {
+            if block.iter().copied().max().unwrap_or(0) >= enough {
+                let at = (b * BLOCK) as u32;
+                let reached = block.iter().enumerate().filter(|(_, c)| **c >= enough);
+                shortlist.extend(reached.map(|(i, _)| at + i as u32));
+            }
+        }
         let mut best = self.weigh(
             shortlist.iter().map(|&i| i as usize),
             total,
@@ -312,6 +314,8 @@ impl BigramIndex {
 const SHORTLIST: Ratio = Ratio { num: 3, den: 10 };
 /// 6/13 ≈ 0.46, below the least similarity that can matter to the margin rule (0.55).
 const BELOW: Ratio = Ratio { num: 6, den: 13 };
+/// Counters looked at together when drawing up the shortlist.
+const BLOCK: usize = 32;
 
 /// A ranking's working memory, kept from one ranking to the next (one per thread).
 #[derive(Default)]

@@ -3,6 +3,8 @@
 //! recorded or both, and the similarity of a fuzzy match; per item, a short note of each
 //! adoption the record changed. Without a record nothing here shows.
 
+use std::borrow::Cow;
+
 use crate::adoption::{Check, CheckKind};
 use crate::assess::Assessment;
 use crate::rules::Rules;
@@ -87,6 +89,20 @@ pub fn catalog_check(a: &Assessment, s: &SectionScore, i: usize, rules: &Rules) 
         issue: issues.join("、"),
         check,
         similarity,
+    }
+}
+
+/// 计分情况 of item `i` of a section, with each adoption the 采用记录 changed on a line below.
+pub fn state_text(s: &SectionScore, i: usize, rules: &Rules) -> Cow<'static, str> {
+    let state = super::item_state(s.items[i].state);
+    if s.adoption.is_empty() {
+        return Cow::Borrowed(state);
+    }
+    let note = item_note(s, i, rules);
+    if note.is_empty() {
+        Cow::Borrowed(state)
+    } else {
+        Cow::Owned(format!("{state}\n{note}"))
     }
 }
 

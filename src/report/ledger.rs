@@ -11,8 +11,8 @@ use crate::assess::Assessment;
 use crate::rules::Rules;
 use crate::score::ItemState;
 
+use super::adopted_levels;
 use super::xlsx::{clip, excel_date};
-use super::{adopted_levels, item_state};
 
 /// Above this many sections the per-section sheets become one `信息明细` sheet.
 pub const LARGE_ROSTER: usize = 50;
@@ -179,7 +179,7 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 4, it.category.as_str())?;
             ws.write_string(row, 5, it.task_id.as_deref().unwrap_or(""))?;
             ws.write_string(row, 6, clip(&it.issue_no))?;
-            ws.write_string(row, 7, item_state(si.state))?;
+            ws.write_string(row, 7, super::adoption::state_text(s, n, rules))?;
             ws.write_number(row, 8, si.base as f64)?;
             for c in 4..=8 {
                 runs.add(c, text);

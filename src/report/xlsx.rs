@@ -26,7 +26,7 @@ use crate::score::{Category, ItemState, SectionScore, TaskOutcome};
 
 use super::{
     FINDING_COLUMNS, GENERATOR, INVALID_FILE, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS,
-    adopted_levels, file_outcome, item_state, task_result, task_status_given,
+    adopted_levels, file_outcome, task_result, task_status_given,
 };
 
 /// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
@@ -728,7 +728,10 @@ fn section_sheet(
             (C::KIND, V::text(&it.category)),
             (C::ID, V::text(it.task_id.as_deref().unwrap_or(""))),
             (C::ISSUE, V::text(&it.issue_no)),
-            (C::STATE, V::Text(state_with_note(s, n, rules))),
+            (
+                C::STATE,
+                V::Text(adoption::state_text(s, n, rules).into_owned()),
+            ),
             (C::BASE, V::Int(si.base)),
             (cols.total(), V::Int(si.points(rules))),
             (cols.done(), V::text(si.completes.as_deref().unwrap_or(""))),
@@ -920,17 +923,6 @@ fn section_sheet(
     }
     sh.finish(1, (2, 2))?;
     Ok(ws)
-}
-
-/// 计分情况 of item `n` of a section, with each adoption the 采用记录 changed on a line below.
-fn state_with_note(s: &SectionScore, n: usize, rules: &Rules) -> String {
-    let state = item_state(s.items[n].state);
-    let note = adoption::item_note(s, n, rules);
-    if note.is_empty() {
-        state.to_string()
-    } else {
-        format!("{state}\n{note}")
-    }
 }
 
 /// 是否计入 of a deduction.
