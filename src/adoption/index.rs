@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use super::{Candidate, Near, Ratio};
+use super::{Candidate, MIN_SIMILARITY, Near, Ratio};
 use crate::model::TitleKey;
 use crate::read::cell::title_key_chars;
 
@@ -45,15 +45,16 @@ fn key_hash(title: &str) -> u64 {
     h.finish()
 }
 
-/// For each row title, the items whose title is the same after folding (in item order).
-pub(super) fn exact_matches(rows: &[&str], items: &[Candidate]) -> Vec<Vec<usize>> {
+/// For each row title, the items whose title is the same after folding (in item order);
+/// `keys[i]` is [`key_hash`] of item `i`'s title.
+pub(super) fn exact_matches(rows: &[&str], items: &[Candidate], keys: &[u64]) -> Vec<Vec<usize>> {
     let mut by_hash: FastMap<u64, Vec<usize>> = FastMap::default();
     for (r, title) in rows.iter().enumerate() {
         by_hash.entry(key_hash(title)).or_default().push(r);
     }
     let mut out = vec![Vec::new(); rows.len()];
     for (i, c) in items.iter().enumerate() {
-        let Some(rs) = by_hash.get(&key_hash(c.title)) else {
+        let Some(rs) = by_hash.get(&keys[i]) else {
             continue;
         };
         for &r in rs {
@@ -82,11 +83,27 @@ impl Bigrams {
     /// item an editor meant.
     pub(super) fn of(&mut self, title: &str, out: &mut Vec<(Bigram, u32)>) -> u32 {
         self.chars.clear();
-        self.chars.extend(
-            title_key_chars(title)
-                .filter(|&c| is_word_char(c))
-                .take(MAX_CHARS),
-        );
+        self.chars.extend(title_key_chars(title).take(MAX_CHARS));
+        self.count(out)
+    }
+
+    /// [`Bigrams::of`], and the title's [`key_hash`], from one folding of the title.
+    fn of_keyed(&mut self, title: &str, out: &mut Vec<(Bigram, u32)>) -> (u32, u64) {
+        self.chars.clear();
+        self.chars.extend(title_key_chars(title));
+        let mut h = FastHasher::default();
+        // As `TitleKey` hashes: each folded character, then an end mark.
+        for &c in &self.chars {
+            h.write_u32(c as u32);
+        }
+        h.write_u8(0xff);
+        self.chars.truncate(MAX_CHARS);
+        (self.count(out), h.finish())
+    }
+
+    /// The bigrams of the folded characters in `chars`.
+    fn count(&mut self, out: &mut Vec<(Bigram, u32)>) -> u32 {
+        self.chars.retain(|&c| is_word_char(c));
         self.grams.clear();
         self.grams.extend(
             self.chars
@@ -150,6 +167,10 @@ pub(super) struct BigramIndex {
     repeats: Vec<(u32, u32)>,
     /// Number of bigrams of each item (with repeats).
     sizes: Vec<u32>,
+    /// The least of `sizes`.
+    shortest: u32,
+    /// The [`key_hash`] of each item's title.
+    pub keys: Vec<u64>,
 }
 
 /// Lists cut from one array: list `k` is `values[starts[k]..starts[k + 1]]`, from (list,
@@ -181,9 +202,12 @@ impl BigramIndex {
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(items.len() * 24);
         let mut repeated: Vec<(u32, (u32, u32))> = Vec::new();
         let mut grams = Vec::new();
+        let mut keys = Vec::with_capacity(items.len());
         for (i, c) in items.iter().enumerate() {
             grams.clear();
-            sizes.push(bigrams.of(c.title, &mut grams));
+            let (size, key) = bigrams.of_keyed(c.title, &mut grams);
+            sizes.push(size);
+            keys.push(key);
             for &(g, n) in &grams {
                 let next = ids.len() as u32;
                 let id = *ids.entry(g).or_insert(next);
@@ -201,7 +225,9 @@ impl BigramIndex {
             items,
             repeat_starts,
             repeats,
+            shortest: sizes.iter().copied().min().unwrap_or(0),
             sizes,
+            keys,
         }
     }
 
@@ -227,14 +253,18 @@ impl BigramIndex {
         }
     }
 
-    /// The [`KEPT`] items `allowed` most similar to `title` (sharing at least one bigram),
-    /// most similar first, equal similarities in item order: the best, and enough of the next
-    /// for the margin rule and the closest titles a warning names. `scratch` holds a counter
-    /// per item, all zero between calls.
+    /// The items `allowed` most similar to `title` (sharing at least one bigram), most similar
+    /// first, equal similarities in item order, as many as the matcher needs: when the most
+    /// similar reaches [`MIN_SIMILARITY`], it and the next ones more similar than
+    /// [`CLOSE`] — those the margin rule weighs — up to [`KEPT`]; otherwise the [`KEPT`]
+    /// most similar (the closest titles a warning names). `scratch` holds a counter per item,
+    /// all zero between calls.
     ///
     /// Nearly every item shares some bigram with a title, so rather than weighing them all,
-    /// the items sharing at least [`SHORTLIST`] of the title's bigrams are weighed first: an item sharing fewer is less similar than [`BELOW`].
-    /// Only when the shortlist's [`KEPT`]th best is below that are all items weighed.
+    /// the items more similar than [`CLOSE`] are picked out first, by a test on whole vectors
+    /// of counters. Only when none of them reaches [`MIN_SIMILARITY`] are all items weighed,
+    /// a block of them skipped when even its largest share cannot reach the [`KEPT`]th best so
+    /// far.
     pub(super) fn best(
         &self,
         title: &str,
@@ -248,73 +278,102 @@ impl BigramIndex {
         } = scratch;
         shared.resize(self.sizes.len(), 0);
         self.share(&grams, shared);
-        // At most the title's bigrams (a cell's 32,767 characters): the share fits.
-        let enough = (total * SHORTLIST.num).div_ceil(SHORTLIST.den).max(1) as u16;
+        // The items more similar than CLOSE: 2c/(t + s) > 11/20 ⇔ 40c > 11s + 11t, a test a
+        // whole vector of counters at a time; a block is looked into only when one passes.
+        let (over, times) = (CLOSE.num * total, 2 * CLOSE.den);
+        let passes = |c: u16, s: u32| times * u32::from(c) > CLOSE.num * s + over;
         shortlist.clear();
-        // Most items fall short: a block of counters is looked into only when one reaches it
-        // (the block's maximum is found a whole vector at a time).
-        for (b, block) in shared.chunks(BLOCK).enumerate() {
-            if block.iter().copied().max().unwrap_or(0) >= enough {
-                let at = (b * BLOCK) as u32;
-                let reached = block.iter().enumerate().filter(|(_, c)| **c >= enough);
-                shortlist.extend(reached.map(|(i, _)| at + i as u32));
+        let blocks = shared.chunks(BLOCK).zip(self.sizes.chunks(BLOCK));
+        for (b, (cs, ss)) in blocks.enumerate() {
+            if cs
+                .iter()
+                .zip(ss)
+                .fold(false, |any, (&c, &s)| any | passes(c, s))
+            {
+                let at = b * BLOCK;
+                let close = cs.iter().zip(ss).enumerate();
+                let close = close.filter(|(_, (c, s))| passes(**c, **s));
+                shortlist.extend(close.map(|(i, _)| (at + i) as u32));
             }
         }
-        let mut best = self.weigh(
-            shortlist.iter().map(|&i| i as usize),
-            total,
-            shared,
-            &allowed,
-        );
-        if best.len() < KEPT || best[KEPT - 1].similarity < BELOW {
-            best = self.weigh(
-                (0..self.sizes.len()).filter(|&i| shared[i] != 0),
-                total,
-                shared,
-                &allowed,
-            );
+        let mut top = Top::default();
+        for &i in shortlist.iter() {
+            self.offer(&mut top, i as usize, total, shared, &allowed);
+        }
+        if top.0.first().is_none_or(|b| b.similarity < MIN_SIMILARITY) {
+            top = self.all_items(total, shared, &allowed);
         }
         shared.fill(0);
-        best
+        top.0
     }
 
-    /// The [`KEPT`] most similar of `items` (in item order) that are `allowed`.
-    fn weigh(
-        &self,
-        items: impl Iterator<Item = usize>,
-        total: u32,
-        shared: &[u16],
-        allowed: impl Fn(usize) -> bool,
-    ) -> Vec<Near> {
-        let mut best: Vec<Near> = Vec::with_capacity(KEPT + 1);
-        for item in items {
-            let near = Near {
-                item,
-                similarity: Ratio {
-                    num: 2 * u32::from(shared[item]),
-                    den: total + self.sizes[item],
-                },
+    /// The [`KEPT`] most similar of all items (sharing a bigram).
+    fn all_items(&self, total: u32, shared: &[u16], allowed: &impl Fn(usize) -> bool) -> Top {
+        let mut top = Top::default();
+        for (b, block) in shared.chunks(BLOCK).enumerate() {
+            let most = u32::from(block.iter().copied().max().unwrap_or(0));
+            // No item of the block is more similar than its largest share over the shortest
+            // title allows.
+            let bound = Ratio {
+                num: 2 * most,
+                den: total + self.shortest,
             };
-            // Items come in order: an equal similarity later is never better.
-            if best.len() == KEPT && near.similarity <= best[KEPT - 1].similarity || !allowed(item)
-            {
+            if most == 0 || top.floor().is_some_and(|f| bound <= f) {
                 continue;
             }
-            let at = best.partition_point(|b| b.similarity >= near.similarity);
-            best.insert(at, near);
-            best.truncate(KEPT);
+            for i in b * BLOCK..b * BLOCK + block.len() {
+                if shared[i] != 0 {
+                    self.offer(&mut top, i, total, shared, allowed);
+                }
+            }
         }
-        best
+        top
+    }
+
+    /// Weighs item `i` for `top` (items are offered in order).
+    fn offer(
+        &self,
+        top: &mut Top,
+        i: usize,
+        total: u32,
+        shared: &[u16],
+        allowed: &impl Fn(usize) -> bool,
+    ) {
+        let similarity = Ratio {
+            num: 2 * u32::from(shared[i]),
+            den: total + self.sizes[i],
+        };
+        // An equal similarity later is never better.
+        if top.floor().is_some_and(|f| similarity <= f) || !allowed(i) {
+            return;
+        }
+        let at = top.0.partition_point(|b| b.similarity >= similarity);
+        top.0.insert(
+            at,
+            Near {
+                item: i,
+                similarity,
+            },
+        );
+        top.0.truncate(KEPT);
     }
 }
 
-/// An item sharing fewer than this share of a title's bigrams (`c < 3t/10`, and `c` is at
-/// most its own number of bigrams `s`) is less similar than [`BELOW`]:
-/// `2c / (t + s) ≤ 2c / (t + c) < (6t/10) / (13t/10) = 6/13`.
-const SHORTLIST: Ratio = Ratio { num: 3, den: 10 };
-/// 6/13 ≈ 0.46, below the least similarity that can matter to the margin rule (0.55).
-const BELOW: Ratio = Ratio { num: 6, den: 13 };
-/// Counters looked at together when drawing up the shortlist.
+/// The most similar items so far (at most [`KEPT`]), most similar first.
+#[derive(Default)]
+struct Top(Vec<Near>);
+
+impl Top {
+    /// The similarity an item must pass to enter, once full.
+    fn floor(&self) -> Option<Ratio> {
+        (self.0.len() == KEPT).then(|| self.0[KEPT - 1].similarity)
+    }
+}
+
+/// 0.55: when the best reaches 0.6, only items more similar than this can be within the margin
+/// of 0.05 of it.
+const CLOSE: Ratio = Ratio { num: 11, den: 20 };
+/// Counters looked at together.
 const BLOCK: usize = 32;
 
 /// A ranking's working memory, kept from one ranking to the next (one per thread).
@@ -371,13 +430,15 @@ mod tests {
     }
 
     /// The index's ranking is the plain one: every item's similarity computed pair by pair,
-    /// sorted (most similar first, then item order), the first [`KEPT`] of those above zero.
+    /// sorted (most similar first, then item order), the first [`KEPT`] of those above zero —
+    /// of which, when the first reaches the threshold, those above [`CLOSE`].
     #[test]
     fn ranking_equals_the_pairwise_definition() {
         let items = titles(400, 0x9e37_79b9_7f4a_7c15);
         let cands = candidates(&items);
         let index = BigramIndex::new(&cands);
         let mut scratch = Scratch::default();
+        let mut matched = 0;
         for query in titles(300, 0x2545_f491_4f6c_dd1d) {
             for narrowed in [false, true] {
                 let allowed = |i: usize| !narrowed || i.is_multiple_of(3);
@@ -391,10 +452,22 @@ mod tests {
                     .collect();
                 plain.sort_by(|a, b| b.similarity.cmp(&a.similarity).then(a.item.cmp(&b.item)));
                 plain.truncate(KEPT);
+                // When the best reaches the threshold, only those the margin rule weighs.
+                if plain
+                    .first()
+                    .is_some_and(|b| b.similarity >= MIN_SIMILARITY)
+                {
+                    plain.retain(|n| n.similarity > CLOSE);
+                    matched += 1;
+                }
                 let got = index.best(&query, allowed, &mut scratch);
                 assert_eq!(got, plain, "{query}");
             }
         }
+        assert!(
+            matched > 20 && matched < 550,
+            "both cases are tested: {matched}"
+        );
         assert!(
             scratch.shared.iter().all(|&c| c == 0),
             "counters left at zero"
@@ -409,7 +482,8 @@ mod tests {
             "关于(一)工作".into(),
         ];
         let cands = candidates(&items);
-        let got = exact_matches(&[" 关于(一)工作", "别的", "关于（一） 工作"], &cands);
+        let keys = BigramIndex::new(&cands).keys;
+        let got = exact_matches(&[" 关于(一)工作", "别的", "关于（一） 工作"], &cands, &keys);
         assert_eq!(got, [vec![0, 2], vec![], vec![1]]);
     }
 }

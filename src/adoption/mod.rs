@@ -156,7 +156,8 @@ pub fn match_rows(rows: &[RecordRow], items: &[Candidate]) -> Vec<Outcome> {
     // credited[(level, item)] = the row that credited it.
     let mut credited: HashMap<(usize, usize), usize> = HashMap::new();
     let titles: Vec<&str> = rows.iter().map(|r| r.title.as_str()).collect();
-    let exact = index::exact_matches(&titles, items);
+    let index = BigramIndex::new(items);
+    let exact = index::exact_matches(&titles, items, &index.keys);
     let mut out: Vec<Option<Outcome>> = rows
         .iter()
         .enumerate()
@@ -169,7 +170,6 @@ pub fn match_rows(rows: &[RecordRow], items: &[Candidate]) -> Vec<Outcome> {
     if fuzzy.is_empty() {
         return out.into_iter().flatten().collect();
     }
-    let index = BigramIndex::new(items);
     let ranked = rank_rows(&index, rows, &fuzzy, &narrow);
     let mut scratch = Scratch::default();
     for (r, ranked) in fuzzy.into_iter().zip(ranked) {
