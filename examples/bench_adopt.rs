@@ -127,17 +127,15 @@ fn main() {
     }
 
     let rules = Rules::default_rules();
-    let input = zwxx::cli::InputArgs {
-        paths: vec![data.clone()],
-        register: None,
-        rules: None,
-        year: None,
-        max_file_mb: 50,
-        max_unzipped_mb: 300,
-        max_cells: 2_000_000,
-    };
+    let loaded = zwxx::load::load(
+        std::slice::from_ref(&data),
+        None,
+        &rules,
+        &zwxx::read::workbook::Limits::default(),
+    )
+    .unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2019, 12, 31);
-    let a = zwxx::cmd::validate::assess_inputs_with(&input, &rules, as_of, false).unwrap();
+    let a = zwxx::assess::assess(loaded, &rules, None, as_of, as_of.unwrap()).unwrap();
     let counted: Vec<&zwxx::model::Item> = a
         .scores
         .iter()

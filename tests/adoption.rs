@@ -116,12 +116,20 @@ fn bonus_and_final(run: &Run, section: &str) -> (String, String) {
     (r[4].clone(), r[7].clone())
 }
 
+/// Column `label` of 校验问题.csv.
+fn col(label: &str) -> usize {
+    ["股室", "文件", "工作表", "单元格", "级别", "代码", "说明"]
+        .iter()
+        .position(|c| *c == label)
+        .unwrap()
+}
+
 /// The findings with `code`, as (cell, message).
 fn findings(run: &Run, code: &str) -> Vec<(String, String)> {
     rows(&run.csv("校验问题.csv"))
         .into_iter()
-        .filter(|r| r[4] == code)
-        .map(|r| (r[2].clone(), r[5..].join(",")))
+        .filter(|r| r[col("代码")] == code)
+        .map(|r| (r[col("单元格")].clone(), r[col("说明")..].join(",")))
         .collect()
 }
 
@@ -203,11 +211,13 @@ fn record_rows_that_credit_nothing_are_register_warnings() {
     let all = run.csv("校验问题.csv");
     let register_rows: Vec<Vec<String>> = rows(&all)
         .into_iter()
-        .filter(|r| r[4] == "W-REG-ADOPT")
+        .filter(|r| r[col("代码")] == "W-REG-ADOPT")
         .collect();
     assert!(
-        register_rows.iter().all(|r| r[0].contains("考核登记表")),
-        "the officer's own file: {register_rows:?}"
+        register_rows
+            .iter()
+            .all(|r| r[col("文件")].contains("考核登记表") && r[col("股室")].is_empty()),
+        "the officer's own file, no section's: {register_rows:?}"
     );
 }
 

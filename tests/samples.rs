@@ -429,7 +429,7 @@ fn the_record_changes_exactly_what_it_says() {
     );
 
     let rules = Rules::default_rules();
-    let mut loaded = zwxx::read::load(&[samples()], None, &rules, &Limits::default()).unwrap();
+    let mut loaded = zwxx::load::load(&[samples()], None, &rules, &Limits::default()).unwrap();
     loaded.register.as_mut().unwrap().adoption_record.clear();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let declared = zwxx::assess::assess(loaded, &rules, None, None, today).unwrap();

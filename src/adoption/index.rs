@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use super::{Candidate, MIN_SIMILARITY, Near, Ratio};
+use crate::cell::title_key_chars;
 use crate::model::TitleKey;
-use crate::read::cell::title_key_chars;
 
 /// A multiplicative hash for the look-ups' keys (the standard SipHash costs more than the
 /// rest of building them, and these keys come from the bureau's own files).
