@@ -53,6 +53,9 @@ pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 pub const W_REG_VALUE: &str = "W-REG-VALUE";
+pub const W_REG_ADOPT: &str = "W-REG-ADOPT";
+pub const W_ADOPT_UNCLAIMED: &str = "W-ADOPT-UNCLAIMED";
+pub const W_ADOPT_UNRECORDED: &str = "W-ADOPT-UNRECORDED";
 
 /// Whether a code is a register error: a slip in the officer's own file, which must stop
 /// `score` before it writes anything (every register error code starts `E-REG-`).
@@ -229,6 +232,21 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
         W_REG_VALUE,
         Severity::Warning,
         "登记表中的值按近似写法读取（如“已完成”读作“按时按质完成”）",
+    ),
+    (
+        W_REG_ADOPT,
+        Severity::Warning,
+        "采用记录中的一行没有对应的信息、对应多条或与另一行重复，未计分",
+    ),
+    (
+        W_ADOPT_UNCLAIMED,
+        Severity::Warning,
+        "采用记录中有、报送表未填“是”的采用，已按采用记录计分",
+    ),
+    (
+        W_ADOPT_UNRECORDED,
+        Severity::Warning,
+        "报送表填了“是”、采用记录中没有的采用，未计分",
     ),
 ];
 

@@ -3,8 +3,10 @@
 //! report. Only `discover`, `read` (with its orchestration in `load`) and `report` touch the file
 //! system.
 
+pub mod adoption;
 pub mod arg_errors;
 pub mod assess;
+pub mod authors;
 pub mod cell;
 pub mod cli;
 pub mod cmd;

@@ -403,6 +403,9 @@ pub struct Register {
     /// it), rows with an error included: an item naming one of them is never blamed for the
     /// officer's slip.
     pub task_ids: Vec<String>,
+    /// The 采用记录 (empty when the sheet is absent or has no row): what the publications
+    /// printed, which decides the adoptions at the levels it lists.
+    pub adoption_record: Vec<crate::adoption::RecordRow>,
     /// The file it came from, if any.
     pub file: Option<String>,
 }

@@ -15,8 +15,9 @@ use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::ledger;
+use super::{adoption, ledger};
 use crate::assess::Assessment;
+use crate::authors::one_decimal;
 use crate::error::Error;
 use crate::model::Severity;
 use crate::rank::Standing;
@@ -33,15 +34,17 @@ use super::{
 pub use crate::labels::SHEET_RANKING;
 pub const SHEET_BREAKDOWN: &str = "得分明细";
 pub const SHEET_CATALOG: &str = "采用信息目录";
+pub const SHEET_AUTHORS: &str = "撰稿人统计";
 pub const SHEET_MONTHLY: &str = "月度报送";
 pub const SHEET_TASKS: &str = "约稿任务";
 pub const SHEET_DEDUCTIONS: &str = "扣分记录";
 pub const SHEET_FINDINGS: &str = "校验问题";
 pub use crate::labels::SHEET_NOTES;
-const FIXED_SHEETS: [&str; 8] = [
+const FIXED_SHEETS: [&str; 9] = [
     SHEET_RANKING,
     SHEET_BREAKDOWN,
     SHEET_CATALOG,
+    SHEET_AUTHORS,
     SHEET_MONTHLY,
     SHEET_TASKS,
     SHEET_DEDUCTIONS,
@@ -95,6 +98,7 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
         Box::new(|| breakdown_sheet(a, rules)),
     ];
     let tail: Vec<Job> = vec![
+        Box::new(|| authors_sheet(a, rules)),
         Box::new(|| monthly_sheet(a, &by_section)),
         Box::new(|| tasks_sheet(a)),
         Box::new(|| deductions_sheet(a, rules)),
@@ -578,7 +582,7 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     let mut ws = new_sheet()?;
     ws.set_name(SHEET_CATALOG)?;
     let mut sh = Sheet::new(&mut ws);
-    let cols = [
+    let mut cols = vec![
         "序号",
         "股室",
         "信息标题",
@@ -588,6 +592,12 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         "采用期号",
         "加分",
     ];
+    let checked = adoption::has_record(a);
+    if checked {
+        cols.extend(adoption::CATALOG_COLUMNS);
+        sh.limit(8, 12.0, 30.0, true);
+        sh.limit(9, 7.0, 8.0, false);
+    }
     let last = cols.len() as u16 - 1;
     sh.limit(0, 6.0, 6.0, false);
     sh.limit(1, 10.0, 24.0, true);
@@ -597,36 +607,42 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度被采用的政务信息目录（统计截至{}）",
+            "{}年度被采用的政务信息目录（统计截至{}{}）",
             a.year,
-            a.as_of.format("%Y-%m-%d")
+            a.as_of.format("%Y-%m-%d"),
+            if checked {
+                "；已按采用记录核对"
+            } else {
+                ""
+            }
         ),
         last,
     )?;
     sh.header(1, 0, &cols)?;
     let mut row = 2;
     for s in &a.scores {
-        for si in s
-            .items
-            .iter()
-            .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
-        {
+        for (i, si) in s.items.iter().enumerate() {
+            if si.state != ItemState::Counted || !si.item.is_adopted() {
+                continue;
+            }
             let it = &si.item;
-            sh.row(
-                row,
-                0,
-                &[
-                    V::Int(row as i64 - 1),
-                    V::text(&s.name),
-                    V::text(&it.title),
-                    V::Date(it.date),
-                    V::text(&it.category),
-                    V::Text(adopted_levels(it, rules)),
-                    V::text(&it.issue_no),
-                    V::Int(si.adoption_points(rules)),
-                ],
-                Look::default(),
-            )?;
+            let mut vals = vec![
+                V::Int(row as i64 - 1),
+                V::text(&s.name),
+                V::text(&it.title),
+                V::Date(it.date),
+                V::text(&it.category),
+                V::Text(adopted_levels(it, rules)),
+                V::text(&it.issue_no),
+                V::Int(si.adoption_points(rules)),
+            ];
+            if checked {
+                let c = adoption::catalog_check(a, s, i, rules);
+                vals[6] = V::Text(c.issue);
+                vals.push(V::Text(c.check));
+                vals.push(c.similarity.map_or(V::Blank, V::Num));
+            }
+            sh.row(row, 0, &vals, Look::default())?;
             row += 1;
         }
     }
@@ -635,6 +651,62 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     }
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     sh.finish(1, (2, 0))?;
+    Ok(ws)
+}
+
+// ---------------------------------------------------------------------------------------
+// 撰稿人统计
+
+fn authors_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
+    let mut ws = new_sheet()?;
+    ws.set_name(SHEET_AUTHORS)?;
+    let mut sh = Sheet::new(&mut ws);
+    let cols = super::authors_columns(rules);
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let last = cols.len() as u16 - 1;
+    sh.limit(0, 6.0, 6.0, false);
+    sh.limit(1, 8.0, 16.0, true);
+    sh.limit(2, 10.0, 24.0, true);
+    for c in 3..=last {
+        sh.limit(c, 8.0, 12.0, true);
+    }
+    sh.title(
+        0,
+        &format!(
+            "{}年度撰稿人统计（统计截至{}）",
+            a.year,
+            a.as_of.format("%Y-%m-%d")
+        ),
+        last,
+    )?;
+    sh.header(1, 0, &cols)?;
+    let mut row = 2;
+    for (n, r) in crate::authors::author_rows(&a.scores, rules)
+        .iter()
+        .enumerate()
+    {
+        let mut vals = vec![
+            V::Int(n as i64 + 1),
+            V::text(&r.name),
+            V::text(&r.section),
+            V::OneDecimal(one_decimal(r.items)),
+        ];
+        vals.extend(r.levels.iter().map(|x| V::OneDecimal(one_decimal(*x))));
+        vals.push(V::OneDecimal(one_decimal(r.points)));
+        sh.row(row, 0, &vals, Look::default())?;
+        row += 1;
+    }
+    if row == 2 {
+        sh.note(row, "（尚无合格的报送信息）", last)?;
+        row += 1;
+    }
+    sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
+    sh.note(
+        row + 1,
+        "注：合格信息按撰稿人计，一条信息有 k 位撰稿人的，每人计 1/k 条及 1/k 的加分。",
+        last,
+    )?;
+    sh.finish(1, (2, 2))?;
     Ok(ws)
 }
 
@@ -745,6 +817,19 @@ const DEDUCTION_FIELDS: [Field; 10] = {
     ]
 };
 
+/// The adoptions the register's 采用记录 changed: the item (序号 as in the items table), the
+/// level, and what became of it.
+const ADOPTION_FIELDS: [Field; 5] = {
+    type C = SectionCols;
+    [
+        ("序号", C::SEQ, C::SEQ),
+        ("信息标题", C::TEXT, C::TEXT),
+        ("报送日期", C::DATE, C::DATE),
+        ("采用级别", C::KIND, C::LEVELS),
+        ("核对结果", C::ISSUE, C::DONE),
+    ]
+};
+
 /// The problems found in the section's files: where they are prints, for staff to find them.
 const PROBLEM_FIELDS: [Field; 7] = {
     type C = SectionCols;
@@ -834,6 +919,9 @@ fn section_sheet(
     row = section_tasks(&mut sh, s, row)? + 1;
     row = section_deductions(&mut sh, rules, s, row)? + 1;
     row = section_problems(&mut sh, a, s, row)? + 1;
+    if adoption::has_record(a) {
+        row = section_adoptions(&mut sh, rules, s, row)? + 1;
+    }
     section_items(&mut sh, rules, s, row)?;
     sh.repeat_rows(row + 1, row + 1);
     sh.finish(0, (0, 0))?;
@@ -856,7 +944,8 @@ fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) 
             V::text(it.task_id.as_deref().unwrap_or("")),
             V::Text(adopted_levels(it, rules)),
             V::text(&it.issue_no),
-            V::Text(item_state_text(si, rules).into()),
+            // What the 采用记录 changed is listed in its own block above.
+            V::Text(item_state_text(si, rules).into_owned()),
             V::Int(si.base),
             // Adopted items show their points (0 when not counted); others stay blank.
             if it.is_adopted() {
@@ -991,6 +1080,33 @@ fn section_problems(sh: &mut Sheet<'_>, a: &Assessment, s: &SectionScore, row: u
     }
     if mine.is_empty() {
         block_placeholder(sh, row, &PROBLEM_FIELDS, "（未发现问题）")?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The adoptions of the section that the register's 采用记录 changed, from `row`; the row
+/// after them.
+fn section_adoptions(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) -> R<u32> {
+    sh.label(row, "采用核对")?;
+    block_header(sh, row + 1, &ADOPTION_FIELDS)?;
+    let mut row = row + 2;
+    let mut any = false;
+    for (i, level, what) in adoption::changes(s) {
+        let it = &s.items[i].item;
+        let values = [
+            V::Int(i as i64 + 1),
+            V::text(&it.title),
+            V::Date(it.date),
+            V::text(&rules.adoption[level].label),
+            V::text(what),
+        ];
+        block_row(sh, row, &ADOPTION_FIELDS, &values, Look::default())?;
+        row += 1;
+        any = true;
+    }
+    if !any {
+        block_placeholder(sh, row, &ADOPTION_FIELDS, "（采用情况与采用记录一致）")?;
         row += 1;
     }
     Ok(row)
@@ -1629,6 +1745,8 @@ pub(crate) enum V {
     Date(NaiveDate),
     /// A fraction shown as a percentage (1.0 = 100%).
     Pct(f64),
+    /// A number shown to one decimal (shares of items and points).
+    OneDecimal(f64),
     Blank,
 }
 
@@ -1720,6 +1838,7 @@ enum Kind {
     Plain,
     Int,
     Pct,
+    OneDecimal,
     Date,
 }
 
@@ -1730,6 +1849,7 @@ impl FormatKey {
             V::Num(_) => (Kind::Plain, false),
             V::Int(_) => (Kind::Int, false),
             V::Pct(_) => (Kind::Pct, false),
+            V::OneDecimal(_) => (Kind::OneDecimal, false),
             V::Date(_) => (Kind::Date, false),
         };
         FormatKey {
@@ -1916,7 +2036,9 @@ impl<'a> Sheet<'a> {
                 self.ws.merge_range(row, c0, row, c1, "", &f)?;
                 match other {
                     V::Int(n) => self.ws.write_number_with_format(row, c0, *n as f64, &f)?,
-                    V::Num(x) | V::Pct(x) => self.ws.write_number_with_format(row, c0, *x, &f)?,
+                    V::Num(x) | V::Pct(x) | V::OneDecimal(x) => {
+                        self.ws.write_number_with_format(row, c0, *x, &f)?
+                    }
                     V::Date(d) => match excel_date(*d) {
                         Some(dt) => self.ws.write_datetime_with_format(row, c0, dt, &f)?,
                         None => self.ws.write_string_with_format(
@@ -2035,7 +2157,7 @@ impl<'a> Sheet<'a> {
                 self.ws.write_number(row, col, *n as f64)?;
                 false
             }
-            V::Num(x) | V::Pct(x) => {
+            V::Num(x) | V::Pct(x) | V::OneDecimal(x) => {
                 self.ws.write_number(row, col, *x)?;
                 false
             }
@@ -2335,6 +2457,7 @@ fn measure(v: &V) -> f64 {
         V::Num(x) => x.to_string().len() as f64,
         V::Date(_) => DATE_UNITS,
         V::Pct(_) => 7.0,
+        V::OneDecimal(x) => format!("{x:.1}").len() as f64,
         V::Blank => 0.0,
     }
 }
@@ -2372,6 +2495,7 @@ fn format_for(key: FormatKey) -> Format {
     f = match kind {
         Kind::Int => f.set_num_format("0"),
         Kind::Pct => f.set_num_format("0.0%"),
+        Kind::OneDecimal => f.set_num_format("0.0"),
         Kind::Date => f
             .set_num_format("yyyy-mm-dd")
             .set_align(FormatAlign::Center),
