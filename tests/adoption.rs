@@ -231,7 +231,10 @@ fn the_catalog_shows_issue_check_and_similarity() {
     let october = row("全区10月份工业经济运行情况");
     assert_eq!(&october[6..], ["2019年第40期", "5", "申报且有采用记录", ""]);
     let november = row("全区11月份工业经济运行情况");
-    assert_eq!(&november[6..9], ["2019年第45期", "5", "仅采用记录（未申报）"]);
+    assert_eq!(
+        &november[6..9],
+        ["2019年第45期", "5", "仅采用记录（未申报）"]
+    );
     let similarity: f64 = november[9].parse().unwrap();
     assert!((0.9..1.0).contains(&similarity), "{similarity}");
     let park = row("园区重点项目建设加快推进");
@@ -248,7 +251,9 @@ fn the_section_sheet_and_feedback_explain_each_change() {
     let g = grid(&run.results(), OFFICE);
     // The 采用核对 block above the items: (采用级别, 核对结果) of each changed adoption.
     let block = g.iter().position(|r| r[0] == "采用核对").unwrap();
-    let items = g.iter().position(|r| r[1] == "信息标题" && r[0] == "序号" && r[6] == "采用期号");
+    let items = g
+        .iter()
+        .position(|r| r[1] == "信息标题" && r[0] == "序号" && r[6] == "采用期号");
     let change = |title: &str| {
         g[block..items.unwrap()]
             .iter()

@@ -922,6 +922,8 @@ fn section_sheet(
     if adoption::has_record(a) {
         row = section_adoptions(&mut sh, rules, s, row)? + 1;
     }
+    // The items start a page: the first holds the section's result and what to fix.
+    sh.ws.set_page_breaks(&[row])?;
     section_items(&mut sh, rules, s, row)?;
     sh.repeat_rows(row + 1, row + 1);
     sh.finish(0, (0, 0))?;
