@@ -166,7 +166,7 @@ fn list_sheet(
     sh.limit(2, 8.0, 12.0, true);
     sh.limit(3, 6.0, 8.0, false);
     sh.limit(4, 6.0, 6.0, false);
-    sh.limit(5, 10.0, 18.0, false);
+    sh.limit(5, 10.0, 24.0, false);
     sh.limit(6, 36.0, 60.0, true);
     sh.limit(7, 12.0, 34.0, true);
     sh.title(

@@ -1442,7 +1442,7 @@ fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     sh.limit(2, 8.0, 12.0, true);
     sh.limit(3, 6.0, 8.0, false);
     sh.limit(4, 6.0, 6.0, false);
-    sh.limit(5, 10.0, 18.0, false);
+    sh.limit(5, 10.0, 24.0, false);
     sh.limit(6, 30.0, 60.0, true);
     sh.title(
         0,
@@ -2436,14 +2436,18 @@ const CELL_MARGIN: f64 = 0.6;
 const LINE_HEIGHT: f64 = 15.0;
 
 /// The width of text in Excel character units (the digit width of 宋体 11, 8 pixels): a CJK
-/// or full-width character is 11 points, 14.7 pixels: 1.85 of them; a letter, digit or other
-/// half-width character one. Excel's own autofit counts every character as one,
+/// or full-width character is 11 points, 14.7 pixels: 1.85 of them; a digit, letter or other
+/// half-width character one (a capital a little more). Excel's own autofit counts every character as one,
 /// which leaves Chinese columns half as wide as they need.
 pub(crate) fn text_units(s: &str) -> f64 {
     s.chars()
         .map(|c| {
             if super::terminal::is_wide(c) {
                 1.85
+            } else if c.is_ascii_uppercase() {
+                // As wide as a digit in 宋体, wider in the fonts that stand in for it (a code
+                // such as W-ADOPT-UNRECORDED must not be cut).
+                1.2
             } else {
                 1.0
             }
