@@ -2,7 +2,7 @@
 //! (the README's catalog lists the same codes). Fixtures are written by the test itself in the
 //! template's shape, with one mistake each.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use zwxx::model::Severity::{self, Error, Warning};

@@ -2,7 +2,7 @@
 //! to its section", "Corrected problems", W-SAME-MONTH, W-MONTH-STALE; 校验问题's 股室): run the
 //! real binary and read what the officer and the sections get.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

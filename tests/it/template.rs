@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-mod common;
+use crate::common;
 
 use zwxx::labels;
 use zwxx::rules::DEFAULT_RULES_TOML;

@@ -6,7 +6,7 @@
 //! - each register error (`E-REG-…`) makes `score` exit 2 writing nothing, naming the code
 //!   and cell first, and `validate` list it (exit 1) — with no E-TASK in any section's file.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Output;

@@ -4,7 +4,7 @@
 //! 9 pt and no page is larger than A4. Skipped (visibly) without soffice or pdftotext.
 
 #[rustfmt::skip]
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! never changes a result, and monthly files, one workbook with a sheet per month, or one
 //! cumulative file resent every month give the same scores.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! a year kept in one workbook with a sheet per month (tests/fixtures/month-sheets/make.sh)
 //! scores in each format like the same months sent as separate files.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

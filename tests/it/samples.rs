@@ -3,9 +3,9 @@
 //! it must keep scoring exactly as pinned in `tests/fixtures/samples-golden.tsv` — through the
 //! library pipeline and through the real binary.
 
-mod common;
+use crate::common;
 
-#[path = "../examples/make_samples.rs"]
+#[path = "../../examples/make_samples.rs"]
 #[allow(dead_code)]
 mod make_samples;
 

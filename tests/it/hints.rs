@@ -3,7 +3,7 @@
 //! binary on a workbook written here and reads the message back.
 
 #[rustfmt::skip]
-mod common;
+use crate::common;
 
 use std::path::Path;
 

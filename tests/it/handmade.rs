@@ -1,7 +1,7 @@
 //! Workbooks filled in by hand through LibreOffice (tests/fixtures/handmade/README.md): each
 //! was read wrongly once; each test says what must hold.
 
-mod common;
+use crate::common;
 use chrono::Datelike;
 use common::*;
 use std::path::{Path, PathBuf};

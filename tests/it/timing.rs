@@ -4,7 +4,7 @@
 //! on or before it has a deadline before its issue date: a register error, see
 //! tests/register.rs.)
 
-mod common;
+use crate::common;
 use common::*;
 
 use calamine::{Data, Reader, open_workbook_auto};

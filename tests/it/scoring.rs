@@ -1,6 +1,6 @@
 //! Scoring on real workbooks: the SPEC's worked example and the cases of issue #4.
 
-mod common;
+use crate::common;
 use common::*;
 use zwxx::rules::Rules;
 

@@ -4,7 +4,7 @@
 //! sentence case; LibreOffice must convert the notice to PDF.
 
 #[rustfmt::skip]
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

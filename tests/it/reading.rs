@@ -2,7 +2,7 @@
 //! few cells to the right, extra title rows, rows with only 序号, a blank value followed by
 //! the next label.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! assessed are refused (exit 2, nothing written, the years found named); every output path
 //! is checked before any input is read; help and argument errors are Chinese.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::Path;

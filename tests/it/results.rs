@@ -2,7 +2,7 @@
 //! tests/common, read the workbook back with calamine, and check what a reader relies on.
 
 #[rustfmt::skip]
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

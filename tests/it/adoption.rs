@@ -14,7 +14,7 @@
 //! - record rows that credit nothing (W-REG-ADOPT): `全区12月份…` (as near to 10月 as to 11月:
 //!   the margin rule), a title no section sent, a repeat of the first row.
 
-mod common;
+use crate::common;
 use calamine::{Data, Reader, open_workbook_auto};
 use common::*;
 use std::path::Path;
