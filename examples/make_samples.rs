@@ -626,6 +626,85 @@ const DEDUCTIONS: [DeductionRow; 3] = [
     ),
 ];
 
+// ---- Register: the 采用记录 ----
+
+/// Titles the editors of 《政务信息》 reworded when printing them (as sent → as printed); the
+/// officer fills in their 股室 too.
+const REWORDED: [(&str, &str); 3] = [
+    (
+        "破解全区中小企业融资难融资贵问题的调查与思考",
+        "全区中小企业融资难融资贵问题调查与对策思考",
+    ),
+    (
+        "园区标准化厂房建设推进情况及招商入驻情况分析",
+        "园区标准化厂房建设及招商入驻情况分析",
+    ),
+    (
+        "受电力供应偏紧影响全区部分规上工业企业限产情况报告",
+        "电力供应偏紧致全区部分规上工业企业限产",
+    ),
+];
+/// A routine item printed in 普刊 whose section never filled in 是: (股室, ordinal).
+pub const FORGOTTEN: (&str, usize) = ("科技管理股", 5);
+/// An adoption in 普刊 a section declared and the publications never printed: (股室, ordinal).
+pub const UNPRINTED: (&str, usize) = ("中小企业股", 19);
+/// A title printed in 普刊 that no section sent in its workbook.
+pub const UNSENT: &str = "我局召开全区工业和信息化工作会议安排部署2020年重点工作";
+/// Days from an item's 报送日期 to the issue that printed it.
+const PRINT_DELAY: u64 = 7;
+
+/// One row of the 采用记录: what an issue printed.
+struct Printed {
+    level: usize,
+    issue: String,
+    title: String,
+    section: &'static str,
+    date: NaiveDate,
+}
+
+/// The officer's 采用记录: every adoption in 普刊 and 专刊 the sections declared (the 省政府办公厅
+/// level is left out: its adoptions stay as declared), as the issues printed them — exactly,
+/// or reworded ([`REWORDED`]) — plus the forgotten `是` ([`FORGOTTEN`]), less the unprinted
+/// claim ([`UNPRINTED`]), and a title no section sent ([`UNSENT`]); issue by issue.
+fn adoption_record(year: &[Vec<Row>]) -> Vec<Printed> {
+    let mut out = Vec::new();
+    for (plan, rows) in PLANS.iter().zip(year) {
+        for row in rows
+            .iter()
+            .filter(|r| r.month > 0 && r.officer_check.is_empty())
+        {
+            let key = (plan.name, row.ordinal.unwrap_or(usize::MAX));
+            let mut levels: Vec<usize> = row.levels.iter().copied().filter(|l| *l != S).collect();
+            if key == UNPRINTED {
+                levels.retain(|l| *l != P);
+            }
+            if key == FORGOTTEN {
+                levels.push(P);
+            }
+            let d = date(YEAR, row.sort.0, row.sort.1);
+            let printed = REWORDED.iter().find(|(sent, _)| *sent == row.title);
+            for level in levels {
+                out.push(Printed {
+                    level,
+                    issue: issue_no(&[level], d),
+                    title: printed.map_or(row.title.clone(), |p| p.1.to_string()),
+                    section: if printed.is_some() { plan.name } else { "" },
+                    date: (d + chrono::Days::new(PRINT_DELAY)).min(date(YEAR, 12, 31)),
+                });
+            }
+        }
+    }
+    out.push(Printed {
+        level: P,
+        issue: issue_no(&[P], date(YEAR, 12, 24)),
+        title: UNSENT.to_string(),
+        section: "",
+        date: date(YEAR, 12, 31),
+    });
+    out.sort_by_key(|p| (p.level, p.date));
+    out
+}
+
 // ---- Items named one by one: tasks, 重要/突发信息, mistakes ----
 
 #[derive(Debug, Clone, Copy)]
@@ -914,6 +993,9 @@ enum DateCell {
 struct Row {
     /// Month of the file the row is first sent in.
     month: u32,
+    /// The routine item's ordinal in the section's year (`None` for the items named one by
+    /// one in `specials()`).
+    ordinal: Option<usize>,
     /// Sort key within the file.
     sort: (u32, u32, usize),
     date: DateCell,
@@ -1025,6 +1107,7 @@ fn section_rows(
                 .unwrap_or_default();
             rows.push(Row {
                 month: m,
+                ordinal: Some(ordinal),
                 sort: (m, d.day(), rows.len()),
                 date: date_cell(plan.dates, d),
                 title: routine_title(&mut rng, plan, d, used),
@@ -1045,6 +1128,7 @@ fn section_rows(
         let day = date(y, m, d);
         rows.push(Row {
             month: if y == YEAR { m } else { 0 },
+            ordinal: None,
             sort: (m, d, rows.len()),
             date: match s.date_text {
                 Some(t) => DateCell::Text(t.into()),
@@ -1124,15 +1208,16 @@ fn header_format(number: bool) -> Format {
 fn kind_of(label: &str, rules: &Rules) -> Kind {
     match label {
         l::C_SEQ | l::R_ITEM_TARGET | l::R_SCORE_TARGET | l::D_COUNT => Kind::Number,
-        l::C_TITLE | l::C_REMARK | l::T_TOPIC | l::D_NOTE => Kind::Wrap,
-        l::C_DATE | l::T_ISSUED | l::T_DEADLINE | l::D_DATE => Kind::Date,
+        l::C_TITLE | l::C_REMARK | l::T_TOPIC | l::D_NOTE | l::A_TITLE => Kind::Wrap,
+        l::C_DATE | l::T_ISSUED | l::T_DEADLINE | l::D_DATE | l::A_DATE => Kind::Date,
         l::C_CATEGORY
         | l::C_OFFICER
         | l::R_PARTICIPATES
         | l::L_ROLE
         | l::T_KIND
         | l::T_STATUS
-        | l::D_CATEGORY => Kind::Choice,
+        | l::D_CATEGORY
+        | l::A_LEVEL => Kind::Choice,
         _ if rules.adoption.iter().any(|a| a.label == label) => Kind::Choice,
         _ => Kind::Text,
     }
@@ -1263,7 +1348,7 @@ fn section_workbook(rules: &Rules, f: &SectionFile) -> Result<Vec<u8>, Box<dyn E
     Ok(wb.save_to_buffer()?)
 }
 
-fn register_workbook(rules: &Rules) -> Result<Vec<u8>, Box<dyn Error>> {
+fn register_workbook(rules: &Rules, record: &[Printed]) -> Result<Vec<u8>, Box<dyn Error>> {
     let mut wb = register_template(rules, &l::DEFAULT_ROSTER, YEAR)?;
     let first = REGISTER_HEADER_ROW + 1;
 
@@ -1330,6 +1415,20 @@ fn register_workbook(rules: &Rules) -> Result<Vec<u8>, Box<dyn Error>> {
         t.text(row, l::D_CATEGORY, label)?;
         t.number(row, l::D_COUNT, f64::from(*count))?;
         t.text(row, l::D_NOTE, note)?;
+    }
+
+    let mut t = Table {
+        ws: wb.worksheet_from_name(l::SHEET_RECORD)?,
+        columns: l::RECORD_COLUMNS.iter().map(|s| s.to_string()).collect(),
+        rules,
+    };
+    for (i, p) in record.iter().enumerate() {
+        let row = first + i as u32;
+        t.text(row, l::A_LEVEL, &rules.adoption[p.level].label)?;
+        t.text(row, l::A_ISSUE, &p.issue)?;
+        t.text(row, l::A_TITLE, &p.title)?;
+        t.text(row, l::A_SECTION, p.section)?;
+        t.date(row, l::A_DATE, p.date)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -1402,12 +1501,19 @@ pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
         Ok(())
     };
 
-    put(REGISTER_FILE.into(), &register_workbook(&rules)?)?;
-
     let specials = specials();
     let mut used: HashSet<String> = specials.iter().map(|s| s.title.to_string()).collect();
-    for (index, plan) in PLANS.iter().enumerate() {
-        let rows = section_rows(index, plan, &specials, &mut used);
+    let year: Vec<Vec<Row>> = PLANS
+        .iter()
+        .enumerate()
+        .map(|(index, plan)| section_rows(index, plan, &specials, &mut used))
+        .collect();
+    put(
+        REGISTER_FILE.into(),
+        &register_workbook(&rules, &adoption_record(&year))?,
+    )?;
+
+    for (index, (plan, rows)) in PLANS.iter().zip(&year).enumerate() {
         let (phone, _) = contact(index);
         let in_year: Vec<Row> = rows.iter().filter(|r| r.month > 0).cloned().collect();
         for m in 1..=12u32 {

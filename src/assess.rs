@@ -214,7 +214,7 @@ pub fn assess(
         submitted: &checked.submissions,
         invalid: &checked.invalid_months,
     };
-    let scores = score(&register, merged, &months, rules, as_of);
+    let scores = score(&register, merged, &months, rules, as_of, &mut findings);
     let standings = rank(&scores, rules, up_to_month);
     // Files in path order, a workbook's sheets in its order, then cells.
     findings.sort_by(|a, b| {

@@ -55,6 +55,9 @@ pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 pub const W_REG_VALUE: &str = "W-REG-VALUE";
 pub const W_REG_SHEET: &str = "W-REG-SHEET";
+pub const W_REG_ADOPT: &str = "W-REG-ADOPT";
+pub const W_ADOPT_UNCLAIMED: &str = "W-ADOPT-UNCLAIMED";
+pub const W_ADOPT_UNRECORDED: &str = "W-ADOPT-UNRECORDED";
 
 /// Whether a code is a register error: a slip in the officer's own file, which must stop
 /// `score` before it writes anything (every register error code starts `E-REG-`).
@@ -130,14 +133,14 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         FILE_NOT_SPREADSHEET,
         Severity::Error,
-        "扩展名是表格,内容却不是电子表格",
+        "扩展名是表格,内容却不是可读的电子表格(其他文件或 Excel 2.x–4.0 旧格式)",
     ),
     (FILE_ENCRYPTED, Severity::Error, "文件设置了打开密码"),
     (FILE_CORRUPT, Severity::Error, "表格文件已损坏,无法解析"),
     (
         FILE_LIMIT,
         Severity::Error,
-        "文件超出读取上限(大小、单元格数、解压大小等)",
+        "文件超出读取上限(大小、单元格数、解压大小、读取内存或时间等)",
     ),
     (
         FILE_NOT_TEMPLATE,
@@ -249,6 +252,21 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
         W_REG_SHEET,
         Severity::Warning,
         "登记表的工作表改了名,按表头读取(如“约稿任务表”按“约稿任务”读取)",
+    ),
+    (
+        W_REG_ADOPT,
+        Severity::Warning,
+        "采用记录中的一行没有对应的信息、对应多条或与另一行重复,未计分",
+    ),
+    (
+        W_ADOPT_UNCLAIMED,
+        Severity::Warning,
+        "采用记录中有、报送表未填“是”的采用,已按采用记录计分",
+    ),
+    (
+        W_ADOPT_UNRECORDED,
+        Severity::Warning,
+        "报送表填了“是”、采用记录中没有的采用,未计分",
     ),
 ];
 

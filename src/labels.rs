@@ -123,8 +123,23 @@ pub const D_COUNT: &str = "次数";
 pub const D_NOTE: &str = "说明";
 pub const DEDUCTION_COLUMNS: [&str; 5] = [D_SECTION, D_DATE, D_CATEGORY, D_COUNT, D_NOTE];
 
+/// The officer's list of what the publications printed (optional; SPEC "Adoption record").
+pub const SHEET_RECORD: &str = "采用记录";
+pub const A_LEVEL: &str = "采用级别";
+pub const A_ISSUE: &str = "期号";
+pub const A_TITLE: &str = "标题";
+pub const A_SECTION: &str = "股室";
+pub const A_DATE: &str = "采用日期";
+pub const RECORD_COLUMNS: [&str; 5] = [A_LEVEL, A_ISSUE, A_TITLE, A_SECTION, A_DATE];
+
 /// The register's sheets, in template order.
-pub const REGISTER_SHEETS: [&str; 4] = [SHEET_ROSTER, SHEET_LEADERS, SHEET_TASKS, SHEET_DEDUCTIONS];
+pub const REGISTER_SHEETS: [&str; 5] = [
+    SHEET_ROSTER,
+    SHEET_LEADERS,
+    SHEET_TASKS,
+    SHEET_DEDUCTIONS,
+    SHEET_RECORD,
+];
 
 /// The embedded default roster: the seed's eleven sections, in the seed's order.
 pub const DEFAULT_ROSTER: [&str; 11] = [

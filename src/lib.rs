@@ -1,13 +1,17 @@
 //! zwxx: the yearly assessment of a bureau's government-affairs information work
 //! (政务信息工作考核). One pipeline: discover → read → validate → merge → score → rank →
-//! report. Only `read` (with its orchestration in `load`) and `report` touch the file system.
+//! report. Only `discover`, `read` (with its orchestration in `load`) and `report` touch the file
+//! system.
 
+pub mod adoption;
 pub mod arg_errors;
 pub mod assess;
+pub mod authors;
 pub mod cell;
 pub mod cli;
 pub mod cmd;
 pub mod corrected;
+pub mod discover;
 pub mod error;
 pub mod findings;
 pub mod labels;

@@ -9,10 +9,10 @@ use std::sync::{Mutex, mpsc};
 
 use sha2::{Digest, Sha256};
 
+use crate::discover;
 use crate::error::Error;
 use crate::findings::{self as f, file_error};
 use crate::model::{FileStatus, Finding, InputFile, Interner, Item, Register};
-use crate::read::discover;
 use crate::read::workbook::{self, Killed, Limits, ReadError, read_workbook};
 use crate::register::{is_register, parse_register};
 use crate::rules::Rules;

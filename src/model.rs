@@ -411,6 +411,9 @@ pub struct Register {
     /// Whether a roster row has values but no 股室: a section file naming a section not on the
     /// roster may be that row's, and is not the section's E-FILE-SECTION until it is filled in.
     pub roster_incomplete: bool,
+    /// The 采用记录 (empty when the sheet is absent or has no row): what the publications
+    /// printed, which decides the adoptions at the levels it lists.
+    pub adoption_record: Vec<crate::adoption::RecordRow>,
     /// The file it came from, if any.
     pub file: Option<String>,
 }

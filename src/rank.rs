@@ -214,6 +214,7 @@ mod tests {
             }],
             submitted: [true; 12],
             invalid: [false; 12],
+            adoption: vec![],
         }
     }
 

@@ -144,7 +144,7 @@ impl Rules {
                     Error::Rules(format!(
                         "无法读取规则文件 {}:{}",
                         p.display(),
-                        crate::read::discover::io_reason(&e)
+                        crate::discover::io_reason(&e)
                     ))
                 })?;
                 Rules::parse(&text, &p.display().to_string())

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::merge::Merged;
-use crate::model::{Deduction, Item, Register, Task, TaskStatus};
+use crate::model::{Deduction, Finding, Item, Register, Task, TaskStatus};
 use crate::rules::{MultiAdoption, Rules};
 use crate::validate::Submission;
 
@@ -141,6 +141,9 @@ pub struct SectionScore {
     /// Months (1–12) for which a file (or sheet) of the section was refused with a file error
     /// (`文件无效` where the month has no valid submission).
     pub invalid: [bool; 12],
+    /// What the 采用记录 says of the items' adoptions at the levels it lists, by item and
+    /// level (empty without a record).
+    pub adoption: Vec<crate::adoption::Check>,
 }
 
 impl SectionScore {
@@ -213,8 +216,6 @@ impl SectionScore {
     }
 }
 
-/// Score every roster section (in roster order). Takes the merged items by value: each
-/// moves into its section's score (no copies; a year may hold hundreds of thousands).
 /// The months each section sent something for: its submissions, and the (section, month) of
 /// its refused files.
 #[derive(Debug, Clone, Copy)]
@@ -223,12 +224,17 @@ pub struct Months<'a> {
     pub invalid: &'a [(String, u32)],
 }
 
+/// Score every roster section (in roster order). Takes the merged items by value: each
+/// moves into its section's score (no copies; a year may hold hundreds of thousands). The
+/// register's 采用记录, when it has rows, decides the adoptions at the levels it lists; what
+/// it changed is added to `findings`.
 pub fn score(
     register: &Register,
     merged: Merged,
     months: &Months,
     rules: &Rules,
     as_of: NaiveDate,
+    findings: &mut Vec<Finding>,
 ) -> Vec<SectionScore> {
     let index: HashMap<&str, usize> = register
         .roster
@@ -277,6 +283,16 @@ pub fn score(
             }));
         }
     }
+    for list in &mut items {
+        list.sort_by(|a, b| {
+            (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
+                b.item.date,
+                b.item.key(),
+                b.state != ItemState::Counted,
+            ))
+        });
+    }
+    let checks = crate::adoption::apply(&register.adoption_record, &mut items, rules, findings);
     let month_table = |list: &mut dyn Iterator<Item = (&str, u32)>| {
         let mut table = vec![[false; 12]; register.roster.len()];
         for (section, m) in list {
@@ -298,15 +314,9 @@ pub fn score(
         .iter()
         .zip(items)
         .zip(submitted.into_iter().zip(invalid))
-        .map(|((entry, mut items), (submitted, invalid))| {
+        .zip(checks)
+        .map(|(((entry, mut items), (submitted, invalid)), adoption)| {
             let name = entry.name.as_str();
-            items.sort_by(|a, b| {
-                (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
-                    b.item.date,
-                    b.item.key(),
-                    b.state != ItemState::Counted,
-                ))
-            });
             let mut lines = Vec::new();
             score_items(&mut items, rules, &mut lines);
             let tasks = score_tasks(register, name, &mut items, rules, as_of, &mut lines);
@@ -322,6 +332,7 @@ pub fn score(
                 lines,
                 submitted,
                 invalid,
+                adoption,
             }
         })
         .collect()

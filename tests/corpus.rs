@@ -124,7 +124,7 @@ fn calamine_corpus_in_one_run_is_contained() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| zwxx::read::discover::has_spreadsheet_extension(&p.to_string_lossy()))
+        .filter(|p| zwxx::discover::has_spreadsheet_extension(&p.to_string_lossy()))
         .collect();
     files.sort();
     let mut seen: Vec<(Vec<u8>, String)> = Vec::new();

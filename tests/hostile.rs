@@ -442,18 +442,28 @@ fn a_file_taking_too_long_is_stopped_and_the_run_goes_on() {
     for f in ["blank-formatted-rows.xlsx", "formula-no-value.xlsx"] {
         std::fs::copy(broken_dir().join(f), tmp.path().join(f)).unwrap();
     }
-    // 0 s: the watchdog fires before any file is read
+    // 0 s: the watchdog (checking every 10 ms at most) stops the 100,000-row file; the small
+    // one is read, or stopped too if it took longer than that
     let run = zwxx(
         tmp.path(),
         &["validate", ".", "--format", "json", "--max-seconds", "0"],
     );
     assert_contained("--max-seconds 0", &run, MAX_TIME);
     let found = findings(&run.stdout);
-    assert_eq!(found.len(), 2, "{found:#?}");
-    for f in &found {
-        assert_eq!(f.code, "E-FILE-LIMIT", "{found:#?}");
-        assert!(f.message.contains("超过 0 秒"), "{found:#?}");
-    }
+    let slow = found
+        .iter()
+        .find(|f| f.file.ends_with("blank-formatted-rows.xlsx"));
+    assert!(
+        slow.is_some_and(|f| f.code == "E-FILE-LIMIT" && f.message.contains("超过 0 秒")),
+        "{found:#?}"
+    );
+    let other = found
+        .iter()
+        .find(|f| f.file.ends_with("formula-no-value.xlsx"));
+    assert!(
+        other.is_some_and(|f| ["E-FORMULA", "E-FILE-LIMIT"].contains(&f.code.as_str())),
+        "{found:#?}"
+    );
     // with time enough, both read again in the same way as ever
     let run = zwxx(tmp.path(), &["validate", ".", "--format", "json"]);
     let errors: Vec<String> = findings(&run.stdout)

@@ -544,3 +544,42 @@ fn a_task_without_issue_date_due_next_year_is_this_years() {
     assert!(run.csv("校验问题.csv").contains("W-REG-YEAR"));
     assert_ne!(&run.csv("考核排名.csv"), &clean_results()[0]);
 }
+
+/// The optional 采用记录 (issue 20) is found like the other sheets: renamed, it is read by its
+/// header with W-REG-SHEET (the record still decides the 普刊 adoptions); absent, nothing is
+/// wrong (the sections' workbooks decide).
+#[test]
+fn a_renamed_adoption_record_is_read_by_its_header() {
+    // 办公室's first routine item, printed in 普刊 though not declared: +5 by the record.
+    let reg = clean().adopted(RecordRow::new(0, "2019年第3期", "办公室工作动态第0条"));
+    let named = score(&reg);
+    assert_eq!(named.out.status.code(), Some(0), "{}", named.stderr());
+    assert_ne!(
+        &named.csv("考核排名.csv"),
+        &clean_results()[0],
+        "the record counts"
+    );
+    let renamed = score_renamed(&reg, |n| {
+        Some(
+            if n == "采用记录" {
+                "采用记录2019"
+            } else {
+                n
+            }
+            .to_string(),
+        )
+    });
+    assert_eq!(renamed.out.status.code(), Some(0), "{}", renamed.stderr());
+    for name in ["考核排名.csv", "信息明细.csv"] {
+        assert_eq!(renamed.csv(name), named.csv(name), "{name}");
+    }
+    let problems = renamed.csv("校验问题.csv");
+    assert!(
+        problems
+            .lines()
+            .any(|l| l.contains("W-REG-SHEET") && l.contains("已按“采用记录”读取")),
+        "{problems}"
+    );
+    assert!(!named.csv("校验问题.csv").contains("W-REG-SHEET"));
+    assert!(!clean_results()[0].is_empty() && !named.csv("校验问题.csv").contains("E-REG"));
+}

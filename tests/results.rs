@@ -12,12 +12,12 @@ use common::*;
 const RESULTS: &str = "2019年度政务信息工作考核结果.xlsx";
 const FIXED_BEFORE: [&str; 3] = ["考核排名", "得分明细", "采用信息目录"];
 const FIXED_AFTER: [&str; 6] = [
+    "撰稿人统计",
     "月度报送",
     "约稿任务",
     "扣分记录",
     "校验问题",
     "考核说明",
-    "",
 ];
 
 /// A sheet as a grid with absolute positions (row 0 = the sheet's first row).
@@ -138,7 +138,7 @@ fn every_sheet_is_present_in_order() {
         "中小企业股",
         "科技管理股",
     ]);
-    want.extend(&FIXED_AFTER[..5]);
+    want.extend(FIXED_AFTER);
     assert_eq!(names, want);
     assert!(stdout(&out).contains(&format!("结果已写入:{RESULTS}")));
 }
@@ -499,8 +499,8 @@ fn same_inputs_and_as_of_give_byte_identical_outputs() {
     }
     assert_eq!(
         results[0].1.len(),
-        3 + 1 + 1,
-        "xlsx, three CSV, one feedback"
+        1 + 4 + 1,
+        "xlsx, four CSV, one feedback"
     );
     assert!(results[0].1 == results[1].1, "outputs differ between runs");
 }
@@ -743,7 +743,7 @@ fn a_clean_year_exits_zero_and_says_where_the_files_are() {
     let names = sheet_names(&d.path().join("结果.xlsx"));
     assert_eq!(
         names.len(),
-        3 + 11 + 5,
+        FIXED_BEFORE.len() + 11 + FIXED_AFTER.len(),
         "default roster: eleven section sheets"
     );
     let g = grid(&d.path().join("结果.xlsx"), "考核说明");
@@ -824,12 +824,13 @@ fn a_large_roster_gets_the_streamed_sheets_and_stays_byte_identical() {
         let path = d.path().join(RESULTS);
         let sheets = sheet_names(&path);
         assert_eq!(
-            &sheets[..5],
+            &sheets[..6],
             [
                 "考核排名",
                 "得分明细",
                 "采用信息目录",
                 "信息明细",
+                "撰稿人统计",
                 "月度报送"
             ],
             "{sheets:?}"

@@ -342,6 +342,18 @@ fn the_sample_year_exercises_every_flag_and_finding() {
             "W-APPROVAL",
             Severity::Warning,
         ),
+        // The 采用记录: the unprinted claim, the forgotten 是, the title no section sent.
+        (
+            "中小企业股-2019-09.xlsx B7",
+            "W-ADOPT-UNRECORDED",
+            Severity::Warning,
+        ),
+        (
+            "科技管理股-累计-12月.xlsx B10",
+            "W-ADOPT-UNCLAIMED",
+            Severity::Warning,
+        ),
+        ("考核登记表.xlsx C43", "W-REG-ADOPT", Severity::Warning),
     ]
     .into_iter()
     .map(|(w, c, s)| (w.to_string(), c, s))
@@ -373,6 +385,65 @@ fn the_sample_year_exercises_every_flag_and_finding() {
             "{}",
             conv.display()
         );
+    }
+}
+
+/// The register's 采用记录 exercises every case: exact matches, reworded titles (fuzzy, with
+/// their similarity), a forgotten 是, an unprinted claim, a row no item matches, and the
+/// 省政府办公厅 level it does not list (left as declared). Against the year scored with the
+/// adoptions as declared (the record taken out of the register), it changes exactly the two
+/// adoptions it should, and so the golden figures by exactly ±5.
+#[test]
+fn the_record_changes_exactly_what_it_says() {
+    use zwxx::adoption::CheckKind;
+    let a = year_end();
+    let checks: Vec<(&str, &str, CheckKind, bool)> = a
+        .scores
+        .iter()
+        .flat_map(|s| {
+            s.adoption.iter().map(move |c| {
+                let title = s.items[c.item].item.title.as_ref();
+                (s.name.as_str(), title, c.kind, c.similarity.is_some())
+            })
+        })
+        .collect();
+    let count = |kind: CheckKind, fuzzy: bool| {
+        checks
+            .iter()
+            .filter(|c| c.2 == kind && c.3 == fuzzy)
+            .count()
+    };
+    assert!(count(CheckKind::Both, false) > 40, "{checks:?}");
+    assert_eq!(count(CheckKind::Both, true), 3, "the reworded titles");
+    let changed: Vec<(&str, CheckKind)> = checks
+        .iter()
+        .filter(|c| c.2 != CheckKind::Both)
+        .map(|c| (c.0, c.2))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("中小企业股", CheckKind::Declared),
+            ("科技管理股", CheckKind::Recorded)
+        ]
+    );
+
+    let rules = Rules::default_rules();
+    let mut loaded = zwxx::load::load(&[samples()], None, &rules, &Limits::default()).unwrap();
+    loaded.register.as_mut().unwrap().adoption_record.clear();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let declared = zwxx::assess::assess(loaded, &rules, None, None, today).unwrap();
+    assert!(declared.scores.iter().all(|s| s.adoption.is_empty()));
+    let p = rules.adoption[0].points;
+    for (s, d) in a.scores.iter().zip(&declared.scores) {
+        let change = match s.name.as_str() {
+            "科技管理股" => p,
+            "中小企业股" => -p,
+            _ => 0,
+        };
+        assert_eq!(s.adoption() - d.adoption(), change, "{}", s.name);
+        assert_eq!(s.final_score() - d.final_score(), change, "{}", s.name);
+        assert_eq!(s.task_points(), d.task_points(), "{}", s.name);
     }
 }
 

@@ -408,11 +408,12 @@ fn register_has_the_spec_sheets_labels_and_roster() {
         SheetVisible::Hidden
     );
 
-    let columns: [&[&str]; 4] = [
+    let columns: [&[&str]; 5] = [
         &labels::ROSTER_COLUMNS,
         &labels::LEADER_COLUMNS,
         &labels::TASK_COLUMNS,
         &labels::DEDUCTION_COLUMNS,
+        &labels::RECORD_COLUMNS,
     ];
     for (sheet, cols) in labels::REGISTER_SHEETS.iter().zip(columns) {
         let g = grid(&register, sheet);
@@ -594,6 +595,30 @@ fn register_drop_downs_hold_the_spec_values() {
     assert!(prompt.contains("2019-"));
     let (kind, ..) = dv(labels::SHEET_DEDUCTIONS, d, labels::D_COUNT);
     assert_eq!(kind, "whole");
+
+    // 采用记录: the adoption levels of the rules, a note on pasting each issue's contents.
+    let a = &labels::RECORD_COLUMNS;
+    let (kind, values, _, prompt) = dv(labels::SHEET_RECORD, a, labels::A_LEVEL);
+    assert_eq!(kind, "list");
+    assert_eq!(
+        values,
+        [
+            "区政府办《政务信息》普刊",
+            "区政府办《政务信息》专刊",
+            "省政府办公厅",
+            "国务院办公厅"
+        ]
+    );
+    assert!(prompt.contains("以本表为准"), "{prompt}");
+    let (_, _, _, prompt) = dv(labels::SHEET_RECORD, a, labels::A_TITLE);
+    assert!(
+        prompt.contains("目录") && prompt.contains("粘贴"),
+        "{prompt}"
+    );
+    let (kind, _, formula, _) = dv(labels::SHEET_RECORD, a, labels::A_SECTION);
+    assert_eq!((kind.as_str(), formula.as_str()), ("list", roster_range));
+    let (kind, ..) = dv(labels::SHEET_RECORD, a, labels::A_DATE);
+    assert_eq!(kind, "date");
 }
 
 #[test]

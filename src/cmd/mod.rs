@@ -28,7 +28,7 @@ pub(crate) use {out_fmt, outln};
 /// PATH arguments (those skipped unread too: an output must not replace them either), the
 /// register and the rules file.
 pub(crate) fn input_paths(input: &crate::cli::InputArgs) -> Result<Vec<std::path::PathBuf>, Error> {
-    let found = crate::read::discover::discover(&input.paths)?;
+    let found = crate::discover::discover(&input.paths)?;
     let mut paths: Vec<std::path::PathBuf> = found.into_iter().map(|f| f.path).collect();
     paths.extend(input.register.clone());
     paths.extend(input.rules.clone());

@@ -17,6 +17,7 @@ const EMBEDDED_RULES: &str = "内置规则(《隆阳区工业和科技信息化�
 pub const CSV_RANKING: &str = "考核排名.csv";
 pub const CSV_LEDGER: &str = "信息明细.csv";
 pub const CSV_FINDINGS: &str = "校验问题.csv";
+pub const CSV_AUTHORS: &str = "撰稿人统计.csv";
 
 /// Stage timings on stderr when `ZWXX_TIMING` is set (for profiling; off by default).
 struct Timing(Option<std::time::Instant>);
@@ -57,7 +58,7 @@ fn prepare_outputs(args: &ScoreArgs) -> Result<write::Prepared, Error> {
     }
     let mut folders = Vec::new();
     if let Some(dir) = &args.csv {
-        files.extend([CSV_RANKING, CSV_LEDGER, CSV_FINDINGS].map(|n| dir.join(n)));
+        files.extend([CSV_RANKING, CSV_LEDGER, CSV_FINDINGS, CSV_AUTHORS].map(|n| dir.join(n)));
         folders.push((dir.as_path(), "CSV"));
     }
     if let Some(dir) = &args.feedback {
@@ -112,6 +113,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
             (CSV_RANKING, report::csv::ranking_csv(&a, &rules)),
             (CSV_LEDGER, report::csv::ledger_csv(&a, &rules)),
             (CSV_FINDINGS, report::csv::findings_csv(&a.findings)),
+            (CSV_AUTHORS, report::csv::authors_csv(&a, &rules)),
         ] {
             outputs.push(write::Output {
                 path: dir.join(name),
@@ -154,7 +156,7 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
     super::outln!("结果已写入:{}", xlsx_path.display());
     if let Some(dir) = &args.csv {
         super::outln!(
-            "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS})",
+            "CSV 已写入:{}({CSV_RANKING}、{CSV_LEDGER}、{CSV_FINDINGS}、{CSV_AUTHORS})",
             dir.display()
         );
     }

@@ -1,31 +1,12 @@
 //! The wire between the reading process and a worker: serde codecs for the calamine types a
 //! [`WorkbookData`](super::workbook::WorkbookData) holds (cell values and merged ranges),
-//! which calamine does not make serialisable. Values are written from a borrowed form and
-//! read into calamine's own, so a workbook crosses the pipe without a copy of its cells.
+//! which calamine does not make serialisable.
 
 use calamine::{CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType};
 use serde::{Deserialize, Serialize};
 
-/// A cell value as it is written: the variants of `calamine::Data`, in one fixed order.
-#[derive(Serialize)]
-enum ValueRef<'a> {
-    Int(i64),
-    Float(f64),
-    String(&'a str),
-    Bool(bool),
-    DateTime {
-        value: f64,
-        duration: bool,
-        is_1904: bool,
-    },
-    DateTimeIso(&'a str),
-    DurationIso(&'a str),
-    Error(u8),
-    Empty,
-}
-
-/// A cell value as it is read: [`ValueRef`]'s variants, owned.
-#[derive(Deserialize)]
+/// A cell value on the wire: the variants of `calamine::Data`, in one fixed order.
+#[derive(Serialize, Deserialize)]
 enum Value {
     Int(i64),
     Float(f64),
@@ -53,84 +34,80 @@ const ERRORS: [CellErrorType; 8] = [
     CellErrorType::GettingData,
 ];
 
-fn value_ref(d: &Data) -> ValueRef<'_> {
-    match d {
-        Data::Int(i) => ValueRef::Int(*i),
-        Data::Float(f) => ValueRef::Float(*f),
-        Data::String(s) => ValueRef::String(s),
-        Data::Bool(b) => ValueRef::Bool(*b),
-        Data::DateTime(dt) => {
-            let kind = if dt.is_duration() {
-                ExcelDateTimeType::TimeDelta
-            } else {
-                ExcelDateTimeType::DateTime
-            };
-            ValueRef::DateTime {
-                value: dt.as_f64(),
-                duration: dt.is_duration(),
-                // calamine has no getter for the epoch: a 1900-based twin differs iff it is 1904
-                is_1904: *dt != ExcelDateTime::new(dt.as_f64(), kind, false),
-            }
-        }
-        Data::DateTimeIso(s) => ValueRef::DateTimeIso(s),
-        Data::DurationIso(s) => ValueRef::DurationIso(s),
-        Data::Error(e) => ValueRef::Error(ERRORS.iter().position(|x| x == e).unwrap_or(0) as u8),
-        Data::Empty => ValueRef::Empty,
+fn kind(duration: bool) -> ExcelDateTimeType {
+    if duration {
+        ExcelDateTimeType::TimeDelta
+    } else {
+        ExcelDateTimeType::DateTime
     }
 }
 
-fn data(v: Value) -> Data {
-    match v {
-        Value::Int(i) => Data::Int(i),
-        Value::Float(f) => Data::Float(f),
-        Value::String(s) => Data::String(s),
-        Value::Bool(b) => Data::Bool(b),
-        Value::DateTime {
-            value,
-            duration,
-            is_1904,
-        } => {
-            let kind = if duration {
-                ExcelDateTimeType::TimeDelta
-            } else {
-                ExcelDateTimeType::DateTime
-            };
-            Data::DateTime(ExcelDateTime::new(value, kind, is_1904))
+impl From<&Data> for Value {
+    fn from(d: &Data) -> Value {
+        match d {
+            Data::Int(i) => Value::Int(*i),
+            Data::Float(f) => Value::Float(*f),
+            Data::String(s) => Value::String(s.clone()),
+            Data::Bool(b) => Value::Bool(*b),
+            Data::DateTime(dt) => Value::DateTime {
+                value: dt.as_f64(),
+                duration: dt.is_duration(),
+                // calamine has no getter for the epoch: a 1900-based twin differs iff it is 1904
+                is_1904: *dt != ExcelDateTime::new(dt.as_f64(), kind(dt.is_duration()), false),
+            },
+            Data::DateTimeIso(s) => Value::DateTimeIso(s.clone()),
+            Data::DurationIso(s) => Value::DurationIso(s.clone()),
+            Data::Error(e) => Value::Error(ERRORS.iter().position(|x| x == e).unwrap_or(0) as u8),
+            Data::Empty => Value::Empty,
         }
-        Value::DateTimeIso(s) => Data::DateTimeIso(s),
-        Value::DurationIso(s) => Data::DurationIso(s),
-        Value::Error(e) => Data::Error(
-            ERRORS
-                .get(usize::from(e))
-                .cloned()
-                .unwrap_or(CellErrorType::Value),
-        ),
-        Value::Empty => Data::Empty,
+    }
+}
+
+impl From<Value> for Data {
+    fn from(v: Value) -> Data {
+        match v {
+            Value::Int(i) => Data::Int(i),
+            Value::Float(f) => Data::Float(f),
+            Value::String(s) => Data::String(s),
+            Value::Bool(b) => Data::Bool(b),
+            Value::DateTime {
+                value,
+                duration,
+                is_1904,
+            } => Data::DateTime(ExcelDateTime::new(value, kind(duration), is_1904)),
+            Value::DateTimeIso(s) => Data::DateTimeIso(s),
+            Value::DurationIso(s) => Data::DurationIso(s),
+            Value::Error(e) => Data::Error(
+                ERRORS
+                    .get(usize::from(e))
+                    .cloned()
+                    .unwrap_or(CellErrorType::Value),
+            ),
+            Value::Empty => Data::Empty,
+        }
     }
 }
 
 /// `#[serde(with)]` codec of a sheet's `(row, col, Data)` cells.
 pub(crate) mod cells {
     use super::*;
-    use serde::ser::SerializeSeq;
     use serde::{Deserializer, Serializer};
 
     pub(crate) fn serialize<S: Serializer>(
         cells: &[(u32, u32, Data)],
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(cells.len()))?;
-        for (r, c, v) in cells {
-            seq.serialize_element(&(r, c, value_ref(v)))?;
-        }
-        seq.end()
+        s.collect_seq(cells.iter().map(|(r, c, v)| (r, c, Value::from(v))))
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<(u32, u32, Data)>, D::Error> {
         let cells: Vec<(u32, u32, Value)> = Vec::deserialize(d)?;
-        Ok(cells.into_iter().map(|(r, c, v)| (r, c, data(v))).collect())
+        Ok(cells
+            .into_iter()
+            .map(|(r, c, v)| (r, c, v.into()))
+            .collect())
     }
 }
 
@@ -139,8 +116,6 @@ pub(crate) mod ranges {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    type Corners = ((u32, u32), (u32, u32));
-
     pub(crate) fn serialize<S: Serializer>(ranges: &[Dimensions], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(ranges.iter().map(|d| (d.start, d.end)))
     }
@@ -148,7 +123,7 @@ pub(crate) mod ranges {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<Dimensions>, D::Error> {
-        let corners: Vec<Corners> = Vec::deserialize(d)?;
+        let corners: Vec<((u32, u32), (u32, u32))> = Vec::deserialize(d)?;
         Ok(corners
             .into_iter()
             .map(|(a, b)| Dimensions::new(a, b))

@@ -11,7 +11,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -39,15 +39,17 @@ pub fn isolate(exe: PathBuf) {
     let _ = POOL.set(Pool {
         exe,
         size,
-        idle: Mutex::new(Vec::new()),
+        state: Mutex::new(Workers::default()),
+        freed: Condvar::new(),
     });
 }
 
-/// How many files can be read at once: the pool's size, or the cores when reading in-process.
+/// How many files to read at once: twice the workers (while one file's result is parsed, the
+/// worker reads the next), or the cores when reading in-process.
 pub fn parallelism() -> usize {
     POOL.get().map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |p| p.size,
+        |p| 2 * p.size,
     )
 }
 
@@ -58,7 +60,7 @@ pub(super) fn pool() -> Option<&'static Pool> {
 /// For the binary, once at the end: the idle workers are told to stop and are waited for.
 pub fn shutdown() {
     if let Some(pool) = POOL.get() {
-        let idle = std::mem::take(&mut *pool.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        let idle = std::mem::take(&mut pool.lock().idle);
         for worker in idle {
             worker.stop();
         }
@@ -135,38 +137,80 @@ fn read_frame(r: &mut impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     payload
         .try_reserve_exact(len as usize)
         .map_err(std::io::Error::other)?;
-    r.take(len).read_to_end(&mut payload)?;
-    if payload.len() as u64 != len {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
-    }
+    // one read of the whole frame where the pipe holds it (read_to_end would probe in steps)
+    payload.resize(len as usize, 0);
+    r.read_exact(&mut payload)?;
     Ok(Some(payload))
 }
 
-/// The workers of the run.
+/// The workers of the run: at most `size` of them, those not reading in `idle`.
 pub(super) struct Pool {
     exe: PathBuf,
     size: usize,
-    idle: Mutex<Vec<Worker>>,
+    state: Mutex<Workers>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct Workers {
+    idle: Vec<Worker>,
+    live: usize,
 }
 
 impl Pool {
-    /// Reads one workbook in an idle worker (a new one when none is idle). A worker that
-    /// cannot be started leaves the reading to this process.
+    /// Reads one workbook in an idle worker, a new one while there are fewer than `size`, or
+    /// the first to become idle. A worker that cannot be started leaves the reading to this
+    /// process.
     pub(super) fn read(&self, bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let Some(mut worker) = idle.or_else(|| Worker::spawn(&self.exe).ok()) else {
-            return read_in_process(bytes, limits);
+        let mut worker = match self.take() {
+            Some(worker) => worker,
+            None => match Worker::spawn(&self.exe) {
+                Ok(worker) => worker,
+                Err(_) => {
+                    self.give(None);
+                    return read_in_process(bytes, limits);
+                }
+            },
         };
         match worker.request(bytes, limits) {
             Some(result) => {
-                self.idle
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(worker);
+                self.give(Some(worker));
                 result
             }
-            None => Err(ReadError::Killed(worker.death(limits))),
+            None => {
+                self.give(None);
+                Err(ReadError::Killed(worker.death(limits)))
+            }
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Workers> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An idle worker, or `None` when one may be started (it is counted already).
+    fn take(&self) -> Option<Worker> {
+        let mut state = self.lock();
+        loop {
+            if let Some(worker) = state.idle.pop() {
+                return Some(worker);
+            }
+            if state.live < self.size {
+                state.live += 1;
+                return None;
+            }
+            state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// A worker back to the idle ones, or (`None`) one fewer.
+    fn give(&self, worker: Option<Worker>) {
+        let mut state = self.lock();
+        match worker {
+            Some(worker) => state.idle.push(worker),
+            None => state.live -= 1,
+        }
+        self.freed.notify_one();
     }
 }
 
@@ -175,9 +219,17 @@ struct Worker {
     child: Arc<Mutex<Child>>,
     stdin: BufWriter<ChildStdin>,
     stdout: BufReader<ChildStdout>,
-    watchdog: Sender<Option<Instant>>,
-    timed_out: Arc<Mutex<bool>>,
+    watch: Arc<Mutex<Watch>>,
+    /// Dropped with the worker: its watchdog then ends.
+    _alive: Sender<()>,
     stderr: JoinHandle<Vec<u8>>,
+}
+
+/// What a worker's watchdog watches: since when the worker reads a file, for how long it may.
+struct Watch {
+    since: Option<Instant>,
+    limit: Duration,
+    timed_out: bool,
 }
 
 impl Worker {
@@ -196,16 +248,20 @@ impl Worker {
                 _ => return Err(std::io::Error::other("worker pipes")),
             };
         let child = Arc::new(Mutex::new(child));
-        let timed_out = Arc::new(Mutex::new(false));
-        let (watchdog, deadlines) = mpsc::channel();
-        let (c, t) = (child.clone(), timed_out.clone());
-        std::thread::spawn(move || watch(&deadlines, &c, &t));
+        let watch = Arc::new(Mutex::new(Watch {
+            since: None,
+            limit: Duration::ZERO,
+            timed_out: false,
+        }));
+        let (alive, gone) = mpsc::channel();
+        let (c, w) = (child.clone(), watch.clone());
+        std::thread::spawn(move || watchdog(&gone, &c, &w));
         Ok(Worker {
             child,
             stdin: BufWriter::new(stdin),
             stdout: BufReader::new(stdout),
-            watchdog,
-            timed_out,
+            watch,
+            _alive: alive,
             stderr: std::thread::spawn(move || head(stderr)),
         })
     }
@@ -216,10 +272,15 @@ impl Worker {
         bytes: &[u8],
         limits: &Limits,
     ) -> Option<Result<WorkbookData, ReadError>> {
-        let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
-        let _ = self.watchdog.send(Some(deadline));
+        let watch = self.watch.clone();
+        let set = |since| {
+            let mut watch = watch.lock().unwrap_or_else(|e| e.into_inner());
+            watch.since = since;
+            watch.limit = Duration::from_secs(limits.max_seconds);
+        };
+        set(Some(Instant::now()));
         let answer = self.exchange(bytes, limits);
-        let _ = self.watchdog.send(None);
+        set(None);
         postcard::from_bytes(&answer.ok()?).ok()
     }
 
@@ -239,11 +300,15 @@ impl Worker {
             let _ = child.kill();
             child.wait()
         };
-        drop(self.watchdog);
         drop(self.stdin);
         let stderr = self.stderr.join().unwrap_or_default();
         let stderr = String::from_utf8_lossy(&stderr);
-        if *self.timed_out.lock().unwrap_or_else(|e| e.into_inner()) {
+        if self
+            .watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .timed_out
+        {
             Killed::Time(limits.max_seconds)
         } else if stderr.contains("memory allocation of") {
             Killed::Memory(limits.max_worker_bytes >> 20)
@@ -257,7 +322,6 @@ impl Worker {
     /// Closes its input (the worker then exits) and waits for it.
     fn stop(self) {
         drop(self.stdin);
-        drop(self.watchdog);
         let _ = self.child.lock().unwrap_or_else(|e| e.into_inner()).wait();
         let _ = self.stderr.join();
     }
@@ -274,27 +338,25 @@ fn exit_text(status: &std::process::ExitStatus) -> String {
         .map_or_else(|| status.to_string(), |c| format!("退出码 {c}"))
 }
 
-/// The watchdog of one worker: armed with a deadline, disarmed with `None`; kills the worker
-/// when a deadline passes. Ends when the worker's handle is dropped.
-fn watch(
-    deadlines: &mpsc::Receiver<Option<Instant>>,
-    child: &Mutex<Child>,
-    timed_out: &Mutex<bool>,
-) {
-    let mut deadline: Option<Instant> = None;
+/// The watchdog of one worker: sleeps until the file being read would be late (or a limit's
+/// length while none is), then stops the worker if it still reads that file. It wakes about
+/// once a limit, not once a file. Ends when the worker's handle (`gone`'s sender) is dropped.
+fn watchdog(gone: &mpsc::Receiver<()>, child: &Mutex<Child>, watch: &Mutex<Watch>) {
     loop {
-        let next = match deadline {
-            None => deadlines.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            Some(d) => deadlines.recv_timeout(d.saturating_duration_since(Instant::now())),
+        let wait = {
+            let w = watch.lock().unwrap_or_else(|e| e.into_inner());
+            let until = w.since.map(|t| t + w.limit);
+            until.map_or(w.limit, |t| t.saturating_duration_since(Instant::now()))
         };
-        match next {
-            Ok(d) => deadline = d,
-            Err(RecvTimeoutError::Timeout) => {
-                *timed_out.lock().unwrap_or_else(|e| e.into_inner()) = true;
-                let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
-                deadline = None;
-            }
-            Err(RecvTimeoutError::Disconnected) => return,
+        match gone.recv_timeout(wait.max(Duration::from_millis(10))) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
+        if w.since.is_some_and(|t| t.elapsed() >= w.limit) {
+            w.timed_out = true;
+            w.since = None;
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
         }
     }
 }

@@ -115,6 +115,7 @@ fn placed<'a>(
                 f::W_REGISTER,
                 format!("登记表中没有“{name}”工作表,相关核对未进行。请按模板恢复该工作表"),
             ),
+            IfMissing::Optional => return None,
         },
     };
     findings.push(f::sheet_level(file, name, sev, code, msg));

@@ -36,6 +36,12 @@ const D_DATE: usize = 1;
 const D_CATEGORY: usize = 2;
 const D_COUNT: usize = 3;
 const D_NOTE: usize = 4;
+/// Columns of `采用记录`.
+const A_LEVEL: usize = 0;
+const A_ISSUE: usize = 1;
+const A_TITLE: usize = 2;
+const A_SECTION: usize = 3;
+const A_DATE: usize = 4;
 
 /// What a sheet parser is given: its table, the rules, the register read so far (the roster
 /// first) and the findings to add to.
@@ -48,6 +54,9 @@ pub(super) enum IfMissing {
     Error,
     /// A warning: only warnings depend on it (the leaders).
     Warn,
+    /// Nothing: the sheet is optional (the adoption record: without it, the sections'
+    /// workbooks decide the adoptions).
+    Optional,
 }
 
 /// A register sheet: its name, its columns, the columns it cannot be read without, its parser,
@@ -86,7 +95,7 @@ pub(super) const ROSTER: SheetSpec = SheetSpec {
 };
 
 /// The sheets read after the roster, in order.
-pub(super) const AFTER_ROSTER: [SheetSpec; 3] = [
+pub(super) const AFTER_ROSTER: [SheetSpec; 4] = [
     SheetSpec {
         name: l::SHEET_LEADERS,
         columns: &l::LEADER_COLUMNS,
@@ -107,6 +116,13 @@ pub(super) const AFTER_ROSTER: [SheetSpec; 3] = [
         required: &[D_SECTION, D_CATEGORY],
         parse: deductions,
         if_missing: IfMissing::Error,
+    },
+    SheetSpec {
+        name: l::SHEET_RECORD,
+        columns: &l::RECORD_COLUMNS,
+        required: &[A_LEVEL, A_TITLE],
+        parse: adoption_record,
+        if_missing: IfMissing::Optional,
     },
 ];
 
@@ -399,7 +415,7 @@ fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<F
         let mut r = RowCheck::new(t, row);
         let section = r.section(D_SECTION, &roster, reg.roster_incomplete);
         let date = r.date(D_DATE, false);
-        let label = deduction_label(&mut r, &labels);
+        let label = rule_label(&mut r, D_CATEGORY, &labels);
         let count = match r.value(D_COUNT) {
             None => Some(1),
             Some(d) => {
@@ -431,23 +447,21 @@ fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<F
     }
 }
 
-/// `扣分类别` of a deduction row: a label of the rules, or the one label that holds it.
-fn deduction_label<'l>(r: &mut RowCheck, labels: &[&'l str]) -> Option<&'l str> {
-    let raw = r.text(D_CATEGORY);
+/// A cell holding a label of the rules (`扣分类别`, `采用级别`): the label, or the one label
+/// that holds the value.
+fn rule_label<'l>(r: &mut RowCheck, c: usize, labels: &[&'l str]) -> Option<&'l str> {
+    let raw = r.text(c);
+    let column = r.t.label(c);
     let allowed = labels.join("、");
     if raw.is_empty() {
-        let msg = format!("扣分类别为空,本行未计入。请填写:{allowed}");
-        r.error(D_CATEGORY, f::REG_REQUIRED, msg);
+        let msg = format!("{column}为空,本行未计入。请填写:{allowed}");
+        r.error(c, f::REG_REQUIRED, msg);
         return None;
     }
-    match values::deduction_label(&raw, labels) {
+    match values::rule_label(&raw, labels) {
         Reading::Exact(x) => Some(x),
         Reading::Variant(x) => {
-            r.warn(
-                D_CATEGORY,
-                f::W_REG_VALUE,
-                values::read_as(l::D_CATEGORY, &raw, x),
-            );
+            r.warn(c, f::W_REG_VALUE, values::read_as(column, &raw, x));
             Some(x)
         }
         Reading::Unknown => {
@@ -457,9 +471,51 @@ fn deduction_label<'l>(r: &mut RowCheck, labels: &[&'l str]) -> Option<&'l str> 
             } else {
                 "不在规则中".to_string()
             };
-            let msg = format!("扣分类别“{raw}”{why},本行未计入。请填写:{allowed}");
-            r.error(D_CATEGORY, f::REG_VALUE, msg);
+            let msg = format!("{column}“{raw}”{why},本行未计入。请填写:{allowed}");
+            r.error(c, f::REG_VALUE, msg);
             None
+        }
+    }
+}
+
+/// `采用记录`: what the publications printed, one row per printed item (SPEC "Adoption
+/// record"). A row is used only when its level, title and (when given) 股室 and 采用日期 read;
+/// a blank 期号 is only a warning, since scoring does not use it.
+fn adoption_record(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
+    let names: Vec<String> = reg.roster.iter().map(|x| x.name.clone()).collect();
+    let roster: Vec<&str> = names.iter().map(String::as_str).collect();
+    let labels: Vec<&str> = rules.adoption_labels().collect();
+    for row in t.rows() {
+        let mut r = RowCheck::new(t, row);
+        let level = rule_label(&mut r, A_LEVEL, &labels);
+        let title = r.text(A_TITLE);
+        if title.is_empty() {
+            let msg = "标题为空,本行未计入。请照《政务信息》目录填写被采用信息的标题".to_string();
+            r.error(A_TITLE, f::REG_REQUIRED, msg);
+        }
+        let issue = r.text(A_ISSUE);
+        if issue.is_empty() {
+            let msg = "期号为空,本条照常核对。请填写如“2019年第12期”的期号,以便查对".to_string();
+            r.warn(A_ISSUE, f::W_REG_ADOPT, msg);
+        }
+        let section = match r.value(A_SECTION) {
+            Some(_) => r.section(A_SECTION, &roster, reg.roster_incomplete),
+            None => None,
+        };
+        let date = r.date(A_DATE, false);
+        let source = t.source(row);
+        if r.finish(findings)
+            && let Some(level) = level.and_then(|x| labels.iter().position(|y| *y == x))
+        {
+            reg.adoption_record.push(crate::adoption::RecordRow {
+                level,
+                issue,
+                title,
+                section,
+                date,
+                source,
+                title_col: t.col(A_TITLE),
+            });
         }
     }
 }
@@ -496,6 +552,11 @@ mod tests {
         let deductions = [D_SECTION, D_DATE, D_CATEGORY, D_COUNT, D_NOTE];
         for (i, label) in deductions.iter().zip(l::DEDUCTION_COLUMNS) {
             assert_eq!(l::DEDUCTION_COLUMNS[*i], label);
+        }
+        let record = [A_LEVEL, A_ISSUE, A_TITLE, A_SECTION, A_DATE];
+        let record_labels = [l::A_LEVEL, l::A_ISSUE, l::A_TITLE, l::A_SECTION, l::A_DATE];
+        for (i, label) in record.iter().zip(record_labels) {
+            assert_eq!(l::RECORD_COLUMNS[*i], label);
         }
     }
 }

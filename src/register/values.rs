@@ -36,9 +36,9 @@ pub fn task_status(text: &str) -> Reading<TaskStatus> {
     }
 }
 
-/// `扣分类别`: a label of the rules, or a value (white space removed) contained in exactly one
-/// of them (`迟报` → `重要信息迟报`).
-pub fn deduction_label<'a>(text: &str, labels: &[&'a str]) -> Reading<&'a str> {
+/// A label of the rules (`扣分类别`, `采用级别`), or a value (white space removed) contained in
+/// exactly one of them (`迟报` → `重要信息迟报`, `普刊` → `区政府办《政务信息》普刊`).
+pub fn rule_label<'a>(text: &str, labels: &[&'a str]) -> Reading<&'a str> {
     let t = cell::normalize_label(text);
     if let Some(exact) = labels.iter().find(|x| **x == t) {
         return Reading::Exact(exact);
@@ -123,21 +123,15 @@ mod tests {
     #[test]
     fn deduction_label_by_containment() {
         let labels = ["重要信息迟报", "重要信息漏报", "明显抄袭", "泄密"];
+        assert_eq!(rule_label("明显抄袭", &labels), Reading::Exact("明显抄袭"));
+        assert_eq!(rule_label("抄 袭", &labels), Reading::Variant("明显抄袭"));
         assert_eq!(
-            deduction_label("明显抄袭", &labels),
-            Reading::Exact("明显抄袭")
-        );
-        assert_eq!(
-            deduction_label("抄 袭", &labels),
-            Reading::Variant("明显抄袭")
-        );
-        assert_eq!(
-            deduction_label("迟报", &labels),
+            rule_label("迟报", &labels),
             Reading::Variant("重要信息迟报")
         );
         // Contained in two labels, or in none: not readable.
-        assert_eq!(deduction_label("重要信息", &labels), Reading::Unknown);
-        assert_eq!(deduction_label("迟到", &labels), Reading::Unknown);
+        assert_eq!(rule_label("重要信息", &labels), Reading::Unknown);
+        assert_eq!(rule_label("迟到", &labels), Reading::Unknown);
         assert_eq!(holding_labels("重要信息", &labels).len(), 2);
     }
 

@@ -47,13 +47,25 @@ const LEDGER_LEADING: [&str; 9] = [
     "基础分",
 ];
 
+/// The header of every CSV file zwxx writes, or its first columns where the rules add more.
+const OWN_HEADERS: [&[&str]; 4] = [
+    &super::RANKING_COLUMNS,
+    &super::FINDING_COLUMNS,
+    &LEDGER_LEADING,
+    &super::AUTHORS_LEADING,
+];
+
 /// Whether `first_line` (the BOM removed) is the header row of a CSV file zwxx writes: an
 /// earlier run's CSV output may be replaced, like its results workbook.
 pub fn is_own_header(first_line: &str) -> bool {
     let line = first_line.trim_end_matches(['\r', '\n']);
-    line == super::RANKING_COLUMNS.join(",")
-        || line == super::FINDING_COLUMNS.join(",")
-        || line.starts_with(&format!("{},", LEDGER_LEADING.join(",")))
+    OWN_HEADERS.iter().any(|h| {
+        let h = h.join(",");
+        line == h
+            || line
+                .strip_prefix(&h)
+                .is_some_and(|rest| rest.starts_with(','))
+    })
 }
 
 /// Render a table as CSV text with a BOM.
@@ -160,6 +172,30 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
             rows.push(row);
         }
     }
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    render(&headers, &rows)
+}
+
+/// `撰稿人统计.csv`: the authors sheet's rows, figures to one decimal; names only.
+pub fn authors_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
+    // Written as `1.0`, not `1`: the sheet shows one decimal too (a number all the same).
+    let one = |x: f64| Cell::Text(format!("{:.1}", crate::authors::one_decimal(x)));
+    let rows: Vec<Vec<Cell>> = crate::authors::author_rows(&a.scores, rules)
+        .into_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let mut row = vec![
+                Cell::Int(n as i64 + 1),
+                r.name.into(),
+                r.section.into(),
+                one(r.items),
+            ];
+            row.extend(r.levels.iter().map(|x| one(*x)));
+            row.push(one(r.points));
+            row
+        })
+        .collect();
+    let headers = super::authors_columns(rules);
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     render(&headers, &rows)
 }

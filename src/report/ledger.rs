@@ -11,8 +11,8 @@ use crate::assess::Assessment;
 use crate::rules::Rules;
 use crate::score::ItemState;
 
+use super::adopted_levels;
 use super::xlsx::{clip, excel_date};
-use super::{adopted_levels, item_state};
 
 /// Above this many sections the per-section sheets become one `信息明细` sheet.
 pub const LARGE_ROSTER: usize = 50;
@@ -179,7 +179,7 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             ws.write_string(row, 4, it.category.as_str())?;
             ws.write_string(row, 5, it.task_id.as_deref().unwrap_or(""))?;
             ws.write_string(row, 6, clip(&it.issue_no))?;
-            ws.write_string(row, 7, item_state(si.state))?;
+            ws.write_string(row, 7, super::adoption::state_text(s, n, rules))?;
             ws.write_number(row, 8, si.base as f64)?;
             for c in 4..=8 {
                 runs.add(c, text);
@@ -216,7 +216,7 @@ pub fn catalog_sheet(
 ) -> Result<(), XlsxError> {
     let looks = Looks::new();
     ws.set_name(name)?;
-    let head = [
+    let mut head = vec![
         ("序号", 6.0),
         ("股室", 14.0),
         ("信息标题", 44.0),
@@ -226,6 +226,11 @@ pub fn catalog_sheet(
         ("采用期号", 12.0),
         ("加分", 7.0),
     ];
+    let checked = super::adoption::has_record(a);
+    if checked {
+        let [check, similarity] = super::adoption::CATALOG_COLUMNS;
+        head.extend([(check, 24.0), (similarity, 8.0)]);
+    }
     heading(
         ws,
         &looks,
@@ -235,11 +240,10 @@ pub fn catalog_sheet(
     )?;
     let mut row = 2u32;
     for s in &a.scores {
-        for si in s
-            .items
-            .iter()
-            .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
-        {
+        for (i, si) in s.items.iter().enumerate() {
+            if si.state != ItemState::Counted || !si.item.is_adopted() {
+                continue;
+            }
             let it = &si.item;
             ws.write_number_with_format(row, 0, row as f64 - 1.0, &looks.text)?;
             ws.write_string_with_format(row, 1, &s.name, &looks.text)?;
@@ -249,8 +253,17 @@ pub fn catalog_sheet(
             }
             ws.write_string_with_format(row, 4, it.category.as_str(), &looks.text)?;
             ws.write_string_with_format(row, 5, adopted_levels(it, rules), &looks.wrap)?;
-            ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
             ws.write_number_with_format(row, 7, si.adoption_points(rules) as f64, &looks.text)?;
+            if checked {
+                let c = super::adoption::catalog_check(a, s, i, rules);
+                ws.write_string_with_format(row, 6, clip(&c.issue), &looks.text)?;
+                ws.write_string_with_format(row, 8, &c.check, &looks.wrap)?;
+                if let Some(x) = c.similarity {
+                    ws.write_number_with_format(row, 9, x, &looks.text)?;
+                }
+            } else {
+                ws.write_string_with_format(row, 6, clip(&it.issue_no), &looks.text)?;
+            }
             row += 1;
         }
     }

@@ -2,6 +2,7 @@
 //! Every output is a view of the [`crate::assess::Assessment`]; the words the views share
 //! (item states, task results, file names) are defined here once.
 
+pub mod adoption;
 pub mod csv;
 pub mod docx;
 pub mod feedback;
@@ -51,6 +52,17 @@ pub const FINDING_COLUMNS: [&str; 7] = ["股室", "文件", "工作表", "单元
 pub const INVALID_FILE: &str = "文件无效";
 /// What the document properties say made the file (also lets a later run recognise it).
 pub const GENERATOR: &str = concat!("zwxx ", env!("CARGO_PKG_VERSION"));
+
+/// The first columns of `撰稿人统计` (the adoption columns after them come from the rules).
+pub const AUTHORS_LEADING: [&str; 4] = ["序号", "撰稿人", "股室", "合格信息条数"];
+
+/// The columns of `撰稿人统计` (and of `撰稿人统计.csv`): SPEC "Authors".
+pub fn authors_columns(rules: &Rules) -> Vec<String> {
+    let mut cols: Vec<String> = AUTHORS_LEADING.map(String::from).to_vec();
+    cols.extend(rules.adoption_labels().map(|l| format!("{l}采用")));
+    cols.push("采用加分".to_string());
+    cols
+}
 
 /// Default name of the results workbook.
 pub fn results_file_name(year: i32) -> String {

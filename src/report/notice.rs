@@ -560,6 +560,7 @@ mod tests {
                 }],
                 submitted: [true; 12],
                 invalid: [false; 12],
+                adoption: vec![],
             })
             .collect();
         Assessment {

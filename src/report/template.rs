@@ -29,7 +29,7 @@ mod register;
 use instructions::{instructions_sheet, register_instructions, scoring_rows, section_instructions};
 use items::items_sheet;
 use layout::{Kind, Lists, Styles, fit_width, font};
-use register::{register_columns, table_sheet};
+use register::{RuleChoices, register_columns, table_sheet};
 
 /// Data rows left open for typing under the items table's header row.
 pub const ITEM_ROWS: u32 = 300;
@@ -78,7 +78,7 @@ pub fn section_template(rules: &Rules, roster: &[&str], year: i32) -> Result<Wor
 }
 
 /// The officer's register `考核登记表` for `year`: `填报说明`, then `股室名单` (pre-filled with
-/// `roster`), `领导名单`, `约稿任务`, `扣分记录`, and the hidden `下拉列表`.
+/// `roster`), `领导名单`, `约稿任务`, `扣分记录`, `采用记录`, and the hidden `下拉列表`.
 pub fn register_template(rules: &Rules, roster: &[&str], year: i32) -> Result<Workbook, XlsxError> {
     let st = Styles::new();
     let title = format!("{year}年度政务信息工作{}", labels::REGISTER_TITLE);
@@ -108,20 +108,22 @@ pub fn register_template(rules: &Rules, roster: &[&str], year: i32) -> Result<Wo
         section_col,
     );
     let deduction_labels: Vec<&str> = rules.deduction.iter().map(|d| d.label.as_str()).collect();
-    let deductions = lists.choice(labels::D_CATEGORY, &deduction_labels)?;
-    let deduction_width = deduction_labels
-        .iter()
-        .map(|l| fit_width(l))
-        .fold(fit_width(labels::D_CATEGORY), f64::max);
+    let adoption_labels: Vec<&str> = rules.adoption_labels().collect();
+    let width = |column: &str, values: &[&str]| {
+        values
+            .iter()
+            .map(|l| fit_width(l))
+            .fold(fit_width(column), f64::max)
+    };
+    let choices = RuleChoices {
+        deductions: lists.choice(labels::D_CATEGORY, &deduction_labels)?,
+        deduction_width: width(labels::D_CATEGORY, &deduction_labels),
+        adoptions: lists.choice(labels::A_LEVEL, &adoption_labels)?,
+        adoption_width: width(labels::A_LEVEL, &adoption_labels),
+    };
 
     for sheet in labels::REGISTER_SHEETS {
-        let columns = register_columns(
-            sheet,
-            &roster_range,
-            deductions.clone(),
-            deduction_width,
-            year,
-        )?;
+        let columns = register_columns(sheet, &roster_range, &choices, year)?;
         let ws = workbook.add_worksheet();
         table_sheet(ws, &st, &format!("{title} — {sheet}"), &columns)?;
         ws.set_name(sheet)?;

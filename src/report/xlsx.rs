@@ -15,8 +15,9 @@ use rust_xlsxwriter::{
     Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::ledger;
+use super::{adoption, ledger};
 use crate::assess::Assessment;
+use crate::authors::one_decimal;
 use crate::error::Error;
 use crate::model::Severity;
 use crate::rank::Standing;
@@ -25,22 +26,24 @@ use crate::score::{Category, ItemState, SectionScore, TaskOutcome};
 
 use super::{
     FINDING_COLUMNS, GENERATOR, INVALID_FILE, NOT_SUBMITTED, NOT_TAKING_PART, RANKING_COLUMNS,
-    adopted_levels, file_outcome, item_state, task_result, task_status_given,
+    adopted_levels, file_outcome, task_result, task_status_given,
 };
 
 /// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
 pub use crate::labels::SHEET_RANKING;
 pub const SHEET_BREAKDOWN: &str = "得分明细";
 pub const SHEET_CATALOG: &str = "采用信息目录";
+pub const SHEET_AUTHORS: &str = "撰稿人统计";
 pub const SHEET_MONTHLY: &str = "月度报送";
 pub const SHEET_TASKS: &str = "约稿任务";
 pub const SHEET_DEDUCTIONS: &str = "扣分记录";
 pub const SHEET_FINDINGS: &str = "校验问题";
 pub use crate::labels::SHEET_NOTES;
-const FIXED_SHEETS: [&str; 8] = [
+const FIXED_SHEETS: [&str; 9] = [
     SHEET_RANKING,
     SHEET_BREAKDOWN,
     SHEET_CATALOG,
+    SHEET_AUTHORS,
     SHEET_MONTHLY,
     SHEET_TASKS,
     SHEET_DEDUCTIONS,
@@ -94,6 +97,7 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
         Box::new(|| breakdown_sheet(a, rules)),
     ];
     let tail: Vec<Job> = vec![
+        Box::new(|| authors_sheet(a, rules)),
         Box::new(|| monthly_sheet(a, &by_section)),
         Box::new(|| tasks_sheet(a)),
         Box::new(|| deductions_sheet(a, rules)),
@@ -462,7 +466,7 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     let mut ws = Worksheet::new();
     ws.set_name(SHEET_CATALOG)?;
     let mut sh = Sheet::new(&mut ws);
-    let cols = [
+    let mut cols = vec![
         "序号",
         "股室",
         "信息标题",
@@ -472,6 +476,12 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         "采用期号",
         "加分",
     ];
+    let checked = adoption::has_record(a);
+    if checked {
+        cols.extend(adoption::CATALOG_COLUMNS);
+        sh.limit(8, 12.0, 30.0, true);
+        sh.limit(9, 7.0, 8.0, false);
+    }
     let last = cols.len() as u16 - 1;
     sh.limit(0, 6.0, 6.0, false);
     sh.limit(1, 10.0, 24.0, true);
@@ -481,36 +491,42 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.title(
         0,
         &format!(
-            "{}年度被采用的政务信息目录(统计截至{})",
+            "{}年度被采用的政务信息目录(统计截至{}{})",
             a.year,
-            a.as_of.format("%Y-%m-%d")
+            a.as_of.format("%Y-%m-%d"),
+            if checked {
+                ";已按采用记录核对"
+            } else {
+                ""
+            }
         ),
         last,
     )?;
     sh.header(1, 0, &cols)?;
     let mut row = 2;
     for s in &a.scores {
-        for si in s
-            .items
-            .iter()
-            .filter(|i| i.state == ItemState::Counted && i.item.is_adopted())
-        {
+        for (i, si) in s.items.iter().enumerate() {
+            if si.state != ItemState::Counted || !si.item.is_adopted() {
+                continue;
+            }
             let it = &si.item;
-            sh.row(
-                row,
-                0,
-                &[
-                    V::Int(row as i64 - 1),
-                    V::text(&s.name),
-                    V::text(&it.title),
-                    V::Date(it.date),
-                    V::text(&it.category),
-                    V::Text(adopted_levels(it, rules)),
-                    V::text(&it.issue_no),
-                    V::Int(si.adoption_points(rules)),
-                ],
-                Look::default(),
-            )?;
+            let mut vals = vec![
+                V::Int(row as i64 - 1),
+                V::text(&s.name),
+                V::text(&it.title),
+                V::Date(it.date),
+                V::text(&it.category),
+                V::Text(adopted_levels(it, rules)),
+                V::text(&it.issue_no),
+                V::Int(si.adoption_points(rules)),
+            ];
+            if checked {
+                let c = adoption::catalog_check(a, s, i, rules);
+                vals[6] = V::Text(c.issue);
+                vals.push(V::Text(c.check));
+                vals.push(c.similarity.map_or(V::Blank, V::Num));
+            }
+            sh.row(row, 0, &vals, Look::default())?;
             row += 1;
         }
     }
@@ -519,6 +535,56 @@ fn catalog_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     }
     sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
     sh.finish(1, (2, 0))?;
+    Ok(ws)
+}
+
+// ---------------------------------------------------------------------------------------
+// 撰稿人统计
+
+fn authors_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
+    let mut ws = Worksheet::new();
+    ws.set_name(SHEET_AUTHORS)?;
+    let mut sh = Sheet::new(&mut ws);
+    let cols = super::authors_columns(rules);
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let last = cols.len() as u16 - 1;
+    sh.limit(0, 6.0, 6.0, false);
+    sh.limit(1, 8.0, 16.0, true);
+    sh.limit(2, 10.0, 24.0, true);
+    for c in 3..=last {
+        sh.limit(c, 8.0, 12.0, true);
+    }
+    sh.title(
+        0,
+        &format!(
+            "{}年度撰稿人统计(统计截至{};合格信息按撰稿人计,一条信息有 k 位撰稿人的每人计 1/k)",
+            a.year,
+            a.as_of.format("%Y-%m-%d")
+        ),
+        last,
+    )?;
+    sh.header(1, 0, &cols)?;
+    let mut row = 2;
+    for (n, r) in crate::authors::author_rows(&a.scores, rules)
+        .iter()
+        .enumerate()
+    {
+        let mut vals = vec![
+            V::Int(n as i64 + 1),
+            V::text(&r.name),
+            V::text(&r.section),
+            V::OneDecimal(one_decimal(r.items)),
+        ];
+        vals.extend(r.levels.iter().map(|x| V::OneDecimal(one_decimal(*x))));
+        vals.push(V::OneDecimal(one_decimal(r.points)));
+        sh.row(row, 0, &vals, Look::default())?;
+        row += 1;
+    }
+    if row == 2 {
+        sh.note(row, "(尚无合格的报送信息)", last)?;
+    }
+    sh.ws.autofilter(1, 0, (row - 1).max(1), last)?;
+    sh.finish(1, (2, 2))?;
     Ok(ws)
 }
 
@@ -662,7 +728,10 @@ fn section_sheet(
             (C::KIND, V::text(&it.category)),
             (C::ID, V::text(it.task_id.as_deref().unwrap_or(""))),
             (C::ISSUE, V::text(&it.issue_no)),
-            (C::STATE, V::text(item_state(si.state))),
+            (
+                C::STATE,
+                V::Text(adoption::state_text(s, n, rules).into_owned()),
+            ),
             (C::BASE, V::Int(si.base)),
             (cols.total(), V::Int(si.points(rules))),
             (cols.done(), V::text(si.completes.as_deref().unwrap_or(""))),
@@ -1439,6 +1508,8 @@ pub(crate) enum V {
     Date(NaiveDate),
     /// A fraction shown as a percentage (1.0 = 100%).
     Pct(f64),
+    /// A number shown to one decimal (shares of items and points).
+    OneDecimal(f64),
     Blank,
 }
 
@@ -1519,6 +1590,7 @@ enum Kind {
     Plain,
     Int,
     Pct,
+    OneDecimal,
     Date,
 }
 
@@ -1529,6 +1601,7 @@ impl FormatKey {
             V::Num(_) => (Kind::Plain, false),
             V::Int(_) => (Kind::Int, false),
             V::Pct(_) => (Kind::Pct, false),
+            V::OneDecimal(_) => (Kind::OneDecimal, false),
             V::Date(_) => (Kind::Date, false),
         };
         FormatKey {
@@ -1761,7 +1834,7 @@ impl<'a> Sheet<'a> {
                 self.ws.write_number(row, col, *n as f64)?;
                 false
             }
-            V::Num(x) | V::Pct(x) => {
+            V::Num(x) | V::Pct(x) | V::OneDecimal(x) => {
                 self.ws.write_number(row, col, *x)?;
                 false
             }
@@ -2006,6 +2079,7 @@ fn measure(v: &V) -> f64 {
         V::Num(x) => x.to_string().len() as f64,
         V::Date(_) => 10.0,
         V::Pct(_) => 7.0,
+        V::OneDecimal(x) => format!("{x:.1}").len() as f64,
         V::Blank => 0.0,
     }
 }
@@ -2031,6 +2105,7 @@ fn format_for(key: FormatKey) -> Format {
     f = match kind {
         Kind::Int => f.set_num_format("0"),
         Kind::Pct => f.set_num_format("0.0%"),
+        Kind::OneDecimal => f.set_num_format("0.0"),
         Kind::Date => f
             .set_num_format("yyyy-mm-dd")
             .set_align(FormatAlign::Center),

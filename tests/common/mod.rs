@@ -218,6 +218,38 @@ pub struct Reg {
     pub leaders: Vec<(String, String)>,
     pub tasks: Vec<TaskRow>,
     pub deductions: Vec<DeductionRow>,
+    /// The 采用记录 sheet: `None` leaves the sheet out; `Some` writes its header and rows.
+    pub record: Option<Vec<RecordRow>>,
+}
+
+/// A row of the register's 采用记录: 采用级别 · 期号 · 标题 · 股室 · 采用日期.
+#[derive(Debug, Clone, Default)]
+pub struct RecordRow {
+    pub level: String,
+    pub issue: String,
+    pub title: String,
+    pub section: String,
+    pub date: String,
+}
+
+impl RecordRow {
+    /// A row at level `level` (index into LEVELS) of issue `issue`.
+    pub fn new(level: usize, issue: &str, title: &str) -> RecordRow {
+        RecordRow {
+            level: LEVELS[level].into(),
+            issue: issue.into(),
+            title: title.into(),
+            ..RecordRow::default()
+        }
+    }
+    pub fn section(mut self, s: &str) -> RecordRow {
+        self.section = s.into();
+        self
+    }
+    pub fn date(mut self, d: &str) -> RecordRow {
+        self.date = d.into();
+        self
+    }
 }
 
 impl Reg {
@@ -249,6 +281,11 @@ impl Reg {
             deadline: deadline.into(),
             status: status.into(),
         });
+        self
+    }
+    /// Add a row to the 采用记录 (the sheet is written from the first row on).
+    pub fn adopted(mut self, row: RecordRow) -> Reg {
+        self.record.get_or_insert_with(Vec::new).push(row);
         self
     }
     pub fn deduction(mut self, section: &str, date: &str, label: &str, count: &str) -> Reg {
@@ -309,6 +346,28 @@ pub fn register_file_renamed(path: &Path, reg: &Reg, rename: impl Fn(&str) -> Op
             ws.write(r, 1, d.date.as_str()).unwrap();
             ws.write(r, 2, d.label.as_str()).unwrap();
             ws.write(r, 3, d.count.as_str()).unwrap();
+        }
+        sheets.push(ws);
+    }
+    if let Some(record) = &reg.record
+        && let Some(mut ws) = sheet("采用记录")
+    {
+        for (c, l) in ["采用级别", "期号", "标题", "股室", "采用日期"]
+            .iter()
+            .enumerate()
+        {
+            ws.write(0, c as u16, *l).unwrap();
+        }
+        for (i, a) in record.iter().enumerate() {
+            let r = 1 + i as u32;
+            for (c, v) in [&a.level, &a.issue, &a.title, &a.section, &a.date]
+                .iter()
+                .enumerate()
+            {
+                if !v.is_empty() {
+                    ws.write(r, c as u16, v.as_str()).unwrap();
+                }
+            }
         }
         sheets.push(ws);
     }

@@ -81,43 +81,40 @@ pub(super) fn finish_sheet(sd: &mut SheetData) {
 }
 
 /// Names and visibility of the sheets to read: only worksheets (chart, macro, dialog and VBA
-/// sheets are not tables of values), repeated names kept once, count bounded. Sheets named in
-/// `limits.skip_sheets` are left out when another sheet remains.
+/// sheets are not tables of values), repeated names kept once; see [`pick`].
 pub(super) fn sheet_list(
     metas: &[Sheet],
     limits: &Limits,
 ) -> Result<Vec<(String, bool)>, ReadError> {
-    if metas.len() > limits.max_zip_entries {
-        return Err(limit(
-            "max_zip_entries",
-            metas.len() as u64,
-            limits.max_zip_entries as u64,
-        ));
-    }
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for m in metas {
-        if m.typ != SheetType::WorkSheet {
-            continue;
-        }
-        if seen.insert(m.name.clone()) {
-            out.push((m.name.clone(), m.visible == SheetVisible::Visible));
-        }
-    }
-    if out.is_empty() {
-        return Err(ReadError::NoSheets);
-    }
-    let skipped = |name: &str| limits.skip_sheets.iter().any(|s| same_name(name, s));
-    if out.iter().any(|(name, _)| !skipped(name)) {
-        out.retain(|(name, _)| !skipped(name));
-    }
-    Ok(out)
+    let sheets = metas
+        .iter()
+        .filter(|m| m.typ == SheetType::WorkSheet && seen.insert(m.name.as_str()))
+        .map(|m| (m.name.clone(), m.visible == SheetVisible::Visible))
+        .collect();
+    pick(sheets, |s| &s.0, limits)
 }
 
-/// Sheet names equal after removing all white space (`填 报 说 明` is `填报说明`).
-fn same_name(a: &str, b: &str) -> bool {
-    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    strip(a) == strip(b)
+/// The sheets to read, their count bounded: those named in `limits.skip_sheets` (white space
+/// ignored) are left out when another sheet remains.
+pub(super) fn pick<T>(
+    mut sheets: Vec<T>,
+    name: impl Fn(&T) -> &String,
+    limits: &Limits,
+) -> Result<Vec<T>, ReadError> {
+    let max = limits.max_zip_entries;
+    if sheets.len() > max {
+        return Err(limit("max_zip_entries", sheets.len() as u64, max as u64));
+    }
+    if sheets.is_empty() {
+        return Err(ReadError::NoSheets);
+    }
+    let bare = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let skipped = |s: &T| limits.skip_sheets.iter().any(|k| bare(k) == bare(name(s)));
+    if sheets.iter().any(|s| !skipped(s)) {
+        sheets.retain(|s| !skipped(s));
+    }
+    Ok(sheets)
 }
 
 pub(super) fn new_sheet(name: String, visible: bool) -> SheetData {

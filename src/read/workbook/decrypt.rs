@@ -23,9 +23,17 @@ use super::ReadError;
 /// Excel's built-in default password.
 const DEFAULT_PASSWORD: &str = "VelvetSweatshop";
 
-/// The decrypted package of an encrypted OOXML workbook.
+/// The decrypted package of an encrypted OOXML workbook. Its two streams are handed to
+/// office-crypto in a clean container of the `cfb` crate's (office-crypto's own container
+/// reader refuses some that Excel writes).
 pub(super) fn ooxml(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
-    match office_crypto::decrypt_from_bytes(bytes.to_vec(), DEFAULT_PASSWORD) {
+    const STREAMS: [&str; 2] = ["EncryptionInfo", "EncryptedPackage"];
+    let streams = super::xls::ole_streams(bytes, &STREAMS)
+        .map_err(|e| super::corrupt(format_args!("ooxml: container: {e}")))?;
+    let named: Vec<(&str, Vec<u8>)> = STREAMS.into_iter().zip(streams).collect();
+    let clean = super::xls::clean_container(&named)
+        .map_err(|e| super::corrupt(format_args!("ooxml: container: {e}")))?;
+    match office_crypto::decrypt_from_bytes(clean, DEFAULT_PASSWORD) {
         Ok(package) if package.starts_with(super::ZIP_MAGIC) => Ok(package),
         _ => Err(ReadError::Encrypted),
     }
@@ -72,10 +80,16 @@ pub(super) fn xls_stream(stream: &mut [u8]) -> Result<(), ReadError> {
             (at + 4 + skip, at + 4 + len)
         })
         .collect();
-    let mut keystream = Keystream::new(key);
+    // the RC4 keystream of each 1,024-byte block of stream offsets, made when first needed
+    let (mut block, mut bytes) = (usize::MAX, [0u8; 1024]);
     for (start, end) in ranges {
-        for (offset, byte) in stream[start..end].iter_mut().enumerate() {
-            *byte ^= keystream.at(start + offset);
+        for at in start..end {
+            if at / 1024 != block {
+                block = at / 1024;
+                bytes = [0; 1024];
+                Rc4::<U16>::new(&key(block as u32).into()).apply_keystream(&mut bytes);
+            }
+            stream[at] ^= bytes[at % 1024];
         }
     }
     stream[at..at + 2].fill(0);
@@ -158,32 +172,4 @@ fn verified(
     cipher.apply_keystream(&mut plain);
     let (v, h) = plain.split_at(verifier.len());
     digest(v).get(..h.len()) == Some(h)
-}
-
-/// The RC4 keystream byte at a stream offset, re-keyed every 1,024 bytes.
-struct Keystream {
-    key: Box<dyn Fn(u32) -> [u8; 16]>,
-    block: Option<usize>,
-    bytes: [u8; 1024],
-}
-
-impl Keystream {
-    fn new(key: Box<dyn Fn(u32) -> [u8; 16]>) -> Self {
-        Keystream {
-            key,
-            block: None,
-            bytes: [0; 1024],
-        }
-    }
-
-    fn at(&mut self, offset: usize) -> u8 {
-        let block = offset / 1024;
-        if self.block != Some(block) {
-            self.bytes = [0; 1024];
-            let mut cipher = Rc4::<U16>::new(&(self.key)(block as u32).into());
-            cipher.apply_keystream(&mut self.bytes);
-            self.block = Some(block);
-        }
-        self.bytes[offset % 1024]
-    }
 }

@@ -105,16 +105,20 @@ pub enum Format {
 }
 
 /// Why a workbook could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ReadError {
     /// The bytes are none of the supported formats (empty, text, pdf, ...).
+    #[error("not a spreadsheet")]
     NotSpreadsheet,
     /// An Excel 2.x–4.0 worksheet or workbook (BIFF2–4), which no reader here reads.
+    #[error("Excel 2.x-4.0 (BIFF2-4) file")]
     OldExcel,
     /// The workbook is protected by a password other than Excel's built-in default.
+    #[error("workbook is password protected")]
     Encrypted,
     /// A [`Limits`] field was exceeded; `name` is the field name, `value` the observed (or
     /// estimated) figure and `limit` the bound it broke.
+    #[error("limit {name} exceeded ({value} > {limit})")]
     Limit {
         /// Name of the [`Limits`] field.
         name: String,
@@ -124,13 +128,17 @@ pub enum ReadError {
         limit: u64,
     },
     /// The container or the workbook data is malformed (calamine, zip or container text).
+    #[error("corrupt workbook: {0}")]
     Corrupt(String),
     /// The workbook contains no worksheet.
+    #[error("workbook has no worksheet")]
     NoSheets,
     /// The parsing library panicked; the panic was caught and its message kept.
+    #[error("spreadsheet reader panicked: {0}")]
     Panic(String),
     /// The process reading the file was stopped: [`Killed::Memory`] and [`Killed::Time`] name
     /// the limit; anything else (a crash) is [`Killed::Crash`] with what the system said.
+    #[error("reading process stopped: {0:?}")]
     Killed(Killed),
 }
 
@@ -146,25 +154,6 @@ pub enum Killed {
     /// It ended otherwise: the exit status or signal as the system reported it.
     Crash(String),
 }
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::NotSpreadsheet => f.write_str("not a spreadsheet"),
-            ReadError::OldExcel => f.write_str("Excel 2.x-4.0 (BIFF2-4) file"),
-            ReadError::Encrypted => f.write_str("workbook is password protected"),
-            ReadError::Limit { name, value, limit } => {
-                write!(f, "limit {name} exceeded ({value} > {limit})")
-            }
-            ReadError::Corrupt(msg) => write!(f, "corrupt workbook: {msg}"),
-            ReadError::NoSheets => f.write_str("workbook has no worksheet"),
-            ReadError::Panic(msg) => write!(f, "spreadsheet reader panicked: {msg}"),
-            ReadError::Killed(k) => write!(f, "reading process stopped: {k:?}"),
-        }
-    }
-}
-
-impl std::error::Error for ReadError {}
 
 /// The content of one worksheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

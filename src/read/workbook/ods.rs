@@ -13,14 +13,13 @@
 //! No formula-without-value check: LibreOffice stores a formula's result always, and an
 //! empty-string result has no value type at all — it reads as blank, which is what it shows.
 
-use std::collections::HashMap;
 use std::io::{BufReader, Read};
 
 use calamine::{Data, Dimensions};
 use quick_xml::events::{BytesStart, Event};
 
-use super::collect::{Budget, finish_sheet, new_sheet};
-use super::zip_guard::{Zip, open_zip, zip_checks};
+use super::collect::{Budget, finish_sheet, new_sheet, pick};
+use super::zip_guard::{Zip, attr, open_zip, zip_checks};
 use super::{Format, Limits, ReadError, SheetData, WorkbookData, corrupt, limit};
 
 /// ODF limits the grid as Excel does.
@@ -39,24 +38,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadEr
         .map_err(|e| corrupt(format_args!("ods: content.xml: {e}")))?;
     let mut walk = Walk::new(limits);
     walk.run(BufReader::new(content))?;
-    let mut sheets = walk.sheets;
-    if sheets.len() > limits.max_zip_entries {
-        return Err(limit(
-            "max_zip_entries",
-            sheets.len() as u64,
-            limits.max_zip_entries as u64,
-        ));
-    }
-    if sheets.is_empty() {
-        return Err(ReadError::NoSheets);
-    }
-    let skipped = |s: &SheetData| {
-        let bare = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        limits.skip_sheets.iter().any(|k| bare(k) == bare(&s.name))
-    };
-    if sheets.iter().any(|s| !skipped(s)) {
-        sheets.retain(|s| !skipped(s));
-    }
+    let mut sheets = pick(walk.sheets, |s| &s.name, limits)?;
     sheets.iter_mut().for_each(finish_sheet);
     Ok(WorkbookData {
         format: Format::Ods,
@@ -134,7 +116,6 @@ struct Walk<'l> {
     annotation: usize,
     /// The row's cells, repeated when the row is.
     row_cells: Vec<(u64, Data)>,
-    merges: HashMap<usize, Vec<Dimensions>>,
 }
 
 struct Cell {
@@ -187,17 +168,6 @@ impl Text {
     }
 }
 
-fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
-}
-
 fn count(e: &BytesStart<'_>, key: &str) -> u64 {
     attr(e, key)
         .and_then(|v| v.trim().parse().ok())
@@ -221,7 +191,6 @@ impl<'l> Walk<'l> {
             depth: 0,
             annotation: 0,
             row_cells: Vec::new(),
-            merges: HashMap::new(),
         }
     }
 
@@ -245,13 +214,7 @@ impl<'l> Walk<'l> {
                 _ => {}
             }
             Ok(true)
-        })?;
-        for (i, merged) in std::mem::take(&mut self.merges) {
-            if let Some(sheet) = self.sheets.get_mut(i) {
-                sheet.merged = merged;
-            }
-        }
-        Ok(())
+        })
     }
 
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
@@ -317,13 +280,10 @@ impl<'l> Walk<'l> {
         }
         self.budget.slots(1)?;
         let at = |r: u64, c: u64| (r as u32, c as u32);
-        self.merges
-            .entry(self.sheets.len() - 1)
-            .or_default()
-            .push(Dimensions::new(
-                at(self.row, self.col),
-                at(last_row, last_col),
-            ));
+        if let Some(sheet) = self.sheets.last_mut() {
+            let merged = Dimensions::new(at(self.row, self.col), at(last_row, last_col));
+            sheet.merged.push(merged);
+        }
         Ok(())
     }
 

@@ -211,6 +211,11 @@ pub(super) fn formula(r: u16, c: u16, value: f64, rgce: &[u8]) -> Vec<u8> {
 
 /// A BIFF8 workbook stream wrapped in a CFB.
 pub(super) fn xls_bytes(globals: &[Vec<u8>], sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    build_cfb(&[("Workbook", &xls_stream_of(globals, sheets))])
+}
+
+/// A BIFF8 workbook stream: globals (after the BOF), then one substream per sheet.
+pub(super) fn xls_stream_of(globals: &[Vec<u8>], sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let bound = |pos: u32, name: &str| {
         let mut d = pos.to_le_bytes().to_vec();
         d.extend_from_slice(&[0, 0, name.len() as u8, 0]);
@@ -237,7 +242,7 @@ pub(super) fn xls_bytes(globals: &[Vec<u8>], sheets: &[(&str, Vec<u8>)]) -> Vec<
     if head.len() < 4096 {
         head.resize(4096, 0);
     }
-    build_cfb(&[("Workbook", &head)])
+    head
 }
 
 pub(super) const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;

@@ -180,3 +180,42 @@ fn bench_small_workbook() {
         times[0]
     );
 }
+
+/// The template's hidden list sheet is left unread when the workbook carries the version
+/// name (the version then comes from the name); without the name, or when shown, it is read.
+#[test]
+fn the_template_list_sheet_is_read_only_without_the_version_name() {
+    use rust_xlsxwriter::Workbook;
+    let book = |named: bool, hidden: bool| {
+        let mut wb = Workbook::new();
+        wb.add_worksheet()
+            .set_name("报送信息")
+            .unwrap()
+            .write(0, 0, "x")
+            .unwrap();
+        let lists = wb
+            .add_worksheet()
+            .set_name(crate::labels::SHEET_LISTS)
+            .unwrap();
+        lists.write(0, 0, "常规信息").unwrap();
+        lists.set_hidden(hidden);
+        if named {
+            wb.define_name(crate::labels::VERSION_NAME, "=\"zwxx-template-1\"")
+                .unwrap();
+        }
+        let wb = read_workbook(&wb.save_to_buffer().unwrap(), &Limits::default()).unwrap();
+        let names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
+        (names, wb.template_version)
+    };
+    let (names, version) = book(true, true);
+    assert_eq!(names, ["报送信息"]);
+    assert_eq!(version.as_deref(), Some("zwxx-template-1"));
+    assert_eq!(
+        book(false, true).0,
+        ["报送信息", crate::labels::SHEET_LISTS]
+    );
+    assert_eq!(
+        book(true, false).0,
+        ["报送信息", crate::labels::SHEET_LISTS]
+    );
+}

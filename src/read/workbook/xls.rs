@@ -1,6 +1,7 @@
 //! `.xls` (BIFF5/BIFF8): the workbook stream is taken out of its OLE container with the `cfb`
-//! crate (a container that crate cannot open is corrupt; one it opens but calamine would not,
-//! such as a short mini stream, is read all the same), decrypted where Excel's default
+//! crate (a container only that crate opens is read all the same; one only calamine's own
+//! reader opens, such as a root stream not in whole mini sectors, is read as it is, without
+//! what follows), decrypted where Excel's default
 //! password opens it ([`super::decrypt`]), compacted ([`compact`]) and handed to calamine in a
 //! clean container of its own, with the summary information (for the modification time).
 //!
@@ -21,7 +22,7 @@ use calamine::{Range, Reader, Xls, XlsError, XlsOptions};
 
 use super::collect::{Budget, data_text_len, finish_sheet, new_sheet, sheet_list};
 use super::decrypt::{records, xls_stream};
-use super::{CFB_MAGIC, Format, Limits, ReadError, WorkbookData, corrupt};
+use super::{CFB_MAGIC, Format, Limits, ReadError, WorkbookData, corrupt, guard};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -29,11 +30,12 @@ const BOUNDSHEET: u16 = 0x0085;
 const CODEPAGE: u16 = 0x0042;
 const DIMENSIONS: u16 = 0x0200;
 /// Cell records with the row and column in their first four bytes.
-const CELLS: [u16; 8] = [
-    0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0201,
-];
-/// MULRK and MULBLANK: a row, a first column, and the last column in the last two bytes.
-const MULTI: [u16; 2] = [0x00BD, 0x00BE];
+/// Cell records calamine reads a value from, with the row and column in their first four
+/// bytes (blank cells, BLANK and MULBLANK, give no value: they are left as they are, so that a
+/// run of blanks over every column cannot widen the grid).
+const CELLS: [u16; 7] = [0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6];
+/// MULRK: a row, a first column, six bytes a column, and the last column in the last two.
+const MULRK: u16 = 0x00BD;
 const SUMMARY: &str = "\u{5}SummaryInformation";
 /// A stream this long is kept out of a container's mini stream.
 const MINI_CUTOFF: usize = 4096;
@@ -64,13 +66,7 @@ pub(super) fn sniff_biff(bytes: &[u8]) -> Result<Format, ReadError> {
     let (Some(typ), Some(len), Some(kind)) = (word(0), word(2), word(6)) else {
         return Err(ReadError::NotSpreadsheet);
     };
-    // BIFF2's BOF has no version word before the sheet kind
-    let kind = if typ == 0x0009 {
-        word(6).and(word(4))
-    } else {
-        Some(kind)
-    };
-    let known_kind = matches!(kind, Some(0x0005 | 0x0010 | 0x0020 | 0x0040 | 0x0100));
+    let known_kind = matches!(kind, 0x0005 | 0x0010 | 0x0020 | 0x0040 | 0x0100);
     match typ {
         0x0009 | 0x0209 | 0x0409 if (4..=16).contains(&len) && known_kind => {
             Err(ReadError::OldExcel)
@@ -82,7 +78,16 @@ pub(super) fn sniff_biff(bytes: &[u8]) -> Result<Format, ReadError> {
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
     let (mut stream, summary) = if bytes.starts_with(&CFB_MAGIC) {
-        streams(bytes)?
+        match streams(bytes) {
+            Ok(streams) => streams,
+            // a container the cfb crate refuses (a root stream not in whole mini sectors …)
+            // may still be one calamine reads as it is; if not, the cfb crate's words stand
+            Err(refused) => {
+                let as_is = XlsOptions::default();
+                return guard(|| read_calamine(bytes.to_vec(), &[], as_is, limits))
+                    .map_err(|_| refused);
+            }
+        }
     } else {
         (bytes.to_vec(), None)
     };
@@ -93,12 +98,22 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadEr
     let grids = compact(&mut stream);
     let mut options = XlsOptions::default();
     options.force_codepage = forced_codepage(&stream);
-    let file = container(stream, summary)?;
+    read_calamine(container(stream, summary)?, &grids, options, limits)
+}
+
+/// calamine's reading of an OLE container, positions mapped back through `grids` (one per
+/// BoundSheet; none where the stream was not compacted).
+fn read_calamine(
+    file: Vec<u8>,
+    grids: &[Grid],
+    options: XlsOptions,
+    limits: &Limits,
+) -> Result<WorkbookData, ReadError> {
     let mut wb = Xls::new_with_options(Cursor::new(file), options).map_err(xls_err)?;
     let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
     let metas = wb.sheets_metadata().to_vec();
     // calamine keeps sheets by name: the last BoundSheet of a name is the one it reads
-    let grid_of: HashMap<&str, &Grid> = metas.iter().map(|m| m.name.as_str()).zip(&grids).collect();
+    let grid_of: HashMap<&str, &Grid> = metas.iter().map(|m| m.name.as_str()).zip(grids).collect();
     let mut budget = Budget::new(limits);
     let mut sheets = Vec::new();
     for (name, visible) in sheet_list(&metas, limits)? {
@@ -140,18 +155,11 @@ fn xls_err(e: XlsError) -> ReadError {
 
 /// The workbook stream and the summary information of an OLE container.
 fn streams(bytes: &[u8]) -> Result<(Vec<u8>, Option<Vec<u8>>), ReadError> {
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+    let workbook = ole_streams(bytes, &["Workbook"])
+        .or_else(|e| ole_streams(bytes, &["Book"]).map_err(|_| e))
         .map_err(|e| corrupt(format_args!("xls: container: {e}")))?;
-    let mut read = |name: &str| -> std::io::Result<Vec<u8>> {
-        let mut s = cfb.open_stream(name)?;
-        let mut out = Vec::new();
-        s.read_to_end(&mut out)?;
-        Ok(out)
-    };
-    let workbook = read("Workbook")
-        .or_else(|e| read("Book").map_err(|_| e))
-        .map_err(|e| corrupt(format_args!("xls: container: {e}")))?;
-    Ok((workbook, read(SUMMARY).ok()))
+    let summary = ole_streams(bytes, &[SUMMARY]).ok();
+    Ok((workbook.concat(), summary.map(|s| s.concat())))
 }
 
 /// A clean container holding the workbook stream (long enough to stay out of the mini
@@ -161,21 +169,33 @@ fn container(mut stream: Vec<u8>, summary: Option<Vec<u8>>) -> Result<Vec<u8>, R
         // zero bytes after the last record read as no records
         stream.resize(MINI_CUTOFF, 0);
     }
-    let io = |e: std::io::Error| corrupt(format_args!("xls: container: {e}"));
-    let mut cfb = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
-        .map_err(io)?;
-    cfb.create_stream("Workbook")
-        .map_err(io)?
-        .write_all(&stream)
-        .map_err(io)?;
-    if let Some(summary) = summary {
-        cfb.create_stream(SUMMARY)
-            .map_err(io)?
-            .write_all(&summary)
-            .map_err(io)?;
+    let mut streams = vec![("Workbook", stream)];
+    streams.extend(summary.map(|s| (SUMMARY, s)));
+    clean_container(&streams).map_err(|e| corrupt(format_args!("xls: container: {e}")))
+}
+
+/// An OLE container (version 3, 512-byte sectors, as calamine reads them) holding `streams`.
+pub(super) fn clean_container(streams: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+    let mut cfb =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))?;
+    for (name, data) in streams {
+        cfb.create_stream(name)?.write_all(data)?;
     }
-    cfb.flush().map_err(io)?;
+    cfb.flush()?;
     Ok(cfb.into_inner().into_inner())
+}
+
+/// The named streams of an OLE container, read with the `cfb` crate.
+pub(super) fn ole_streams(bytes: &[u8], names: &[&str]) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))?;
+    names
+        .iter()
+        .map(|name| {
+            let mut out = Vec::new();
+            cfb.open_stream(name)?.read_to_end(&mut out)?;
+            Ok(out)
+        })
+        .collect()
 }
 
 /// The code page calamine is to decode with instead of the CODEPAGE record's: UTF-16 for
@@ -267,7 +287,11 @@ fn position(sheet: &[u8], (at, typ, len): (usize, u16, usize)) -> Option<(u16, u
     let word = |i: usize| u16::from_le_bytes([sheet[at + 4 + i], sheet[at + 5 + i]]);
     if CELLS.contains(&typ) && len >= 4 {
         Some((word(0), word(2), word(2)))
-    } else if MULTI.contains(&typ) && len >= 6 && word(len - 2) >= word(2) {
+    } else if typ == MULRK
+        && len >= 6
+        && word(len - 2) >= word(2)
+        && len == 6 + 6 * (usize::from(word(len - 2)) - usize::from(word(2)) + 1)
+    {
         Some((word(0), word(2), word(len - 2)))
     } else {
         None
@@ -298,7 +322,7 @@ fn renumber(sheet: &mut [u8], grid: &Grid) {
             let (row, first) = (rank(&grid.rows, row), rank(&grid.cols, first));
             sheet[data..data + 2].copy_from_slice(&row.to_le_bytes());
             sheet[data + 2..data + 4].copy_from_slice(&first.to_le_bytes());
-            if MULTI.contains(&typ) {
+            if typ == MULRK {
                 let last = rank(&grid.cols, last);
                 sheet[data + len - 2..data + len].copy_from_slice(&last.to_le_bytes());
             }
@@ -484,6 +508,32 @@ mod tests {
         let at: Vec<(u32, u32)> = s.cells.iter().map(|c| (c.0, c.1)).collect();
         assert_eq!(at, vec![(5, 10), (5, 11), (5, 12), (9_000, 200)]);
         assert_eq!(s.merged, vec![Dimensions::new((4, 0), (5, 1))]);
+    }
+
+    /// Regression (fuzzer, this session): a MULBLANK over every column (blanks calamine
+    /// does not read) widened the renumbered grid to 65,536 columns, and calamine reserved
+    /// rows × 65,536 cells from the DIMENSIONS made to match — 640 MB for a 39 KB file. Blank
+    /// records and a MULRK whose length does not match its columns no longer count.
+    #[test]
+    fn blanks_and_broken_runs_do_not_widen_the_grid() {
+        let mut mulblank = vec![1, 0, 0, 0];
+        mulblank.extend(std::iter::repeat_n([0u8, 0], 65_536).flatten());
+        mulblank.extend(0xFFFFu16.to_le_bytes());
+        let mut broken_mulrk = vec![2, 0, 0, 0];
+        broken_mulrk.extend(0xFFFFu16.to_le_bytes());
+        let mut recs = number(0, 3, 1.0);
+        recs.extend(rec(0x00BE, &mulblank[..mulblank.len().min(8_000)]));
+        recs.extend(rec(0x00BD, &broken_mulrk));
+        recs.extend(number(5, 7, 2.0));
+        let mut stream = xls_stream_of(&[], &[("S", recs)]);
+        let grids = compact(&mut stream);
+        assert_eq!(
+            grids[0],
+            Grid {
+                rows: vec![0, 5],
+                cols: vec![3, 7]
+            }
+        );
     }
 
     /// A code page calamine cannot decode (0x8001) is read as Windows 1252.

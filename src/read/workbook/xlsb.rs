@@ -5,11 +5,15 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Reader, Xlsb, XlsbError};
 
 use super::collect::{Budget, dataref_text_len, finish_sheet, new_sheet, sheet_list};
-use super::zip_guard::{open_zip, zip_checks};
 use super::{Format, Limits, ReadError, WorkbookData, corrupt};
 
+/// The workbook; where calamine refuses it, the package with its relationships parts
+/// normalised (as for xlsx: a prefixed `<ns0:Relationship>` calamine does not see).
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
-    zip_checks(&open_zip(bytes, limits)?, limits)?;
+    super::xlsx::with_fallback(bytes, limits, read_package)
+}
+
+fn read_package(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
     let mut wb = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_err)?;
     let modified = wb.workbook_properties().ok().and_then(|p| p.modified);
     let list = sheet_list(wb.sheets_metadata(), limits)?;

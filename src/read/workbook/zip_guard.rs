@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
 use super::{Format, Limits, MIB, ReadError, corrupt, limit};
@@ -79,30 +79,32 @@ pub(super) fn zip_format(zip: &mut Zip<'_>) -> Result<Format, ReadError> {
 const PEEK: u64 = 64 * 1024;
 
 /// The folded target of the officeDocument relationship of `_rels/.rels`, if any.
-fn office_document(zip: &mut Zip<'_>, names: &[String]) -> Option<String> {
+pub(super) fn office_document(zip: &mut Zip<'_>, names: &[String]) -> Option<String> {
     let i = names.iter().position(|n| folded(n) == "_rels/.rels")?;
     let mut target = None;
     each_start(zip, i, |e| {
         if e.local_name().as_ref() != "Relationship" {
             return true;
         }
-        let attr = |key: &str| {
-            e.attributes()
-                .flatten()
-                .find(|a| a.key.as_ref() == key)
-                .and_then(|a| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
-        };
-        if attr("Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
-            target = attr("Target");
+        if attr(e, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
+            target = attr(e, "Target");
             return false;
         }
         true
     });
     Some(folded(target?.trim_start_matches('/')))
+}
+
+/// The value of attribute `key` (its whole name) of a start tag, entities resolved.
+pub(super) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// Whether the first element of entry `index` (read from its first bytes only) passes `f`.
@@ -117,11 +119,7 @@ fn first_element(zip: &mut Zip<'_>, index: usize, f: impl Fn(&str) -> bool) -> b
 
 /// Calls `f` on each start tag of the first [`PEEK`] bytes of entry `index` until it returns
 /// false.
-fn each_start(
-    zip: &mut Zip<'_>,
-    index: usize,
-    mut f: impl FnMut(&quick_xml::events::BytesStart<'_>) -> bool,
-) {
+fn each_start(zip: &mut Zip<'_>, index: usize, mut f: impl FnMut(&BytesStart<'_>) -> bool) {
     let Ok(entry) = zip.by_index(index) else {
         return;
     };

@@ -233,6 +233,14 @@ pub(super) fn register_instructions(rules: &Rules, year: i32) -> Vec<String> {
             deductions.join("、"),
             labels::D_COUNT
         ),
+        format!(
+            "“{}”(可不填):每期《政务信息》印发后,把目录中的标题逐条粘贴进来,一条一行,选好“{}”,填上“{}”;“{}”“{}”可不填,同一标题几个股室都报送过时再填。只要某一采用级别有记录,该级别的采用就以本表为准:股室漏填“是”的照样计分,股室填了“是”而本表没有的不计分,结果中逐条说明;标题按相似度核对,编辑改过的标题不必改回。",
+            labels::SHEET_RECORD,
+            labels::A_LEVEL,
+            labels::A_ISSUE,
+            labels::A_SECTION,
+            labels::A_DATE
+        ),
         format!("日期按 {year}-03-05 的格式填写。"),
         "请勿修改工作表名称和列标题,不要删除、合并或调换列;可以插入、删除行。".to_string(),
     ]

@@ -1,5 +1,5 @@
-//! The register's tables (股室名单, 领导名单, 约稿任务, 扣分记录): their columns with hints
-//! and drop-downs, and the sheet around them.
+//! The register's tables (股室名单, 领导名单, 约稿任务, 扣分记录, 采用记录): their columns with
+//! hints and drop-downs, and the sheet around them.
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Formula, Worksheet, XlsxError};
 
@@ -10,12 +10,19 @@ use super::layout::{
 use super::{REGISTER_HEADER_ROW, REGISTER_ROWS};
 use crate::labels;
 
+/// The drop-downs of the rules' labels (`扣分类别`, `采用级别`) and the widths that fit them.
+pub(super) struct RuleChoices {
+    pub deductions: Option<DataValidation>,
+    pub deduction_width: f64,
+    pub adoptions: Option<DataValidation>,
+    pub adoption_width: f64,
+}
+
 /// The columns of one register sheet, with hints and drop-downs.
 pub(super) fn register_columns(
     sheet: &str,
     roster_range: &str,
-    deductions: Option<DataValidation>,
-    deduction_width: f64,
+    choices: &RuleChoices,
     year: i32,
 ) -> Result<Vec<Column>, XlsxError> {
     let section = || -> Result<DataValidation, XlsxError> {
@@ -105,31 +112,78 @@ pub(super) fn register_columns(
                 "留空则根据股室报送的信息自动判断;\n也可直接填“按时按质完成”或“未完成”。",
             )?),
         ],
-        labels::SHEET_DEDUCTIONS => vec![
-            Column::new(labels::D_SECTION, 22.0, Kind::Choice).with(section()?),
-            Column::new(labels::D_DATE, 11.0, Kind::Date).with(date_rule(
-                labels::D_DATE,
-                year,
-                &format!("发生或认定的日期,如 {year}-03-05。"),
-            )?),
-            Column::new(labels::D_CATEGORY, deduction_width, Kind::Choice).with_opt(match deductions {
-                Some(v) => Some(hinted(v, labels::D_CATEGORY, "从下拉列表选择扣分类别。")?),
-                None => None,
-            }),
-            Column::new(labels::D_COUNT, 7.0, Kind::Number).with(
-                hinted(
-                    DataValidation::new()
-                        .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(1)),
-                    labels::D_COUNT,
-                    "同一类别的次数,留空为 1。",
-                )?
-                .set_error_message("请填写不小于 1 的整数。")?,
-            ),
-            Column::new(labels::D_NOTE, 36.0, Kind::Wrap),
-        ],
+        labels::SHEET_DEDUCTIONS => deduction_columns(section, choices, year)?,
+        labels::SHEET_RECORD => record_columns(section, choices, year)?,
         _ => Vec::new(),
     };
     Ok(columns)
+}
+
+/// The columns of `扣分记录`: one row per deduction.
+fn deduction_columns(
+    section: impl Fn() -> Result<DataValidation, XlsxError>,
+    choices: &RuleChoices,
+    year: i32,
+) -> Result<Vec<Column>, XlsxError> {
+    Ok(vec![
+        Column::new(labels::D_SECTION, 22.0, Kind::Choice).with(section()?),
+        Column::new(labels::D_DATE, 11.0, Kind::Date).with(date_rule(
+            labels::D_DATE,
+            year,
+            &format!("发生或认定的日期,如 {year}-03-05。"),
+        )?),
+        Column::new(labels::D_CATEGORY, choices.deduction_width, Kind::Choice).with_opt(
+            match choices.deductions.clone() {
+                Some(v) => Some(hinted(v, labels::D_CATEGORY, "从下拉列表选择扣分类别。")?),
+                None => None,
+            },
+        ),
+        Column::new(labels::D_COUNT, 7.0, Kind::Number).with(
+            hinted(
+                DataValidation::new()
+                    .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(1)),
+                labels::D_COUNT,
+                "同一类别的次数,留空为 1。",
+            )?
+            .set_error_message("请填写不小于 1 的整数。")?,
+        ),
+        Column::new(labels::D_NOTE, 36.0, Kind::Wrap),
+    ])
+}
+
+/// The columns of `采用记录`: one row per item a publication printed, copied from each issue's
+/// contents list (SPEC "Adoption record").
+fn record_columns(
+    section: impl Fn() -> Result<DataValidation, XlsxError>,
+    choices: &RuleChoices,
+    year: i32,
+) -> Result<Vec<Column>, XlsxError> {
+    Ok(vec![
+        Column::new(labels::A_LEVEL, choices.adoption_width, Kind::Choice).with_opt(
+            match choices.adoptions.clone() {
+                Some(v) => Some(hinted(
+                    v,
+                    labels::A_LEVEL,
+                    "从下拉列表选择刊登或采用这条信息的级别。\n只要某一级别有一行记录,该级别的采用就以本表为准。",
+                )?),
+                None => None,
+            },
+        ),
+        Column::new(labels::A_ISSUE, 14.0, Kind::Text).with(hint(
+            labels::A_ISSUE,
+            &format!("如 {year}年第12期。"),
+        )?),
+        Column::new(labels::A_TITLE, 44.0, Kind::Wrap).with(hint(
+            labels::A_TITLE,
+            "每期《政务信息》印发后,把目录中的标题逐条粘贴到这里,一条一行。\n编辑改过的标题不必改回,系统按相似度与报送表核对。",
+        )?),
+        Column::new(labels::A_SECTION, 22.0, Kind::Choice).with(section()?),
+        Column::new(labels::A_DATE, 11.0, Kind::Date).with(date_rule(
+            labels::A_DATE,
+            year,
+            &format!("可不填。该期印发的日期,如 {year}-03-05;只与此前报送的信息核对。"),
+        )?),
+    ])
 }
 
 /// A register sheet: title row, header row, open data rows, print setup and protection.
