@@ -166,7 +166,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
         };
         if t.issued.is_none() && date.year() == year + 1 {
             let msg = format!(
-                "任务“{}”没有{},截止日期 {date} 在下一年度,按 {year} 年度下达的任务计(年底未到期)。如是下一年度的任务,请填写下达日期",
+                "任务“{}”没有{},截止日期 {date} 在下一年度,按 {year} 年度下达的任务计。如是下一年度的任务,请填写下达日期",
                 t.id,
                 l::T_ISSUED
             );
