@@ -24,7 +24,7 @@ pub fn report(e: &Error, args: &[String]) -> i32 {
         }
         _ => {
             let command = command_of(args);
-            eprintln!("zwxx: {}", message(e));
+            eprintln!("zwxx: {}", message(e, command));
             eprintln!("用法：{}", usage(command));
             let more = command.map_or("zwxx --help".to_string(), |c| format!("zwxx {c} --help"));
             eprintln!("查看说明：{more}");
@@ -88,9 +88,26 @@ fn suggestion(e: &Error) -> String {
     s.map(|s| format!("（是否为 {s}？）")).unwrap_or_default()
 }
 
-/// The Chinese message for an argument error.
-fn message(e: &Error) -> String {
-    let arg = argument(e);
+/// An option as the help shows it, both forms when it has two (`-o/--out`), as found among
+/// the options of `command` (of zwxx itself when none was named).
+fn both_forms(arg: &str, command: Option<&str>) -> String {
+    use clap::CommandFactory;
+    let Some(long) = arg.strip_prefix("--") else {
+        return arg.to_string();
+    };
+    let root = crate::cli::Cli::command();
+    let cmd = command
+        .and_then(|c| root.find_subcommand(c))
+        .unwrap_or(&root);
+    cmd.get_arguments()
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_short())
+        .map_or(arg.to_string(), |short| format!("-{short}/{arg}"))
+}
+
+/// The Chinese message for an argument error in `command`.
+fn message(e: &Error, command: Option<&str>) -> String {
+    let arg = both_forms(&argument(e), command);
     let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
     let hint = suggestion(e);
     match e.kind() {
@@ -120,7 +137,12 @@ fn message(e: &Error) -> String {
         ErrorKind::MissingSubcommand => "缺少命令：template、validate、score 或 rules".to_string(),
         ErrorKind::ArgumentConflict => {
             let other = context(e, ContextKind::PriorArg).unwrap_or_default();
-            format!("参数 {arg} 不能与 {other} 同时使用，或重复给出")
+            let other_name = other.split_whitespace().next().unwrap_or_default();
+            if both_forms(other_name, command) == arg {
+                format!("参数 {arg} 给出了两次，请只写一次")
+            } else {
+                format!("参数 {arg} 不能与 {other} 同时使用")
+            }
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
             format!("参数 {arg} 的值的个数不对：“{value}”")
@@ -155,7 +177,10 @@ mod tests {
             (&["zwxx", "score", "x", "--year"][..], "缺少值"),
             (&["zwxx", "score", "x", "--max-cells", "0"][..], "正整数"),
         ] {
-            let m = message(&error_of(args));
+            let m = message(
+                &error_of(args),
+                command_of(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
+            );
             assert!(m.contains(wanted), "{args:?}: {m}");
             assert!(
                 !m.contains("error") && !m.contains("invalid") && !m.contains("argument"),

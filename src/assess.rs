@@ -130,13 +130,25 @@ fn decide_year(
 
 /// A year the results can hold (Excel dates start in 1900).
 fn valid_year(y: i32) -> Result<i32, Error> {
-    if YEARS.contains(&y) {
-        Ok(y)
-    } else {
-        Err(Error::Usage(format!(
-            "年度 {y} 无效，请填写四位数的年份，如 2019"
-        )))
-    }
+    check_year(i64::from(y)).map_err(Error::Usage)
+}
+
+/// `y` when zwxx can assess it (in [`YEARS`]), else what is wrong with it, in Chinese.
+pub fn check_year(y: i64) -> Result<i32, String> {
+    i32::try_from(y)
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or_else(|| year_out_of_range(&y.to_string()))
+}
+
+/// Why the year `shown` (as typed) cannot be assessed.
+pub fn year_out_of_range(shown: &str) -> String {
+    format!(
+        "年份 {shown} 超出范围：只能处理 {} 至 {} 年（Excel 的日期从 {} 年开始），请填写如 2019 的年份",
+        YEARS.start(),
+        YEARS.end(),
+        YEARS.start()
+    )
 }
 
 /// The as-of date: `--as-of` when given, which must lie inside the assessment year (an

@@ -20,7 +20,7 @@ pub const USAGE_MAIN: &str = "zwxx <命令> [选项]";
 pub const USAGE_TEMPLATE: &str = "zwxx template [--rules F] [--register F] [--year Y] [-o DIR]";
 pub const USAGE_VALIDATE: &str =
     "zwxx validate PATH... [--register F] [--rules F] [--year Y] [--format text|json|csv]";
-pub const USAGE_SCORE: &str = "zwxx score PATH... [--register F] [--rules F] [--year Y] [--as-of DATE] [-o FILE] [--csv DIR] [--feedback DIR] [--strict]";
+pub const USAGE_SCORE: &str = "zwxx score PATH... [--register F] [--rules F] [--year Y] [--as-of DATE] [-o FILE] [--csv DIR] [--feedback DIR] [--notice DIR] [--strict] [-q]";
 pub const USAGE_RULES: &str = "zwxx rules [--rules F]";
 
 const MAIN_AFTER: &str = "\
@@ -319,11 +319,33 @@ pub struct RulesArgs {
     help: HelpFlag,
 }
 
-/// `--year`: a year in digits (whether it is one zwxx can assess is decided with the inputs).
+/// `--year`: a year in digits, full-width ones too (`２０１９`), that zwxx can assess; the
+/// message says what is wrong: not a whole number, not only digits, or out of range.
 fn parse_year(s: &str) -> Result<i32, String> {
-    s.trim()
-        .parse::<i32>()
-        .map_err(|_| "年份请只写数字，如 --year 2019".to_string())
+    let t: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' => '-',
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    if t.is_empty() {
+        return Err("年份为空，请写成如 --year 2019".to_string());
+    }
+    let digits = t.strip_prefix('-').unwrap_or(&t);
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        let y = t.parse::<i64>().ok();
+        return y
+            .and_then(|y| crate::assess::check_year(y).ok())
+            .ok_or_else(|| crate::assess::year_out_of_range(&t));
+    }
+    if t.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Err("年份须是整数，请写成如 --year 2019".to_string());
+    }
+    Err("年份请只写数字，如 --year 2019".to_string())
 }
 
 /// A reading limit: a positive whole number.

@@ -33,6 +33,7 @@ pub const REG_DATE: &str = "E-REG-DATE";
 pub const REG_VALUE: &str = "E-REG-VALUE";
 pub const REG_COUNT: &str = "E-REG-COUNT";
 pub const REG_TARGET: &str = "E-REG-TARGET";
+pub const REG_FILES: &str = "E-REG-FILES";
 
 // Warnings: the row counts.
 pub const W_TASK_MISSING: &str = "W-TASK-MISSING";
@@ -53,6 +54,7 @@ pub const W_TEMPLATE_VERSION: &str = "W-TEMPLATE-VERSION";
 pub const W_REGISTER: &str = "W-REGISTER";
 pub const W_REGISTER_YEAR: &str = "W-REG-YEAR";
 pub const W_REG_VALUE: &str = "W-REG-VALUE";
+pub const W_REG_SHEET: &str = "W-REG-SHEET";
 pub const W_REG_ADOPT: &str = "W-REG-ADOPT";
 pub const W_ADOPT_UNCLAIMED: &str = "W-ADOPT-UNCLAIMED";
 pub const W_ADOPT_UNRECORDED: &str = "W-ADOPT-UNRECORDED";
@@ -152,7 +154,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     ),
     (FILE_SECTION, Severity::Error, "股室不在名单中"),
     (FILE_YEAR, Severity::Error, "报送年份与考核年度不同"),
-    (FILE_REGISTER, Severity::Error, "多余的考核登记表"),
+    (
+        FILE_REGISTER,
+        Severity::Error,
+        "已用 --register 指定登记表，输入中的另一个登记表未使用",
+    ),
     (ROW_REQUIRED, Severity::Error, "必填项为空"),
     (ROW_DATE, Severity::Error, "日期无法识别"),
     (ROW_DATE_YEAR, Severity::Error, "报送日期不在考核年度内"),
@@ -162,7 +168,7 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (
         REG_SHEET,
         Severity::Error,
-        "登记表的工作表缺少表头或必需的列，或股室名单为空",
+        "登记表缺少工作表、表头或必需的列，多个工作表像同一张表，或股室名单为空",
     ),
     (REG_REQUIRED, Severity::Error, "登记表中必填项为空"),
     (
@@ -182,6 +188,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
         REG_TARGET,
         Severity::Error,
         "年度信息条数任务或分值任务不是数字或为负数",
+    ),
+    (
+        REG_FILES,
+        Severity::Error,
+        "输入中有两个（或更多）内容不同的考核登记表",
     ),
     (
         W_TASK_MISSING,
@@ -222,7 +233,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
     (W_LONG_TITLE, Severity::Warning, "标题过长"),
     (W_CLASSIFIED, Severity::Warning, "标题或备注含涉密标识"),
     (W_TEMPLATE_VERSION, Severity::Warning, "模板版本过旧"),
-    (W_REGISTER, Severity::Warning, "登记表中的可选值有误"),
+    (
+        W_REGISTER,
+        Severity::Warning,
+        "登记表中的可选值有误，或没有领导名单",
+    ),
     (
         W_REGISTER_YEAR,
         Severity::Warning,
@@ -232,6 +247,11 @@ pub const CATALOG: &[(&str, Severity, &str)] = &[
         W_REG_VALUE,
         Severity::Warning,
         "登记表中的值按近似写法读取（如“已完成”读作“按时按质完成”）",
+    ),
+    (
+        W_REG_SHEET,
+        Severity::Warning,
+        "登记表的工作表改了名，按表头读取（如“约稿任务表”按“约稿任务”读取）",
     ),
     (
         W_REG_ADOPT,

@@ -160,34 +160,10 @@ pub fn load_with_progress(
                 loaded.sections.extend(parsed.sheets);
                 loaded.failed.extend(parsed.failed);
             }
-            Outcome::Register(reg, findings) => {
-                let same_as_explicit = explicit.as_ref().is_some_and(|(esha, epath, _)| {
-                    *esha == sha
-                        || epath.as_ref().is_some_and(|p| {
-                            std::fs::canonicalize(&file.path).ok().as_ref() == Some(p)
-                        })
-                });
-                if same_as_explicit {
-                    file.status = FileStatus::Register;
-                } else if explicit.is_some() || register_from.is_some() {
-                    let used = match (&explicit, register_from) {
-                        (Some(_), _) => register
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                        (None, Some(k)) => loaded.files[k].display.clone(),
-                        _ => String::new(),
-                    };
-                    let file = &mut loaded.files[i];
-                    file.status = FileStatus::Failed("多余的考核登记表".into());
-                    loaded.findings.push(file_error(&file.display, f::FILE_REGISTER, format!(
-                        "输入中有多个考核登记表，本次使用 {used}，本文件未使用。请只保留一个登记表")));
-                } else {
-                    file.status = FileStatus::Register;
-                    register_from = Some(i);
-                    loaded.findings.extend(findings);
-                    loaded.register = Some(reg);
-                }
-            }
+            Outcome::Register(reg, findings) => match &explicit {
+                Some(chosen) => loaded.beside_chosen(i, &sha, chosen, register),
+                None => loaded.found_register(i, reg, findings, &mut register_from),
+            },
             Outcome::OwnOutput => {
                 file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
             }
@@ -203,6 +179,61 @@ pub fn load_with_progress(
         loaded.register = Some(reg);
     }
     Ok(loaded)
+}
+
+/// The register given with `--register`: its digest, its real path and what was read from it.
+type Chosen = (String, Option<PathBuf>, Register);
+
+impl Loaded {
+    /// A register among the inputs beside the one given with `--register` (at `path`): that
+    /// one itself, or another, unused.
+    fn beside_chosen(&mut self, i: usize, sha: &str, chosen: &Chosen, path: Option<&Path>) {
+        let file = &mut self.files[i];
+        let same = chosen.0 == sha
+            || chosen
+                .1
+                .as_ref()
+                .is_some_and(|p| std::fs::canonicalize(&file.path).ok().as_ref() == Some(p));
+        if same {
+            file.status = FileStatus::Register;
+            return;
+        }
+        let used = path.map(|p| p.display().to_string()).unwrap_or_default();
+        file.status = FileStatus::Failed("多余的考核登记表".into());
+        self.findings.push(file_error(
+            &file.display,
+            f::FILE_REGISTER,
+            format!("已用 --register 指定考核登记表 {used}，本文件未使用。请只保留一个登记表"),
+        ));
+    }
+
+    /// A register found among the inputs (without `--register`): the register, or — when one
+    /// was found already (`first`) — a second one, which stops the run, since which of two
+    /// different registers is meant cannot be told.
+    fn found_register(
+        &mut self,
+        i: usize,
+        reg: Register,
+        findings: Vec<Finding>,
+        first: &mut Option<usize>,
+    ) {
+        let Some(k) = *first else {
+            self.files[i].status = FileStatus::Register;
+            *first = Some(i);
+            self.findings.extend(findings);
+            self.register = Some(reg);
+            return;
+        };
+        let one = self.files[k].display.clone();
+        let file = &mut self.files[i];
+        file.status = FileStatus::Failed("多余的考核登记表".into());
+        self.findings.push(file_error(&file.display, f::REG_FILES, format!(
+            "输入中有两个内容不同的考核登记表：{one} 和 {}，无法确定使用哪一个。请只保留一个登记表（把另一个移出文件夹），或用 --register 指定",
+            file.display)));
+        if let Some(r) = self.register.as_mut() {
+            r.tasks_incomplete = true;
+        }
+    }
 }
 
 /// The files under `paths` in one fixed order: the paths themselves sorted first (so that a

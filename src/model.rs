@@ -403,6 +403,14 @@ pub struct Register {
     /// it), rows with an error included: an item naming one of them is never blamed for the
     /// officer's slip.
     pub task_ids: Vec<String>,
+    /// Whether some task of the register may be missing from `task_ids`: its 约稿任务 sheet
+    /// could not be read (missing, or a required column renamed), a row has no 任务编号, or
+    /// the inputs hold several registers. An unknown task id in a section's file may then be
+    /// the register's fault, and is not the section's E-TASK until the register is whole.
+    pub tasks_incomplete: bool,
+    /// Whether a roster row has values but no 股室: a section file naming a section not on the
+    /// roster may be that row's, and is not the section's E-FILE-SECTION until it is filled in.
+    pub roster_incomplete: bool,
     /// The 采用记录 (empty when the sheet is absent or has no row): what the publications
     /// printed, which decides the adoptions at the levels it lists.
     pub adoption_record: Vec<crate::adoption::RecordRow>,

@@ -303,15 +303,62 @@ impl Rules {
     }
 }
 
-/// A TOML/serde error in Chinese: the line, its text, and what is wrong with the key.
+/// A TOML/serde error in Chinese: where (line and column, with the line's text) and what is
+/// wrong. toml's own English stays out, but for an error not recognised here, quoted after
+/// the Chinese as a detail.
 fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
-    let msg = e.message().trim();
+    let what = toml_problem(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let at = span.start.min(text.len());
+            let at = (0..=at)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[line_start..at].chars().count() + 1;
+            let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+            format!("第 {line} 行第 {column} 列（“{line_text}”）：{what}")
+        }
+        None => what,
+    }
+}
+
+/// Syntax errors of a rules file, by the start of toml's description, in Chinese.
+const TOML_SYNTAX: [(&str, &str); 13] = [
+    ("unclosed array", "列表缺少右方括号“]”"),
+    ("unclosed inline table", "缺少右花括号“}”"),
+    ("unclosed table", "表名缺少右方括号“]”，应写成如 [bureau]"),
+    ("invalid basic string", "文字缺少结尾的双引号"),
+    ("invalid literal string", "文字缺少结尾的单引号"),
+    ("invalid multi-line", "多行文字缺少结尾的三个引号"),
+    ("duplicate key", "键或表重复，同一个键（或表）只能写一次"),
+    ("key with no value", "键后面缺少“=”和值"),
+    (
+        "string values must be quoted",
+        "文字须加双引号，如 name = \"某某局\"",
+    ),
+    ("invalid date", "日期无效"),
+    ("unquoted keys cannot be empty", "缺少键名"),
+    (
+        "missing escaped value",
+        "反斜杠“\\”后的转义无效（反斜杠本身请写成“\\\\”）",
+    ),
+    (
+        "unexpected key or value",
+        "此处有多余的内容，一行只能写一个“键 = 值”",
+    ),
+];
+
+/// What a toml error says is wrong, in Chinese.
+fn toml_problem(msg: &str) -> String {
     let between = |s: &str, a: &str, b: &str| -> Option<String> {
         let i = s.find(a)? + a.len();
         let j = s[i..].find(b)? + i;
         Some(s[i..j].to_string())
     };
-    let what = if let Some(k) = msg
+    if let Some(k) = msg
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())
     {
@@ -337,18 +384,12 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
             other => other,
         };
         format!("类型不对，应为{expected}")
-    } else if msg.contains("duplicate key") {
-        format!("键重复（{msg}）")
+    } else if msg.starts_with("invalid unquoted key") {
+        "键名只能由字母、数字、“-”和“_”组成（其他文字的键名须加双引号）".to_string()
+    } else if let Some((_, zh)) = TOML_SYNTAX.iter().find(|(en, _)| msg.starts_with(en)) {
+        (*zh).to_string()
     } else {
-        format!("格式错误（{msg}）")
-    };
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
-            format!("第 {line} 行“{line_text}”：{what}")
-        }
-        None => what,
+        format!("格式错误（toml 的原文说明：“{msg}”）")
     }
 }
 

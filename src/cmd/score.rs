@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use crate::assess::parse_as_of;
 use crate::cli::ScoreArgs;
 use crate::error::Error;
-use crate::model::FileStatus;
 use crate::report::{self, write};
 use crate::rules::Rules;
 
@@ -66,6 +65,10 @@ fn prepare_outputs(args: &ScoreArgs) -> Result<write::Prepared, Error> {
         folders.push((dir.as_path(), "问题反馈"));
     }
     if let Some(dir) = &args.notice {
+        // The notice's name holds the year: known now with --year, else checked after reading.
+        if let Some(y) = args.input.year {
+            files.push(dir.join(report::notice::notice_file_name(y)));
+        }
         folders.push((dir.as_path(), "通报草稿"));
     }
     let inputs = super::input_paths(&args.input)?;
@@ -90,7 +93,6 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
             "发现 {errors} 个错误（--strict），未生成结果。请先更正上列问题"
         )));
     }
-    super::out_fmt!("{}", report::terminal::ranking(&a, &rules));
 
     let rules_source = args
         .input
@@ -135,22 +137,18 @@ fn score(args: &ScoreArgs, as_of: Option<chrono::NaiveDate>) -> Result<i32, Erro
         outputs.push(report::notice::notice_output(&a, &rules, dir)?);
     }
 
-    // Nothing is written unless every output can be: not an input, not a folder, folder there.
+    // Nothing is written unless every output can be: not an input (an earlier run's own
+    // output may be replaced), not a folder, folder there. Checked before the ranking is
+    // printed, so that a refused run prints only why.
     let targets: Vec<&Path> = std::iter::once(xlsx_path.as_path())
         .chain(outputs.iter().map(|o| o.path.as_path()))
         .collect();
-    // A previous results workbook among the inputs was skipped as zwxx's own output, and
-    // may be replaced.
-    let mut inputs: Vec<&Path> = a
-        .files
-        .iter()
-        .filter(|f| f.status != FileStatus::Skipped(crate::load::OWN_OUTPUT.to_string()))
-        .map(|f| f.path.as_path())
-        .collect();
+    let mut inputs: Vec<&Path> = a.files.iter().map(|f| f.path.as_path()).collect();
     inputs.extend(args.input.register.as_deref());
     inputs.extend(args.input.rules.as_deref());
-    write::refuse_inputs(&targets, &inputs)?;
+    write::refuse_inputs_but_own(&targets, &inputs)?;
     write::check_folders(&targets)?;
+    super::out_fmt!("{}", report::terminal::ranking(&a, &rules));
     write::write_workbook(&xlsx_path, &mut results)?;
     write::write_all(&outputs)?;
     timing.mark("written");

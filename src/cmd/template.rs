@@ -9,7 +9,7 @@
 use chrono::Datelike;
 use std::path::{Path, PathBuf};
 
-use crate::assess::YEARS;
+use crate::assess::check_year;
 use crate::cli::TemplateArgs;
 use crate::error::Error;
 use crate::findings::is_register_error;
@@ -20,11 +20,7 @@ use crate::rules::Rules;
 
 pub fn run(args: &TemplateArgs) -> Result<i32, Error> {
     let year = args.year.unwrap_or_else(|| chrono::Local::now().year());
-    if !YEARS.contains(&year) {
-        return Err(Error::Usage(format!(
-            "年份 {year} 无效，请填写四位数的年份，如 2019"
-        )));
-    }
+    check_year(i64::from(year)).map_err(Error::Usage)?;
     let targets = [
         labels::SECTION_TEMPLATE_FILE,
         labels::REGISTER_TEMPLATE_FILE,

@@ -8,30 +8,32 @@
 //! `zwxx score` writes nothing. Each sheet has its own parser (`sheets`); a new sheet is one
 //! more [`sheets::SheetSpec`].
 
+mod locate;
 mod sheets;
 mod table;
 pub mod values;
 
-use crate::cell;
+use crate::cell::label_eq;
 use crate::findings::{self as f, at};
 use crate::labels as l;
 use crate::model::{Finding, Register, Severity, Source};
 use crate::read::workbook::WorkbookData;
 use crate::rules::Rules;
-use sheets::SheetSpec;
+use locate::{Found, Wanted, locate};
+use sheets::{IfMissing, SheetSpec};
 use table::Table;
 
-/// Whether a workbook is a register: it has a 股室名单 sheet, or two of the register's sheets.
+/// Whether a workbook is a register: it has a 股室名单 (by name, or a sheet whose header row
+/// is the roster's), or two of the register's sheets by name.
 pub fn is_register(wb: &WorkbookData) -> bool {
-    let n = l::REGISTER_SHEETS
-        .iter()
-        .filter(|s| wb.sheets.iter().any(|x| cell::label_eq(&x.name, s)))
+    let named = sheets::all()
+        .filter(|spec| wb.sheets.iter().any(|s| label_eq(&s.name, spec.name)))
         .count();
-    n >= 2
-        || wb
-            .sheets
-            .iter()
-            .any(|x| cell::label_eq(&x.name, l::SHEET_ROSTER))
+    named >= 2
+        || matches!(
+            locate(wb, &[sheets::ROSTER.wanted()])[0],
+            Found::Named(_) | Found::ByHeader(_)
+        )
 }
 
 /// Parse a register workbook. Rows with an error are reported and left out; the register
@@ -42,47 +44,118 @@ pub fn parse_register(file: &str, wb: &WorkbookData, rules: &Rules) -> (Register
         file: Some(file.to_string()),
         ..Register::default()
     };
-    let read = |spec: &SheetSpec, reg: &mut Register, findings: &mut Vec<Finding>| {
-        if let Some(t) = Table::open(file, wb, spec.name, spec.columns, spec.required, findings) {
-            (spec.parse)(&t, rules, reg, findings);
+    let specs: Vec<&SheetSpec> = sheets::all().collect();
+    let wanted: Vec<Wanted> = specs.iter().map(|s| s.wanted()).collect();
+    for (k, (spec, found)) in specs.iter().zip(locate(wb, &wanted)).enumerate() {
+        let sheet = placed(file, spec, found, &mut findings);
+        let table =
+            sheet.and_then(|s| Table::open(file, s, spec.columns, spec.required, &mut findings));
+        match table {
+            Some(t) => (spec.parse)(&t, rules, &mut reg, &mut findings),
+            None if spec.name == l::SHEET_TASKS => reg.tasks_incomplete = true,
+            None => {}
         }
+        if k == 0 {
+            check_roster(file, &mut reg, &mut findings);
+        }
+    }
+    (reg, findings)
+}
+
+/// The sheet a table is read from, with a warning when it is read under another name; the
+/// finding for a table no sheet (or more than one) holds.
+fn placed<'a>(
+    file: &str,
+    spec: &SheetSpec,
+    found: Found<'a>,
+    findings: &mut Vec<Finding>,
+) -> Option<&'a crate::read::workbook::SheetData> {
+    let name = spec.name;
+    let (sev, code, msg) = match found {
+        Found::Named(s) => return Some(s),
+        Found::ByHeader(s) => {
+            findings.push(f::sheet_level(
+                file,
+                &s.name,
+                Severity::Warning,
+                f::W_REG_SHEET,
+                format!(
+                    "没有名为“{name}”的工作表，工作表“{}”的表头与“{name}”相同，已按“{name}”读取。请将该工作表改名为“{name}”",
+                    s.name
+                ),
+            ));
+            return Some(s);
+        }
+        Found::Several(v) => {
+            let names: Vec<String> = v.iter().map(|s| format!("“{}”", s.name)).collect();
+            (
+                Severity::Error,
+                f::REG_SHEET,
+                format!(
+                    "没有名为“{name}”的工作表，而工作表 {} 的表头都与“{name}”相同，无法确定读取哪一个，该表未读取。请将要使用的工作表改名为“{name}”",
+                    names.join("、")
+                ),
+            )
+        }
+        Found::Missing => match spec.if_missing {
+            IfMissing::Error => (
+                Severity::Error,
+                f::REG_SHEET,
+                format!(
+                    "登记表中没有“{name}”工作表（也没有表头与它相同的工作表），{name}未读取。请按模板恢复该工作表{}",
+                    if name == l::SHEET_ROSTER {
+                        String::new()
+                    } else {
+                        format!("（没有{name}时保留表头即可）")
+                    }
+                ),
+            ),
+            IfMissing::Warn => (
+                Severity::Warning,
+                f::W_REGISTER,
+                format!("登记表中没有“{name}”工作表，相关核对未进行。请按模板恢复该工作表"),
+            ),
+            IfMissing::Optional => return None,
+        },
     };
-    read(&sheets::ROSTER, &mut reg, &mut findings);
+    findings.push(f::sheet_level(file, name, sev, code, msg));
+    None
+}
+
+/// A register without a roster is a register error; the embedded roster then stands in, only
+/// so that the other sheets can still be checked.
+fn check_roster(file: &str, reg: &mut Register, findings: &mut Vec<Finding>) {
     if reg.roster.is_empty() && !findings.iter().any(|x| x.code == f::REG_SHEET) {
         findings.push(f::sheet_level(
             file,
             l::SHEET_ROSTER,
             Severity::Error,
             f::REG_SHEET,
-            "登记表的股室名单为空（或没有“股室名单”工作表）。请在股室名单中填写参加考核的股室"
-                .to_string(),
+            "登记表的股室名单为空。请在股室名单中填写参加考核的股室".to_string(),
         ));
     }
     if reg.roster.is_empty() {
-        // Only so that the other sheets can still be checked: the register error stands.
         reg.roster = Register::default_roster().roster;
     }
-    for spec in &sheets::AFTER_ROSTER {
-        read(spec, &mut reg, &mut findings);
-    }
-    (reg, findings)
 }
 
 /// Tasks issued, and deductions dated, outside the assessment year belong to another year's
 /// assessment (an officer may keep one register for several years): they are left out of this
-/// year with a warning at their date cell. A task without a 下达日期 belongs to the year of its
-/// deadline; a deadline in a later year is normal for a task issued in this one (it is pending
-/// at the year's end). Undated deductions stay.
+/// year with a warning at their date cell. A deadline in the next year is normal for a task
+/// issued in this one (it is pending at the year's end). A task without a 下达日期 belongs to
+/// the year of its deadline, or to this year when its deadline is in the next one — the
+/// officer registers a task when it is issued — with a warning saying so. Undated deductions
+/// stay.
 pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
     use chrono::Datelike;
     let mut findings = Vec::new();
-    let warn = |src: &Source, col: u32, msg: String| {
+    let warn = |src: &Source, col: u32, code: &'static str, msg: String| {
         at(
             &src.file,
             &src.sheet,
             (src.row, col),
             Severity::Warning,
-            f::W_REGISTER_YEAR,
+            code,
             msg,
         )
     };
@@ -91,30 +164,33 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
             Some(d) => (d, t.issued_col, l::T_ISSUED),
             None => (t.deadline, t.date_col, l::T_DEADLINE),
         };
+        if t.issued.is_none() && date.year() == year + 1 {
+            let msg = format!(
+                "任务“{}”没有{}，截止日期 {date} 在下一年度，按 {year} 年度下达的任务计。如是下一年度的任务，请填写下达日期",
+                t.id,
+                l::T_ISSUED
+            );
+            findings.push(warn(&t.source, t.issued_col, f::W_REG_VALUE, msg));
+            return true;
+        }
         let keep = date.year() == year;
         if !keep {
-            findings.push(warn(
-                &t.source,
-                col,
-                format!(
-                    "任务“{}”的{what} {date} 不在考核年度 {year} 内，本年度不计。如有误请更正{what}",
-                    t.id
-                ),
-            ));
+            let msg = format!(
+                "任务“{}”的{what} {date} 不在考核年度 {year} 内，本年度不计。如有误请更正{what}",
+                t.id
+            );
+            findings.push(warn(&t.source, col, f::W_REGISTER_YEAR, msg));
         }
         keep
     });
     reg.deductions.retain(|d| {
         let keep = d.date.is_none_or(|x| x.year() == year);
         if !keep {
-            findings.push(warn(
-                &d.source,
-                d.date_col,
-                format!(
-                    "扣分记录日期 {} 不在考核年度 {year} 内，本年度不计。如有误请更正日期",
-                    d.date.map(|x| x.to_string()).unwrap_or_default()
-                ),
-            ));
+            let msg = format!(
+                "扣分记录日期 {} 不在考核年度 {year} 内，本年度不计。如有误请更正日期",
+                d.date.map(|x| x.to_string()).unwrap_or_default()
+            );
+            findings.push(warn(&d.source, d.date_col, f::W_REGISTER_YEAR, msg));
         }
         keep
     });

@@ -4,6 +4,7 @@
 use calamine::Data;
 use chrono::NaiveDate;
 
+use super::locate::Wanted;
 use super::table::Table;
 use super::values::{self, Reading};
 use crate::cell::{self, cell_text, clean_text, parse_date};
@@ -46,12 +47,42 @@ const A_DATE: usize = 4;
 /// first) and the findings to add to.
 pub(super) type SheetParser = fn(&Table, &Rules, &mut Register, &mut Vec<Finding>);
 
-/// A register sheet: its name, its columns, the columns it cannot be read without, its parser.
+/// What a register without the sheet means.
+pub(super) enum IfMissing {
+    /// A register error: what the sheet holds would be left out unseen (the roster, every
+    /// task, every deduction).
+    Error,
+    /// A warning: only warnings depend on it (the leaders).
+    Warn,
+    /// Nothing: the sheet is optional (the adoption record: without it, the sections'
+    /// workbooks decide the adoptions).
+    Optional,
+}
+
+/// A register sheet: its name, its columns, the columns it cannot be read without, its parser,
+/// and what its absence means.
 pub(super) struct SheetSpec {
     pub name: &'static str,
     pub columns: &'static [&'static str],
     pub required: &'static [usize],
     pub parse: SheetParser,
+    pub if_missing: IfMissing,
+}
+
+impl SheetSpec {
+    /// What the sheet is found by (see [`super::locate`]).
+    pub fn wanted(&self) -> Wanted<'static> {
+        Wanted {
+            name: self.name,
+            labels: self.columns,
+            required: self.required,
+        }
+    }
+}
+
+/// Every register sheet, the roster first.
+pub(super) fn all() -> impl Iterator<Item = &'static SheetSpec> {
+    std::iter::once(&ROSTER).chain(&AFTER_ROSTER)
 }
 
 /// `股室名单`: read first, since every other sheet names its sections.
@@ -60,6 +91,7 @@ pub(super) const ROSTER: SheetSpec = SheetSpec {
     columns: &l::ROSTER_COLUMNS,
     required: &[R_SECTION],
     parse: roster,
+    if_missing: IfMissing::Error,
 };
 
 /// The sheets read after the roster, in order.
@@ -69,24 +101,28 @@ pub(super) const AFTER_ROSTER: [SheetSpec; 4] = [
         columns: &l::LEADER_COLUMNS,
         required: &[L_NAME],
         parse: leaders,
+        if_missing: IfMissing::Warn,
     },
     SheetSpec {
         name: l::SHEET_TASKS,
         columns: &l::TASK_COLUMNS,
         required: &[T_ID, T_SECTION, T_DEADLINE],
         parse: tasks,
+        if_missing: IfMissing::Error,
     },
     SheetSpec {
         name: l::SHEET_DEDUCTIONS,
         columns: &l::DEDUCTION_COLUMNS,
         required: &[D_SECTION, D_CATEGORY],
         parse: deductions,
+        if_missing: IfMissing::Error,
     },
     SheetSpec {
         name: l::SHEET_RECORD,
         columns: &l::RECORD_COLUMNS,
         required: &[A_LEVEL, A_TITLE],
         parse: adoption_record,
+        if_missing: IfMissing::Optional,
     },
 ];
 
@@ -153,8 +189,9 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         date
     }
 
-    /// The 股室 of a task or deduction row: a roster name.
-    fn section(&mut self, c: usize, roster: &[&str]) -> Option<String> {
+    /// The 股室 of a task or deduction row: a roster name. `lost`: a roster row has lost its
+    /// 股室 (an E-REG-REQUIRED of its own), which may be this one.
+    fn section(&mut self, c: usize, roster: &[&str], lost: bool) -> Option<String> {
         let name = cell::normalize_label(&self.text(c));
         if name.is_empty() {
             let msg = "股室为空，本行未计入。请填写股室名单中的股室".to_string();
@@ -164,7 +201,11 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         if roster.contains(&name.as_str()) {
             return Some(name);
         }
-        let hint = super::suggestion(&name, roster);
+        let hint = if lost {
+            "（股室名单中有一行的股室为空：如是该行，请在名单中补上）".to_string()
+        } else {
+            super::suggestion(&name, roster)
+        };
         let msg = format!("股室“{name}”不在股室名单中{hint}，本行未计入。请填写名单中的股室");
         self.error(c, f::REG_SECTION, msg);
         None
@@ -189,30 +230,38 @@ impl<'t, 'a> RowCheck<'t, 'a> {
     }
 }
 
-/// `股室名单`: the roster, with who takes part and the yearly targets.
+/// `股室名单`: the roster, with who takes part and the yearly targets. A row whose other
+/// values have an error still puts its section on the roster (the error is about the value:
+/// no section's files are refused for it); a row with values but no 股室 is an error.
 fn roster(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     for row in t.rows() {
+        let mut r = RowCheck::new(t, row);
         let name = cell::normalize_label(&t.text(row, R_SECTION));
         if name.is_empty() {
-            continue; // a row with only contact data or targets: nothing to rank
+            let msg =
+                "股室为空，而本行其他列有内容，本行未读取。请填写股室，或删除整行".to_string();
+            r.error(R_SECTION, f::REG_REQUIRED, msg);
+            r.finish(findings);
+            reg.roster_incomplete = true;
+            continue;
         }
-        let mut r = RowCheck::new(t, row);
         if !seen.insert(name.clone()) {
             let msg = format!("股室“{name}”在名单中重复。请删去多余的一行");
             r.error(R_SECTION, f::REG_SECTION, msg);
+            r.finish(findings);
+            continue;
         }
         let participates = participates(&mut r);
         let item_target = r.target(R_ITEM_TARGET);
         let score_target = r.target(R_SCORE_TARGET);
-        if r.finish(findings) {
-            reg.roster.push(RosterEntry {
-                name,
-                participates,
-                item_target,
-                score_target,
-            });
-        }
+        r.finish(findings);
+        reg.roster.push(RosterEntry {
+            name,
+            participates,
+            item_target,
+            score_target,
+        });
     }
 }
 
@@ -285,13 +334,14 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
         if id.is_empty() {
             let msg = "任务编号为空，本行未计入。请填写唯一的任务编号".to_string();
             r.error(T_ID, f::REG_REQUIRED, msg);
+            reg.tasks_incomplete = true;
         } else if reg.task_ids.contains(&id) {
             let msg = format!("任务编号“{id}”重复，本行未计入。每个任务编号只能登记一次");
             r.error(T_ID, f::REG_DUP_TASK, msg);
         } else {
             reg.task_ids.push(id.clone());
         }
-        let section = r.section(T_SECTION, &roster);
+        let section = r.section(T_SECTION, &roster, reg.roster_incomplete);
         let kind = cell::normalize_label(&r.text(T_KIND));
         if !kind.is_empty() && kind != l::KIND_COMMISSIONED && kind != l::KIND_RESEARCH {
             let msg = format!(
@@ -364,7 +414,7 @@ fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<F
     let labels: Vec<&str> = rules.deduction.iter().map(|d| d.label.as_str()).collect();
     for row in t.rows() {
         let mut r = RowCheck::new(t, row);
-        let section = r.section(D_SECTION, &roster);
+        let section = r.section(D_SECTION, &roster, reg.roster_incomplete);
         let date = r.date(D_DATE, false);
         let label = rule_label(&mut r, D_CATEGORY, &labels);
         let count = match r.value(D_COUNT) {
@@ -450,7 +500,7 @@ fn adoption_record(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut 
             r.warn(A_ISSUE, f::W_REG_ADOPT, msg);
         }
         let section = match r.value(A_SECTION) {
-            Some(_) => r.section(A_SECTION, &roster),
+            Some(_) => r.section(A_SECTION, &roster, reg.roster_incomplete),
             None => None,
         };
         let date = r.date(A_DATE, false);

@@ -3,11 +3,11 @@
 
 use calamine::Data;
 
-use crate::cell::{self, cell_text, clean_text, is_blank};
+use crate::cell::{cell_text, clean_text, is_blank};
 use crate::findings::{self as f, at};
 use crate::layout::{Grid, columns};
 use crate::model::{Finding, Severity, Source, Text};
-use crate::read::workbook::{SheetData, WorkbookData};
+use crate::read::workbook::SheetData;
 
 /// One register table: its rows' values by wanted column (an index into `labels`).
 pub(super) struct Table<'a> {
@@ -20,18 +20,17 @@ pub(super) struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    /// The sheet `name` of `wb` read as a table of `labels`, or `None` when the workbook has no
-    /// such sheet or the sheet cannot be read (no header row, or one of the `required` columns
-    /// missing: a register error, since what the sheet holds would be left out unseen).
+    /// `sheet` read as a table of `labels`, or `None` when it cannot be read (no header row,
+    /// or one of the `required` columns missing: a register error, since what the sheet holds
+    /// would be left out unseen).
     pub fn open(
         file: &'a str,
-        wb: &'a WorkbookData,
-        name: &str,
+        sheet: &'a SheetData,
         labels: &'a [&'a str],
         required: &[usize],
         findings: &mut Vec<Finding>,
     ) -> Option<Table<'a>> {
-        let sheet: &SheetData = wb.sheets.iter().find(|s| cell::label_eq(&s.name, name))?;
+        let name = &sheet.name;
         let grid = Grid::new(sheet);
         let sheet_error =
             |msg: String| f::sheet_level(file, &sheet.name, Severity::Error, f::REG_SHEET, msg);

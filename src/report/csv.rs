@@ -34,6 +34,40 @@ pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The ledger's first columns (the adoption columns after them come from the rules).
+const LEDGER_LEADING: [&str; 9] = [
+    "股室",
+    "信息标题",
+    "报送日期",
+    "信息类别",
+    "约稿任务编号",
+    "采用级别",
+    "采用期号",
+    "计分情况",
+    "基础分",
+];
+
+/// The header of every CSV file zwxx writes, or its first columns where the rules add more.
+const OWN_HEADERS: [&[&str]; 4] = [
+    &super::RANKING_COLUMNS,
+    &super::FINDING_COLUMNS,
+    &LEDGER_LEADING,
+    &super::AUTHORS_LEADING,
+];
+
+/// Whether `first_line` (the BOM removed) is the header row of a CSV file zwxx writes: an
+/// earlier run's CSV output may be replaced, like its results workbook.
+pub fn is_own_header(first_line: &str) -> bool {
+    let line = first_line.trim_end_matches(['\r', '\n']);
+    OWN_HEADERS.iter().any(|h| {
+        let h = h.join(",");
+        line == h
+            || line
+                .strip_prefix(&h)
+                .is_some_and(|rest| rest.starts_with(','))
+    })
+}
+
 /// Render a table as CSV text with a BOM.
 pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
@@ -109,19 +143,7 @@ pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> 
 /// `信息明细.csv`: the item ledger — every item of every section (counted or not, with the
 /// reason), its adoption levels and points, and where it came from.
 pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
-    let mut headers: Vec<String> = [
-        "股室",
-        "信息标题",
-        "报送日期",
-        "信息类别",
-        "约稿任务编号",
-        "采用级别",
-        "采用期号",
-        "计分情况",
-        "基础分",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut headers: Vec<String> = LEDGER_LEADING.map(String::from).to_vec();
     headers.extend(rules.adoption_labels().map(|l| format!("{l}加分")));
     headers.extend(["合计", "完成的约稿任务", "文件", "工作表", "行"].map(String::from));
     let mut rows = Vec::new();

@@ -106,11 +106,67 @@ pub fn notice_docx(n: &Notice, created: chrono::NaiveDate) -> Result<Vec<u8>, Er
         doc = doc.add_paragraph(p);
     }
     doc = doc.add_table(ranking_table(&n.attachment));
+    // Marks zwxx's own output with the digest of its text: a later run may replace the draft
+    // while nobody has edited it (see `write`), never once it was edited and saved.
+    let document = repeat_first_row(&doc.clone().build().document);
+    let mark = notice_mark(&document);
+    let mut xml = doc
+        .custom_property(super::xlsx::OUTPUT_PROPERTY, mark)
+        .build();
+    xml.document = document;
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
+    xml.pack(&mut out)
         .map_err(|e| Error::Output(format!("生成通报草稿失败：{e}")))?;
     Ok(out.into_inner())
+}
+
+/// The custom property value that marks a notice zwxx wrote: `notice sha256:` and the digest
+/// of its `word/document.xml`.
+pub fn notice_mark(document: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(document);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{NOTICE_MARK}{hex}")
+}
+
+/// How [`notice_mark`] starts.
+pub const NOTICE_MARK: &str = "notice sha256:";
+
+/// The document XML with the first row of its first table marked as a header row
+/// (`<w:tblHeader/>`), which Word, WPS and LibreOffice repeat at the top of every page the
+/// table runs onto. docx-rs 0.4.22 has no setter for it (its `TableRowProperty` writes
+/// `cantSplit` and the height only), so the element is put into the row's properties of the
+/// XML it wrote: the first `<w:trPr>` after the first `<w:tbl>`, or a new one at the head of
+/// the row. XML of another shape is left as it is (a test reads the element back).
+fn repeat_first_row(document: &[u8]) -> Vec<u8> {
+    const HEADER: &str = "<w:tblHeader />";
+    let xml = String::from_utf8_lossy(document);
+    let Some(tbl) = xml.find("<w:tbl>") else {
+        return document.to_vec();
+    };
+    let row_at = ["<w:tr>", "<w:tr "]
+        .iter()
+        .filter_map(|t| xml[tbl..].find(t))
+        .min()
+        .map(|i| tbl + i);
+    let Some(row) = row_at else {
+        return document.to_vec();
+    };
+    let Some(row_end) = xml[row..].find('>').map(|i| row + i + 1) else {
+        return document.to_vec();
+    };
+    let first_cell = xml[row_end..]
+        .find("<w:tc")
+        .map_or(xml.len(), |i| row_end + i);
+    let (at, insert) = match xml[row_end..first_cell].find("<w:trPr>") {
+        Some(i) => (row_end + i + "<w:trPr>".len(), HEADER.to_string()),
+        None => (row_end, format!("<w:trPr>{HEADER}</w:trPr>")),
+    };
+    let mut out = String::with_capacity(xml.len() + insert.len());
+    out.push_str(&xml[..at]);
+    out.push_str(&insert);
+    out.push_str(&xml[at..]);
+    out.into_bytes()
 }
 
 /// Page margins in twips: top, right, bottom, left.

@@ -81,11 +81,12 @@ pub fn heading_font() -> rust_xlsxwriter::Format {
 /// What the document properties say made the file (also lets a later run recognise it).
 pub const GENERATOR: &str = concat!("zwxx ", env!("CARGO_PKG_VERSION"));
 
+/// The first columns of `撰稿人统计` (the adoption columns after them come from the rules).
+pub const AUTHORS_LEADING: [&str; 4] = ["序号", "撰稿人", "股室", "合格信息条数"];
+
 /// The columns of `撰稿人统计` (and of `撰稿人统计.csv`): SPEC "Authors".
 pub fn authors_columns(rules: &Rules) -> Vec<String> {
-    let mut cols: Vec<String> = ["序号", "撰稿人", "股室", "合格信息条数"]
-        .map(String::from)
-        .to_vec();
+    let mut cols: Vec<String> = AUTHORS_LEADING.map(String::from).to_vec();
     cols.extend(rules.adoption_labels().map(|l| format!("{l}采用")));
     cols.push("采用加分".to_string());
     cols

@@ -297,14 +297,16 @@ fn awards_part(a: &Assessment, rules: &Rules, ranked: &[&Standing]) -> Part {
             aw.top_title,
             ties(a, &awarded)
         );
-        // An ineligible section placed among the awarded: say why it is not named.
+        // An ineligible section placed among the awarded (tied with the last of them too):
+        // say why it is not named.
         let last = awarded.iter().filter_map(|s| s.rank).max().unwrap_or(0);
         for st in ranked.iter().filter(|s| !s.ineligible_for.is_empty()) {
             let s = score_of(a, st);
-            if st.rank.is_some_and(|r| r < last) && s.final_score() > aw.top_min_final {
+            if st.rank.is_some_and(|r| r <= last) && s.final_score() > aw.top_min_final {
                 t += &format!(
-                    "{}得分排名第{}，因取消评先资格，不参加评定。",
+                    "{}得分{}第{}，因取消评先资格，不参加评定。",
                     s.name,
+                    if st.tied { "并列" } else { "排名" },
                     st.rank.unwrap_or_default()
                 );
             }

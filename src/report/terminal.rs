@@ -167,7 +167,9 @@ pub fn findings_text(a: &Assessment) -> String {
     let mut files: Vec<&str> = a.findings.iter().map(|f| f.file.as_str()).collect();
     files.dedup();
     for file in files {
-        file_findings(&mut out, a, file);
+        if a.findings.iter().any(|x| x.file == file) {
+            file_findings(&mut out, a, file);
+        }
     }
     let _ = writeln!(out, "—— 按股室 ——");
     for s in &a.scores {
@@ -225,11 +227,21 @@ pub fn register_errors(a: &Assessment) -> Option<String> {
         return None;
     }
     let mut out = String::new();
-    let file = a.register_file.as_deref().unwrap_or_default();
     let _ = writeln!(
         out,
         "考核登记表有 {errors} 个错误，未生成考核结果。登记表是信息员自己的文件，其中的错误会改变评比结果，请更正下列问题后重新运行："
     );
-    file_findings(&mut out, a, file);
+    // The register in use, then any other file a register error is about (a second register).
+    let mut files: Vec<&str> = a.register_file.iter().map(String::as_str).collect();
+    for x in &a.findings {
+        if crate::findings::is_register_error(x.code) && !files.contains(&x.file.as_str()) {
+            files.push(&x.file);
+        }
+    }
+    for file in files {
+        if a.findings.iter().any(|x| x.file == file) {
+            file_findings(&mut out, a, file);
+        }
+    }
     Some(out.trim_end().to_string())
 }

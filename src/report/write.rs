@@ -39,6 +39,18 @@ pub fn refuse_inputs(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
     Ok(())
 }
 
+/// [`refuse_inputs`], but an input that zwxx wrote itself (an earlier run's results, feedback,
+/// notice or CSV file, which the run does not read) may be replaced.
+pub fn refuse_inputs_but_own(targets: &[&Path], inputs: &[&Path]) -> Result<(), Error> {
+    let kept: Vec<&Path> = targets
+        .iter()
+        .copied()
+        .filter(|t| find_input(t, inputs).is_none() || !is_zwxx_output(t))
+        .collect();
+    refuse_inputs(&kept, inputs)?;
+    refuse_inputs(targets, &[])
+}
+
 /// The outputs of a run, checked — and their missing folders made — before any input is
 /// read, so that a wrong `-o` is refused at once, not after the whole year was scored.
 #[derive(Debug, Default)]
@@ -65,18 +77,7 @@ pub fn prepare(
     folders: &[(&Path, &str)],
     inputs: &[&Path],
 ) -> Result<Prepared, Error> {
-    let replaceable: Vec<&Path> = files
-        .iter()
-        .copied()
-        .filter(|f| find_input(f, inputs).is_some() && is_zwxx_output(f))
-        .collect();
-    let kept: Vec<&Path> = files
-        .iter()
-        .copied()
-        .filter(|f| !replaceable.contains(f))
-        .collect();
-    refuse_inputs(&kept, inputs)?;
-    refuse_inputs(files, &[])?;
+    refuse_inputs_but_own(files, inputs)?;
     for t in files {
         if t.is_dir() {
             return Err(is_a_folder(t));
@@ -125,23 +126,68 @@ fn make_folder(dir: &Path, what: &str, created: &mut Vec<PathBuf>) -> Result<(),
     Ok(())
 }
 
-/// Whether `path` is a workbook zwxx wrote (results or feedback): its custom document
-/// property `zwxx`, read from at most [`PROPS_MAX`] bytes of `docProps/custom.xml`.
+/// Whether `path` is a file zwxx wrote: a workbook or document (results, feedback, notice)
+/// with the custom document property `zwxx`, read from at most [`PROPS_MAX`] bytes of
+/// `docProps/custom.xml`, or a CSV file whose header row is one of zwxx's.
 fn is_zwxx_output(path: &Path) -> bool {
     use std::io::Read;
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file.take(CSV_HEAD_MAX).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    if let Some(csv) = head.strip_prefix("\u{feff}".as_bytes()) {
+        let text = String::from_utf8_lossy(csv);
+        return super::csv::is_own_header(text.lines().next().unwrap_or_default());
+    }
     let Ok(file) = fs::File::open(path) else {
         return false;
     };
     let Ok(mut zip) = zip::ZipArchive::new(file) else {
         return false;
     };
-    let Ok(part) = zip.by_name("docProps/custom.xml") else {
+    let Some(mark) = read_part(&mut zip, "docProps/custom.xml", PROPS_MAX)
+        .and_then(|xml| output_mark(&String::from_utf8_lossy(&xml)))
+    else {
         return false;
     };
-    let mut xml = String::new();
-    part.take(PROPS_MAX).read_to_string(&mut xml).is_ok()
-        && xml.contains(&format!("name=\"{}\"", super::xlsx::OUTPUT_PROPERTY))
+    // A notice draft only while its text is what zwxx wrote: an edited one is the officer's.
+    match mark.strip_prefix(super::docx::NOTICE_MARK) {
+        None => true,
+        Some(digest) => read_part(&mut zip, "word/document.xml", NOTICE_MAX)
+            .is_some_and(|doc| super::docx::notice_mark(&doc).ends_with(digest)),
+    }
 }
+
+/// The value of the custom property that marks zwxx's outputs, in a `docProps/custom.xml`.
+fn output_mark(xml: &str) -> Option<String> {
+    let at = xml.find(&format!("name=\"{}\"", super::xlsx::OUTPUT_PROPERTY))?;
+    let rest = &xml[at..];
+    let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
+    let end = rest[start..].find("</vt:lpwstr>")? + start;
+    Some(rest[start..end].to_string())
+}
+
+/// At most `max` bytes of a part of a zip package.
+fn read_part<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    max: u64,
+) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let part = zip.by_name(name).ok()?;
+    let mut bytes = Vec::new();
+    part.take(max).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// The most of a notice's text read to check that it is unedited (the sample year's is 60 KiB).
+const NOTICE_MAX: u64 = 16 << 20;
+
+/// The most of a CSV file read to find its header row.
+const CSV_HEAD_MAX: u64 = 4 << 10;
 
 /// The most of a workbook's custom properties read to recognise zwxx's own output.
 const PROPS_MAX: u64 = 64 << 10;

@@ -108,7 +108,13 @@ impl Ctx<'_> {
                     crate::register::suggestion(&name, &self.roster)
                 ),
             );
-            self.refuse(refused(file, finding, "股室不在名单中".into()), out);
+            let mut failed = refused(file, finding, "股室不在名单中".into());
+            if self.register.roster_incomplete {
+                // The roster lost a name: the file may be that section's (the register's
+                // E-REG-REQUIRED says so); it is not counted, but not blamed either.
+                failed.findings.retain(|x| x.code != f::FILE_SECTION);
+            }
+            self.refuse(failed, out);
             return;
         };
         let fyear = file.year.0;
@@ -235,6 +241,8 @@ impl Ctx<'_> {
             // On the register, but not this year's or on a row with an error: the register's
             // own findings say so; the section is not blamed.
             None if self.registered.contains(key.as_str()) => {}
+            // The register's task table is not whole: the id may be on a row it lost.
+            None if self.register.tasks_incomplete => {}
             None => {
                 findings.push(place.at((row, c), Severity::Error, f::ROW_TASK, format!(
                     "约稿任务编号“{id}”不在登记表的约稿任务中{}，本行不计。请核对任务编号，或请信息员登记该任务",

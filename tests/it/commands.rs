@@ -71,7 +71,7 @@ fn a_year_no_workbook_holds_is_refused_naming_the_years_found() {
     let (d, input) = workdir();
     year_2019(&input);
     section_file(&input.join("旧.xlsx"), "办公室", 2018, 12, &[]);
-    for year in ["1899", "2020", "0"] {
+    for year in ["2020", "2100"] {
         assert_refused(
             d.path(),
             &["score", "in", "--year", year],
@@ -85,6 +85,16 @@ fn a_year_no_workbook_holds_is_refused_naming_the_years_found() {
             &["validate", "in", "--year", year],
             &["2019 年（2 个文件）"],
         );
+    }
+    // A year zwxx cannot assess at all is refused as such, before anything is read.
+    for year in ["1899", "0", "10000"] {
+        for cmd in ["score", "validate"] {
+            assert_refused(
+                d.path(),
+                &[cmd, "in", "--year", year],
+                &[&format!("年份 {year} 超出范围"), "1900 至 9999"],
+            );
+        }
     }
     // A year some workbook holds is assessed, even a minority's.
     let out = zwxx(d.path(), &["validate", "in", "--year", "2018"]);
@@ -193,6 +203,26 @@ fn help_is_chinese_with_the_exit_codes() {
             help.contains("用法：zwxx ") && help.contains("显示帮助"),
             "{help}"
         );
+        // Every option of the command is in its usage line (--notice and -q were left out).
+        let usage = help.lines().find(|l| l.starts_with("用法：")).unwrap();
+        for line in help.lines().filter(|l| l.trim_start().starts_with('-')) {
+            let flag = line
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches(',');
+            let long = line
+                .split_whitespace()
+                .find(|w| w.starts_with("--"))
+                .unwrap_or(flag);
+            if ["-h", "--help"].contains(&flag) || long.starts_with("--max-") {
+                continue;
+            }
+            assert!(
+                usage.contains(flag) || usage.contains(long),
+                "{cmd}: {flag} {long} not in {usage}"
+            );
+        }
         for english in [
             "Usage",
             "Options",
@@ -250,8 +280,102 @@ fn argument_errors_are_chinese() {
             assert!(!err.contains(english), "{args:?}: {english} in {err}");
         }
     }
+    // Regressions: each message says what is actually wrong with what was typed.
+    for (args, want, not) in [
+        (
+            &["score", "x", "--year", "99999999999"][..],
+            "年份 99999999999 超出范围",
+            "只写数字",
+        ),
+        (
+            &["score", "x", "--year", "2019.0"][..],
+            "年份须是整数",
+            "只写数字",
+        ),
+        (
+            &["template", "--year", "1800"][..],
+            "年份 1800 超出范围",
+            "四位数",
+        ),
+        (
+            &["score", "x", "-o"][..],
+            "参数 -o/--out 后面缺少值",
+            "参数 --out",
+        ),
+        (
+            &["score", "x", "--year", "2019", "--year", "2020"][..],
+            "参数 --year 给出了两次，请只写一次",
+            "同时使用",
+        ),
+    ] {
+        let out = zwxx(d.path(), args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(err.contains(want) && !err.contains(not), "{args:?}: {err}");
+    }
+    // Full-width digits are digits: the year is taken (here refused only for want of files).
+    let out = zwxx(d.path(), &["score", "x", "--year", "２０１９"]);
+    assert!(
+        stderr(&out).contains("找不到输入路径 x"),
+        "{}",
+        stderr(&out)
+    );
+    // The usage line names every option of score.
+    let out = zwxx(d.path(), &["score", "x", "--bogus"]);
+    assert!(
+        stderr(&out).contains("[--notice DIR] [--strict] [-q]"),
+        "{}",
+        stderr(&out)
+    );
     // A bad --as-of value, checked by zwxx itself, is Chinese too.
     let out = zwxx(d.path(), &["score", "x", "--as-of", "明天"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("不是有效日期"), "{}", stderr(&out));
+}
+
+/// Regression: a syntax error in the rules file showed toml's English inside the Chinese
+/// message. It says in Chinese where (line and column, with the line's text) and what.
+#[test]
+fn a_rules_syntax_error_is_told_in_chinese_with_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "[bureau\nname = \"x\"\n",
+            "第 1 行第 8 列（“[bureau”）：表名缺少右方括号",
+        ),
+        (
+            "[bureau]\nname = 某局\n",
+            "第 2 行第 8 列（“name = 某局”）：文字须加双引号",
+        ),
+        (
+            "[bureau]\nname = \"某局\n",
+            "第 2 行第 11 列（“name = \"某局”）：文字缺少结尾的双引号",
+        ),
+        (
+            "[base]\ncap = [60,\n",
+            "第 2 行第 11 列（“cap = [60,”）：列表缺少右方括号",
+        ),
+        (
+            "[bureau]\nname \"x\"\n",
+            "第 2 行第 6 列（“name \"x\"”）：键后面缺少“=”和值",
+        ),
+        (
+            "[bureau]\n名称 = \"x\"\n",
+            "第 2 行第 1 列（“名称 = \"x\"”）：键名只能由字母",
+        ),
+    ] {
+        std::fs::write(d.path().join("rules.toml"), text).unwrap();
+        let out = zwxx(d.path(), &["rules", "--rules", "rules.toml"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{text:?}");
+        assert!(err.contains(want), "{text:?}: {err}");
+        assert!(
+            ![
+                "expected", "unclosed", "invalid", "string", "key", "value", "quoted", "array"
+            ]
+            .iter()
+            .any(|w| err.contains(w)),
+            "English words in {err}"
+        );
+    }
 }

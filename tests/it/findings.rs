@@ -148,6 +148,40 @@ fn e_file_year() {
 
 #[test]
 fn e_file_register() {
+    let (d, input) = workdir();
+    one_row(&input, ok_row());
+    register_file(
+        &input.join("登记表1.xlsx"),
+        &Reg::with_sections(&["办公室"]),
+    );
+    register_file(
+        &input.join("登记表2.xlsx"),
+        &Reg::with_sections(&["办公室", "经济运行股"]),
+    );
+    // With --register naming one, the other among the inputs is unused.
+    let out = zwxx(
+        d.path(),
+        &[
+            "validate",
+            "in",
+            "--register",
+            "in/登记表1.xlsx",
+            "--format",
+            "csv",
+        ],
+    );
+    let listed = stdout(&out);
+    let line = listed.lines().find(|l| l.contains("E-FILE-REGISTER"));
+    assert!(
+        line.is_some_and(|l| l.contains("登记表2.xlsx") && l.contains("in/登记表1.xlsx")),
+        "{listed}"
+    );
+    assert!(!listed.contains("E-REG-FILES"), "{listed}");
+}
+
+/// Without --register, two registers of different content: which is meant cannot be told.
+#[test]
+fn e_reg_files() {
     let (_d, input) = workdir();
     one_row(&input, ok_row());
     register_file(
@@ -158,7 +192,7 @@ fn e_file_register() {
         &input.join("登记表2.xlsx"),
         &Reg::with_sections(&["办公室", "经济运行股"]),
     );
-    expect(&input, "登记表2.xlsx", "E-FILE-REGISTER", "", Error);
+    expect(&input, "登记表2.xlsx", "E-REG-FILES", "", Error);
 }
 
 // ---- row errors ----
@@ -563,7 +597,7 @@ fn register_sheet_missing_a_column_names_it() {
     let f = a
         .findings
         .iter()
-        .find(|f| f.file.ends_with("reg.xlsx") && f.code == "E-REG-SHEET")
+        .find(|f| f.file.ends_with("reg.xlsx") && f.code == "E-REG-SHEET" && f.sheet == "约稿任务")
         .expect("named");
     assert!(f.message.contains("截止日期"), "{}", f.message);
     assert!(

@@ -301,8 +301,84 @@ impl Reg {
 
 /// Write a register workbook.
 pub fn register_file(path: &Path, reg: &Reg) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("股室名单").unwrap();
+    register_file_renamed(path, reg, |name| Some(name.to_string()));
+}
+
+/// Write a register workbook whose sheets are named by `rename` (given the template's name);
+/// a sheet it gives no name is left out.
+pub fn register_file_renamed(path: &Path, reg: &Reg, rename: impl Fn(&str) -> Option<String>) {
+    let sheet = |name: &str| {
+        rename(name).map(|n| {
+            let mut ws = Worksheet::new();
+            ws.set_name(n).unwrap();
+            ws
+        })
+    };
+    let mut sheets = Vec::new();
+    if let Some(mut ws) = sheet("股室名单") {
+        roster_sheet(&mut ws, reg);
+        sheets.push(ws);
+    }
+    if let Some(mut ws) = sheet("领导名单") {
+        for (c, l) in ["姓名", "职务", "角色"].iter().enumerate() {
+            ws.write(0, c as u16, *l).unwrap();
+        }
+        for (i, (n, role)) in reg.leaders.iter().enumerate() {
+            ws.write(1 + i as u32, 0, n.as_str()).unwrap();
+            ws.write(1 + i as u32, 2, role.as_str()).unwrap();
+        }
+        sheets.push(ws);
+    }
+    if let Some(mut ws) = sheet("约稿任务") {
+        task_sheet(&mut ws, reg);
+        sheets.push(ws);
+    }
+    if let Some(mut ws) = sheet("扣分记录") {
+        for (c, l) in ["股室", "日期", "扣分类别", "次数", "说明"]
+            .iter()
+            .enumerate()
+        {
+            ws.write(0, c as u16, *l).unwrap();
+        }
+        for (i, d) in reg.deductions.iter().enumerate() {
+            let r = 1 + i as u32;
+            ws.write(r, 0, d.section.as_str()).unwrap();
+            ws.write(r, 1, d.date.as_str()).unwrap();
+            ws.write(r, 2, d.label.as_str()).unwrap();
+            ws.write(r, 3, d.count.as_str()).unwrap();
+        }
+        sheets.push(ws);
+    }
+    if let Some(record) = &reg.record
+        && let Some(mut ws) = sheet("采用记录")
+    {
+        for (c, l) in ["采用级别", "期号", "标题", "股室", "采用日期"]
+            .iter()
+            .enumerate()
+        {
+            ws.write(0, c as u16, *l).unwrap();
+        }
+        for (i, a) in record.iter().enumerate() {
+            let r = 1 + i as u32;
+            for (c, v) in [&a.level, &a.issue, &a.title, &a.section, &a.date]
+                .iter()
+                .enumerate()
+            {
+                if !v.is_empty() {
+                    ws.write(r, c as u16, v.as_str()).unwrap();
+                }
+            }
+        }
+        sheets.push(ws);
+    }
+    let mut out = Workbook::new();
+    for ws in sheets {
+        out.push_worksheet(ws);
+    }
+    out.save(path).unwrap();
+}
+
+fn roster_sheet(ws: &mut Worksheet, reg: &Reg) {
     ws.write(0, 0, "考核登记表").unwrap();
     for (c, l) in [
         "股室",
@@ -328,15 +404,9 @@ pub fn register_file(path: &Path, reg: &Reg) {
         ws.write(r, 6, st.as_str()).unwrap();
         ws.write(r, 7, p.as_str()).unwrap();
     }
-    let ws = wb.add_worksheet().set_name("领导名单").unwrap();
-    for (c, l) in ["姓名", "职务", "角色"].iter().enumerate() {
-        ws.write(0, c as u16, *l).unwrap();
-    }
-    for (i, (n, role)) in reg.leaders.iter().enumerate() {
-        ws.write(1 + i as u32, 0, n.as_str()).unwrap();
-        ws.write(1 + i as u32, 2, role.as_str()).unwrap();
-    }
-    let ws = wb.add_worksheet().set_name("约稿任务").unwrap();
+}
+
+fn task_sheet(ws: &mut Worksheet, reg: &Reg) {
     for (c, l) in [
         "任务编号",
         "股室",
@@ -362,41 +432,6 @@ pub fn register_file(path: &Path, reg: &Reg) {
         ws.write(r, 5, t.deadline.as_str()).unwrap();
         ws.write(r, 6, t.status.as_str()).unwrap();
     }
-    let ws = wb.add_worksheet().set_name("扣分记录").unwrap();
-    for (c, l) in ["股室", "日期", "扣分类别", "次数", "说明"]
-        .iter()
-        .enumerate()
-    {
-        ws.write(0, c as u16, *l).unwrap();
-    }
-    for (i, d) in reg.deductions.iter().enumerate() {
-        let r = 1 + i as u32;
-        ws.write(r, 0, d.section.as_str()).unwrap();
-        ws.write(r, 1, d.date.as_str()).unwrap();
-        ws.write(r, 2, d.label.as_str()).unwrap();
-        ws.write(r, 3, d.count.as_str()).unwrap();
-    }
-    if let Some(record) = &reg.record {
-        let ws = wb.add_worksheet().set_name("采用记录").unwrap();
-        for (c, l) in ["采用级别", "期号", "标题", "股室", "采用日期"]
-            .iter()
-            .enumerate()
-        {
-            ws.write(0, c as u16, *l).unwrap();
-        }
-        for (i, a) in record.iter().enumerate() {
-            let r = 1 + i as u32;
-            for (c, v) in [&a.level, &a.issue, &a.title, &a.section, &a.date]
-                .iter()
-                .enumerate()
-            {
-                if !v.is_empty() {
-                    ws.write(r, c as u16, v.as_str()).unwrap();
-                }
-            }
-        }
-    }
-    wb.save(path).unwrap();
 }
 
 /// Run the zwxx binary with arguments in a working directory.
