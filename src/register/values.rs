@@ -59,7 +59,12 @@ pub fn holding_labels<'a>(text: &str, labels: &[&'a str]) -> Vec<&'a str> {
     labels.iter().copied().filter(|x| x.contains(&t)).collect()
 }
 
-/// `参与考核`: `是` / `否` exactly, or any boolean form the section workbook accepts.
+/// `参与考核` written as a verb: `参加`, `不参加考核`.
+const TAKES_PART: [&str; 4] = ["参加", "参与", "参加考核", "参与考核"];
+const TAKES_NO_PART: [&str; 4] = ["不参加", "不参与", "不参加考核", "不参与考核"];
+
+/// `参与考核`: `是` / `否` exactly, or any boolean form the section workbook accepts, or the
+/// column's own verb (`参加`, `不参加`).
 pub fn participates(d: &Data) -> Reading<bool> {
     let t = cell::normalize_label(&cell_text(d));
     if t == l::YES {
@@ -67,6 +72,12 @@ pub fn participates(d: &Data) -> Reading<bool> {
     }
     if t == l::NO {
         return Reading::Exact(false);
+    }
+    if TAKES_PART.contains(&t.as_str()) {
+        return Reading::Variant(true);
+    }
+    if TAKES_NO_PART.contains(&t.as_str()) {
+        return Reading::Variant(false);
     }
     match cell::parse_bool(d) {
         Some(b) => Reading::Variant(b),
@@ -139,6 +150,8 @@ mod tests {
     fn participates_takes_the_boolean_forms() {
         assert_eq!(participates(&s("是")), Reading::Exact(true));
         assert_eq!(participates(&s("否")), Reading::Exact(false));
+        assert_eq!(participates(&s("参加")), Reading::Variant(true));
+        assert_eq!(participates(&s("不参加考核")), Reading::Variant(false));
         assert_eq!(participates(&s("N")), Reading::Variant(false));
         assert_eq!(participates(&s("√")), Reading::Variant(true));
         assert_eq!(participates(&Data::Bool(false)), Reading::Variant(false));

@@ -176,6 +176,8 @@ variants! {
     participates_y: |r| r.roster[0].1 = "Y".into(), "H3", "是";
     participates_tick: |r| r.roster[0].1 = "√".into(), "H3", "是";
     participates_true: |r| r.roster[0].1 = "true".into(), "H3", "是";
+    participates_canjia: |r| r.roster[0].1 = "参加".into(), "H3", "是";
+    participates_bu_canjia: |r| r.roster[3].1 = "不参加".into(), "H6", "否";
 }
 
 /// Run `change` and check that `score` refuses it — exit 2, the register's problems (the
