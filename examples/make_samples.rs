@@ -96,9 +96,9 @@ const DEPUTIES: [(&str, &str); 3] = [
 
 // ---- Adoption levels: indices into the default rules' `adoption` ----
 
-const P: usize = 0; // 区政府办《政务信息》普刊
-const Z: usize = 1; // 区政府办《政务信息》专刊
-const S: usize = 2; // 省政府办公厅
+pub const P: usize = 0; // 区政府办《政务信息》普刊
+pub const Z: usize = 1; // 区政府办《政务信息》专刊
+pub const S: usize = 2; // 省政府办公厅
 
 /// How a section sends its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +121,8 @@ enum DateStyle {
 }
 
 /// One section's year.
-struct Plan {
-    name: &'static str,
+pub struct Plan {
+    pub name: &'static str,
     head: &'static str,
     officer: &'static str,
     /// The 分管负责人 who approves its routine items (index into DEPUTIES).
@@ -156,7 +156,7 @@ const fn months(counts: [u8; 12]) -> [Option<u8>; 12] {
 }
 
 /// The eleven sections of the seed, in roster order.
-const PLANS: [Plan; 11] = [
+pub const PLANS: [Plan; 11] = [
     Plan {
         name: "办公室",
         head: "孙丽华",
@@ -496,7 +496,7 @@ fn contact(index: usize) -> (String, String) {
 // ---- Register: tasks and deductions ----
 
 /// (任务编号, 股室, 任务类型, 主题, 下达日期, 截止日期, 完成情况)
-type TaskRow = (
+pub type TaskRow = (
     &'static str,
     &'static str,
     &'static str,
@@ -506,7 +506,7 @@ type TaskRow = (
     &'static str,
 );
 
-const TASKS: [TaskRow; 10] = [
+pub const TASKS: [TaskRow; 10] = [
     (
         "2019-01",
         "经济运行股",
@@ -600,9 +600,9 @@ const TASKS: [TaskRow; 10] = [
 ];
 
 /// (股室, 日期, 扣分类别, 次数, 说明)
-type DeductionRow = (&'static str, (u32, u32), &'static str, u32, &'static str);
+pub type DeductionRow = (&'static str, (u32, u32), &'static str, u32, &'static str);
 
-const DEDUCTIONS: [DeductionRow; 3] = [
+pub const DEDUCTIONS: [DeductionRow; 3] = [
     (
         "经济运行股",
         (5, 20),
@@ -654,19 +654,19 @@ pub const UNSENT: &str = "我局召开全区工业和信息化工作会议安排
 const PRINT_DELAY: u64 = 7;
 
 /// One row of the 采用记录: what an issue printed.
-struct Printed {
-    level: usize,
-    issue: String,
-    title: String,
-    section: &'static str,
-    date: NaiveDate,
+pub struct Printed {
+    pub level: usize,
+    pub issue: String,
+    pub title: String,
+    pub section: &'static str,
+    pub date: NaiveDate,
 }
 
 /// The officer's 采用记录: every adoption in 普刊 and 专刊 the sections declared (the 省政府办公厅
 /// level is left out: its adoptions stay as declared), as the issues printed them — exactly,
 /// or reworded ([`REWORDED`]) — plus the forgotten `是` ([`FORGOTTEN`]), less the unprinted
 /// claim ([`UNPRINTED`]), and a title no section sent ([`UNSENT`]); issue by issue.
-fn adoption_record(year: &[Vec<Row>]) -> Vec<Printed> {
+pub fn adoption_record(year: &[Vec<Row>]) -> Vec<Printed> {
     let mut out = Vec::new();
     for (plan, rows) in PLANS.iter().zip(year) {
         for row in rows
@@ -984,30 +984,30 @@ impl Rng {
 // ---- Rows as written ----
 
 #[derive(Debug, Clone)]
-enum DateCell {
+pub enum DateCell {
     Real(NaiveDate),
     Text(String),
 }
 
 #[derive(Debug, Clone)]
-struct Row {
+pub struct Row {
     /// Month of the file the row is first sent in.
-    month: u32,
+    pub month: u32,
     /// The routine item's ordinal in the section's year (`None` for the items named one by
     /// one in `specials()`).
-    ordinal: Option<usize>,
+    pub ordinal: Option<usize>,
     /// Sort key within the file.
-    sort: (u32, u32, usize),
-    date: DateCell,
-    title: String,
-    category: String,
-    task: String,
-    levels: Vec<usize>,
-    issue: String,
-    author: String,
-    reviewer: String,
-    officer_check: String,
-    remark: String,
+    pub sort: (u32, u32, usize),
+    pub date: DateCell,
+    pub title: String,
+    pub category: String,
+    pub task: String,
+    pub levels: Vec<usize>,
+    pub issue: String,
+    pub author: String,
+    pub reviewer: String,
+    pub officer_check: String,
+    pub remark: String,
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -1285,16 +1285,24 @@ fn header_col(label: &str) -> u16 {
 }
 
 /// What one section file holds.
-struct SectionFile<'a> {
-    section: &'a str,
-    year: i32,
-    month: u32,
-    filler: &'a str,
-    phone: &'a str,
-    rows: Vec<Row>,
+pub struct SectionFile {
+    pub section: &'static str,
+    pub year: i32,
+    pub month: u32,
+    pub filler: &'static str,
+    pub phone: String,
+    pub rows: Vec<Row>,
     /// Show adoption flags only of rows sent before this file's month (cumulative files).
-    flags_after: bool,
-    fills_no: bool,
+    pub flags_after: bool,
+    pub fills_no: bool,
+}
+
+impl SectionFile {
+    /// Whether this file shows the row's adoption flags and 采用期号 (a cumulative file shows
+    /// them from the month after the row was first sent).
+    pub fn shows_adoption(&self, r: &Row) -> bool {
+        !self.flags_after || r.month < self.month
+    }
 }
 
 fn section_workbook(rules: &Rules, f: &SectionFile) -> Result<Vec<u8>, Box<dyn Error>> {
@@ -1308,7 +1316,7 @@ fn section_workbook(rules: &Rules, f: &SectionFile) -> Result<Vec<u8>, Box<dyn E
     if !f.filler.is_empty() {
         ws.write_string_with_format(HEADER_BLOCK_ROW, header_col(l::H_FILLER), f.filler, &text)?;
     }
-    ws.write_string_with_format(HEADER_BLOCK_ROW, header_col(l::H_PHONE), f.phone, &text)?;
+    ws.write_string_with_format(HEADER_BLOCK_ROW, header_col(l::H_PHONE), &f.phone, &text)?;
 
     let mut t = Table {
         ws,
@@ -1317,7 +1325,7 @@ fn section_workbook(rules: &Rules, f: &SectionFile) -> Result<Vec<u8>, Box<dyn E
     };
     for (i, r) in f.rows.iter().enumerate() {
         let row = ITEMS_HEADER_ROW + 1 + i as u32;
-        let adopted_known = !f.flags_after || r.month < f.month;
+        let adopted_known = f.shows_adoption(r);
         t.number(row, l::C_SEQ, (i + 1) as f64)?;
         t.text(row, l::C_TITLE, &r.title)?;
         match &r.date {
@@ -1483,35 +1491,24 @@ fn docx_note(text: &str) -> Result<Vec<u8>, Box<dyn Error>> {
     Ok(zip.finish()?.into_inner())
 }
 
-/// Write the sample year into `out` (created if needed). Returns the files written, relative
-/// to `out`, in writing order. Stale LibreOffice conversions of [`CONVERTED`] are removed,
-/// since they no longer match the freshly written `.xlsx`.
-pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
-    let rules = Rules::default_rules();
-    let mut written = Vec::new();
-    let mut put = |rel: PathBuf, bytes: &[u8]| -> Result<(), Box<dyn Error>> {
-        let path = out.join(&rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(&path, bytes)?;
-        written.push(rel);
-        Ok(())
-    };
-
+/// Every row each section sends (and the wrong-year rows, `month` 0), in roster order.
+/// Pure, like [`section_files`] and [`adoption_record`]: `tests/it/golden.rs` derives the
+/// golden figures from them.
+pub fn year_rows() -> Vec<Vec<Row>> {
     let specials = specials();
     let mut used: HashSet<String> = specials.iter().map(|s| s.title.to_string()).collect();
-    let year: Vec<Vec<Row>> = PLANS
+    PLANS
         .iter()
         .enumerate()
         .map(|(index, plan)| section_rows(index, plan, &specials, &mut used))
-        .collect();
-    put(
-        REGISTER_FILE.into(),
-        &register_workbook(&rules, &adoption_record(&year))?,
-    )?;
+        .collect()
+}
 
-    for (index, (plan, rows)) in PLANS.iter().zip(&year).enumerate() {
+/// Every section workbook of the year (path under the year folder, content), in writing
+/// order: each section's monthly or cumulative files, then last year's file if it has one.
+pub fn section_files(year: &[Vec<Row>]) -> Vec<(PathBuf, SectionFile)> {
+    let mut out = Vec::new();
+    for (index, (plan, rows)) in PLANS.iter().zip(year).enumerate() {
         let (phone, _) = contact(index);
         let in_year: Vec<Row> = rows.iter().filter(|r| r.month > 0).cloned().collect();
         for m in 1..=12u32 {
@@ -1535,12 +1532,12 @@ pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
                 year: YEAR,
                 month: m,
                 filler: plan.officer,
-                phone: &phone,
+                phone: phone.clone(),
                 rows,
                 flags_after,
                 fills_no: plan.fills_no,
             };
-            put(rel, &section_workbook(&rules, &file)?)?;
+            out.push((rel, file));
         }
         // Rows of another year: last year's December file, sent again by mistake.
         let old: Vec<Row> = rows.iter().filter(|r| r.month == 0).cloned().collect();
@@ -1550,14 +1547,41 @@ pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
                 year: YEAR - 1,
                 month: 12,
                 filler: plan.officer,
-                phone: &phone,
+                phone,
                 rows: old,
                 flags_after: false,
                 fills_no: plan.fills_no,
             };
             let rel = PathBuf::from(format!("{}-{}-12.xlsx", plan.name, YEAR - 1));
-            put(rel, &section_workbook(&rules, &file)?)?;
+            out.push((rel, file));
         }
+    }
+    out
+}
+
+/// Write the sample year into `out` (created if needed). Returns the files written, relative
+/// to `out`, in writing order. Stale LibreOffice conversions of [`CONVERTED`] are removed,
+/// since they no longer match the freshly written `.xlsx`.
+pub fn generate(out: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
+    let rules = Rules::default_rules();
+    let mut written = Vec::new();
+    let mut put = |rel: PathBuf, bytes: &[u8]| -> Result<(), Box<dyn Error>> {
+        let path = out.join(&rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(rel);
+        Ok(())
+    };
+
+    let year = year_rows();
+    put(
+        REGISTER_FILE.into(),
+        &register_workbook(&rules, &adoption_record(&year))?,
+    )?;
+    for (rel, file) in section_files(&year) {
+        put(rel, &section_workbook(&rules, &file)?)?;
     }
 
     put(

@@ -9,6 +9,7 @@ mod commands;
 mod corpus;
 mod findings;
 mod formats;
+mod golden;
 mod handmade;
 mod hints;
 mod hostile;

@@ -7,7 +7,7 @@ use crate::common;
 
 #[path = "../../examples/make_samples.rs"]
 #[allow(dead_code)]
-mod make_samples;
+pub(crate) mod make_samples;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
