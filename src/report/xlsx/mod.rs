@@ -1,0 +1,493 @@
+//! The results workbook (`{year}年度政务信息工作考核结果.xlsx`): a view of the assessed year,
+//! sheet by sheet as SPEC "Outputs" lists them. Every number is read from the score lines
+//! (`SectionScore` and its accessors), never recomputed, so the sheets agree with each other
+//! and with the terminal. Text from input cells is always written as a string, never as a
+//! formula; dates are real dates; the document properties are fixed from the as-of date so
+//! that the same inputs give the same bytes.
+//!
+//! One module per sheet (or pair of like sheets); the sheet-writing kit ([`Sheet`] in `kit`,
+//! [`V`] and [`Look`] in `cell`) is shared with the feedback workbooks.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
+
+use super::ledger;
+use crate::assess::Assessment;
+use crate::error::Error;
+use crate::rank::Standing;
+use crate::rules::Rules;
+use crate::score::{Category, SectionScore};
+
+use super::{DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, GENERATOR, body_font};
+
+mod authors;
+mod breakdown;
+mod catalog;
+mod cell;
+mod kit;
+mod monthly;
+mod notes;
+mod problems;
+mod ranking;
+mod section;
+mod tasks;
+
+pub(crate) use cell::{Look, V, clip, excel_date};
+pub(crate) use kit::Sheet;
+
+use authors::authors_sheet;
+use breakdown::breakdown_sheet;
+use catalog::catalog_sheet;
+use monthly::monthly_sheet;
+use notes::notes_sheet;
+use problems::findings_sheet;
+use ranking::ranking_sheet;
+use section::section_sheet;
+use tasks::{deductions_sheet, tasks_sheet};
+
+/// Sheet names, in workbook order (the per-section sheets go after [`SHEET_CATALOG`]).
+pub use crate::labels::SHEET_RANKING;
+pub const SHEET_BREAKDOWN: &str = "得分明细";
+pub const SHEET_CATALOG: &str = "采用信息目录";
+pub const SHEET_AUTHORS: &str = "撰稿人统计";
+pub const SHEET_MONTHLY: &str = "月度报送";
+pub const SHEET_TASKS: &str = "约稿任务";
+pub const SHEET_DEDUCTIONS: &str = "扣分记录";
+pub const SHEET_FINDINGS: &str = "校验问题";
+pub use crate::labels::SHEET_NOTES;
+const FIXED_SHEETS: [&str; 9] = [
+    SHEET_RANKING,
+    SHEET_BREAKDOWN,
+    SHEET_CATALOG,
+    SHEET_AUTHORS,
+    SHEET_MONTHLY,
+    SHEET_TASKS,
+    SHEET_DEDUCTIONS,
+    SHEET_FINDINGS,
+    SHEET_NOTES,
+];
+
+/// Fill colours: Excel's own "good", "bad" and "neutral" cell styles, so they read as usual.
+pub(crate) const GOOD: u32 = 0xC6EFCE;
+pub(crate) const BAD: u32 = 0xFFC7CE;
+pub(crate) const NEUTRAL: u32 = 0xFFEB9C;
+const HEAD: u32 = 0xDDEBF7;
+const TOTAL: u32 = 0xF2F2F2;
+const DARK_RED: u32 = 0x9C0006;
+
+/// The seed's reading of 七(二), stated in `考核说明` (SPEC Scoring 8).
+const READING_7_2: &str = "实施方案七（二）原文为“多次完成约稿任务……取消评先资格”，按文意应为“多次未完成”（其他单位的规则亦为“凡2次以上没有按时按质完成约稿任务的……”）。本次考核按“未按时按质完成约稿任务达到规定次数即取消评先资格”执行，次数见上表“取消评先资格”一行。";
+
+pub(crate) type R<T> = Result<T, XlsxError>;
+
+/// A rust_xlsxwriter failure as a fatal output error.
+pub(crate) fn output_error(e: XlsxError) -> Error {
+    Error::Output(format!("生成工作簿失败：{e}"))
+}
+
+/// Build the results workbook in memory. `rules_source` says where the rules came from.
+/// Packed into its file when written ([`super::write::write_workbook`]): for a city's year
+/// the packed bytes are tens of MiB, never held in memory.
+pub fn results_workbook(
+    a: &Assessment,
+    rules: &Rules,
+    rules_source: &str,
+) -> Result<Workbook, Error> {
+    build(a, rules, rules_source).map_err(output_error)
+}
+
+fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
+    let mut wb = new_workbook(
+        a.as_of,
+        &format!("{}年度政务信息工作考核结果", a.year),
+        "results",
+    )?;
+    let names: Vec<&str> = a.scores.iter().map(|s| s.name.as_str()).collect();
+    let sheet_names = section_sheet_names(&names, &FIXED_SHEETS);
+    let by_section = standings_by_section(a);
+
+    // The sheets other than the streamed ones of a large year are independent worksheets:
+    // they are built side by side on the available cores and added in workbook order.
+    let head: Vec<Job> = vec![
+        Box::new(|| ranking_sheet(a, rules)),
+        Box::new(|| breakdown_sheet(a, rules)),
+    ];
+    let tail: Vec<Job> = vec![
+        Box::new(|| authors_sheet(a, rules)),
+        Box::new(|| monthly_sheet(a, &by_section)),
+        Box::new(|| tasks_sheet(a)),
+        Box::new(|| deductions_sheet(a, rules)),
+        Box::new(|| findings_sheet(a)),
+        Box::new(|| notes_sheet(a, rules, rules_source)),
+    ];
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if a.scores.len() <= ledger::LARGE_ROSTER {
+        // A bureau's year packs to a few hundred KB at either level; level 1 packs it in
+        // about half the compression time (on the critical path: the packing is serial),
+        // for ~30% more bytes. A city's year keeps level 2: its tens of MB matter more.
+        wb.set_zip_compression_level(1);
+    }
+    if a.scores.len() > ledger::LARGE_ROSTER {
+        // A city-sized roster: one streamed item sheet instead of a sheet per section. The
+        // streamed sheets belong to the workbook (their rows go to its temporary files): the
+        // item sheet is written here while another thread writes the adopted-items list and
+        // then builds the sheets that follow them.
+        for ws in build_sheets(&head, cores)? {
+            wb.push_worksheet(ws);
+        }
+        ledger::register_formats(&mut wb);
+        wb.add_worksheet_with_constant_memory()?;
+        wb.add_worksheet_with_constant_memory()?;
+        let sheets = wb.worksheets_mut();
+        let [.., catalog, items] = sheets.as_mut_slice() else {
+            unreachable!("two sheets were just added");
+        };
+        let tail = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| {
+                ledger::catalog_sheet(catalog, a, rules, SHEET_CATALOG)?;
+                build_sheets(&tail, 1)
+            });
+            let items = ledger::ledger_sheet(items, a, rules);
+            let tail = tail.join().expect("a sheet-building thread panicked");
+            items.and(tail)
+        })?;
+        for ws in tail {
+            wb.push_worksheet(ws);
+        }
+    } else {
+        let mut jobs = head;
+        jobs.push(Box::new(|| catalog_sheet(a, rules)));
+        for (i, s) in a.scores.iter().enumerate() {
+            let (st, name) = (by_section[i], &sheet_names[i]);
+            jobs.push(Box::new(move || section_sheet(a, rules, s, st, name)));
+        }
+        jobs.extend(tail);
+        for ws in build_sheets(&jobs, cores)? {
+            wb.push_worksheet(ws);
+        }
+    }
+    Ok(wb)
+}
+
+/// A worksheet to build: one of the results workbook's sheets.
+type Job<'a> = Box<dyn Fn() -> R<Worksheet> + Sync + 'a>;
+
+/// Build worksheets on up to `threads` threads (each takes the next job not yet taken), and
+/// return them in the order of `jobs`. Which thread builds a sheet changes nothing in it.
+fn build_sheets(jobs: &[Job], threads: usize) -> R<Vec<Worksheet>> {
+    let threads = threads.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        return jobs.iter().map(|job| job()).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut built = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return built;
+            };
+            built.push((i, job()));
+        }
+    };
+    let mut built: Vec<(usize, R<Worksheet>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut built = work();
+        for h in helpers {
+            built.extend(h.join().expect("a sheet-building thread panicked"));
+        }
+        built
+    });
+    built.sort_by_key(|(i, _)| *i);
+    built.into_iter().map(|(_, ws)| ws).collect()
+}
+
+/// The custom document property that marks zwxx's own outputs (value `results`/`feedback`).
+pub const OUTPUT_PROPERTY: &str = "zwxx";
+
+/// A workbook with fixed document properties: the creation time is the as-of date (never the
+/// clock), so identical inputs give byte-identical files. `kind` marks zwxx's own outputs.
+pub(crate) fn new_workbook(as_of: NaiveDate, title: &str, kind: &str) -> R<Workbook> {
+    let mut wb = Workbook::new();
+    wb.set_default_format(&body_font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
+    // Level 2 instead of 6: about 10% larger files, saved in a little over half the time
+    // (rust_xlsxwriter's own measurements; compression was a tenth of a small year's run).
+    wb.set_zip_compression_level(2);
+    let created = excel_date(as_of)
+        .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"))
+        .and_hms(0, 0, 0)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("zwxx")
+            .set_comment(GENERATOR)
+            .set_creation_datetime(&created)
+            .set_custom_property(OUTPUT_PROPERTY, kind),
+    );
+    Ok(wb)
+}
+
+/// A worksheet whose default cell format is the workbook's ([`body_font`]): a sheet built on
+/// its own and pushed into the workbook must agree with it.
+pub(crate) fn new_sheet() -> R<Worksheet> {
+    let mut ws = Worksheet::new();
+    ws.set_default_format(&body_font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
+    Ok(ws)
+}
+
+/// The standing of each section, indexed like `a.scores`.
+fn standings_by_section(a: &Assessment) -> Vec<&Standing> {
+    let mut out: Vec<Option<&Standing>> = vec![None; a.scores.len()];
+    for st in &a.standings {
+        out[st.section] = Some(st);
+    }
+    out.into_iter()
+        .map(|s| s.expect("every section has a standing"))
+        .collect()
+}
+
+/// 评定 as shown: the award or criticism, or empty (a section not taking part says so in
+/// 备注).
+fn verdict<'a>(_s: &SectionScore, st: &Standing, rules: &'a Rules) -> &'a str {
+    st.verdict(rules)
+}
+
+/// Sum of a section's lines of one category.
+fn points(s: &SectionScore, category: Category) -> i64 {
+    s.lines
+        .iter()
+        .filter(|l| l.category == category)
+        .map(|l| l.points)
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------
+// Sheet names
+
+/// Sheet names for the sections: the section name with the characters Excel refuses
+/// (`[]:*?/\`) replaced by full-width look-alikes, at most 31 characters, and unique
+/// (case-insensitively, as Excel compares) among themselves and the `reserved` names.
+pub fn section_sheet_names(sections: &[&str], reserved: &[&str]) -> Vec<String> {
+    let mut taken: Vec<String> = reserved.iter().map(|s| s.to_lowercase()).collect();
+    taken.push("history".into());
+    let mut out = Vec::new();
+    for s in sections {
+        let clean: String = s
+            .chars()
+            .map(|c| match c {
+                '[' => '【',
+                ']' => '】',
+                ':' => '\u{FF1A}',
+                '*' => '\u{FF0A}',
+                '?' => '\u{FF1F}',
+                '/' => '\u{FF0F}',
+                '\\' => '\u{FF3C}',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect();
+        let clean = clean.trim().trim_matches('\'').trim().to_string();
+        let base = if clean.is_empty() {
+            "股室".to_string()
+        } else {
+            clean
+        };
+        let mut name = clip_utf16(&base, 31);
+        let mut k = 2;
+        while taken.contains(&name.to_lowercase()) {
+            let suffix = format!("({k})");
+            name = format!("{}{suffix}", clip_utf16(&base, 31 - suffix.len()));
+            k += 1;
+        }
+        taken.push(name.to_lowercase());
+        out.push(name);
+    }
+    out
+}
+
+/// The longest prefix of `s` that is at most `max` UTF-16 units (Excel counts those).
+pub(crate) fn clip_utf16(s: &str, max: usize) -> String {
+    let mut n = 0;
+    s.chars()
+        .take_while(|c| {
+            n += c.len_utf16();
+            n <= max
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell::MAX_CELL_CHARS;
+    use super::*;
+
+    #[test]
+    fn section_sheet_names_are_valid_and_unique() {
+        let long = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三";
+        let names = section_sheet_names(
+            &[
+                "办公室",
+                "综合[1]/股:*?",
+                long,
+                long,
+                "考核排名",
+                "'引号'",
+                "History",
+            ],
+            &FIXED_SHEETS,
+        );
+        assert_eq!(names[0], "办公室");
+        assert_eq!(names[1], "综合【1】\u{FF0F}股\u{FF1A}\u{FF0A}\u{FF1F}");
+        assert_eq!(names[2].chars().count(), 31);
+        assert_ne!(names[2], names[3]);
+        assert!(names[3].ends_with("(2)") && names[3].encode_utf16().count() <= 31);
+        assert_eq!(names[4], "考核排名(2)");
+        assert_eq!(names[5], "引号");
+        assert_eq!(names[6], "History(2)");
+    }
+
+    /// A one-sheet workbook filled through a [`Sheet`] (rows up to `header_last` repeated on
+    /// print): the sheet's XML and the styles' XML.
+    fn one_sheet(header_last: u32, fill: impl FnOnce(&mut Sheet<'_>)) -> (String, String) {
+        use std::io::Read;
+        let mut wb = Workbook::new();
+        let mut ws = new_sheet().unwrap();
+        let mut sh = Sheet::new(&mut ws);
+        fill(&mut sh);
+        sh.finish(header_last, (0, 0)).unwrap();
+        wb.push_worksheet(ws);
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut xml = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+            xml
+        };
+        (part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"))
+    }
+
+    /// Cell formats are applied at the end, in runs; what must hold is what writing each cell
+    /// with its format gave: a value overwritten by a blank is gone, blank cells that show a
+    /// fill are written, and blank cells at the edges still count for the sheet's used range.
+    #[test]
+    fn formats_applied_at_the_end_keep_blanks_and_the_used_range() {
+        let (xml, _) = one_sheet(0, |sh| {
+            sh.put(1, 1, &V::text("a"), Look::default()).unwrap();
+            sh.put(2, 1, &V::Int(5), Look::default()).unwrap();
+            sh.put(2, 1, &V::Blank, Look::total()).unwrap();
+            sh.put(3, 0, &V::Blank, Look::default()).unwrap();
+            sh.put(1, 4, &V::text(""), Look::header()).unwrap();
+        });
+        let style = |cell: &str| {
+            let at = xml
+                .find(&format!(r#"<c r="{cell}" s=""#))
+                .unwrap_or_else(|| panic!("{cell} not written: {xml}"));
+            let rest = &xml[at + format!(r#"<c r="{cell}" s=""#).len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        };
+        assert!(xml.contains(r#"<dimension ref="A2:E4"/>"#), "{xml}");
+        // B2 and A4 look alike (plain text, plain blank); B3 has the total's fill; E2 the
+        // header's
+        assert!(xml.contains(r#"<c r="B2" s=""#) && xml.contains(r#"t="s"><v>0</v>"#));
+        assert_eq!(style("B2"), style("A4"));
+        assert!(
+            xml.contains(&format!(r#"<c r="B3" s="{}"/>"#, style("B3"))),
+            "{xml}"
+        );
+        assert_ne!(style("B3"), style("B2"));
+        assert!(
+            xml.contains(&format!(r#"<c r="E2" s="{}"/>"#, style("E2"))),
+            "{xml}"
+        );
+        assert_ne!(style("E2"), style("B3"));
+        // every blank cell is written: no grid to draw
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+    }
+
+    /// A blank cell without a fill is not written; the grid border still shows on it, drawn
+    /// by an always-true conditional format over the rectangles of formatted cells.
+    #[test]
+    fn plain_blank_cells_get_the_grid_from_a_conditional_format() {
+        let (xml, styles) = one_sheet(1, |sh| {
+            // a 3 × 3 table under a header, its centre and right column blank, and a second
+            // block of one column further down
+            sh.header(1, 0, &["甲", "乙", "丙"]).unwrap();
+            for r in 2..5 {
+                sh.put(r, 0, &V::Int(r.into()), Look::default()).unwrap();
+                let centre = if r == 3 { V::Blank } else { V::text("x") };
+                sh.put(r, 1, &centre, Look::default()).unwrap();
+                sh.put(r, 2, &V::Blank, Look::default()).unwrap();
+            }
+            sh.put(7, 0, &V::text("y"), Look::default()).unwrap();
+        });
+        // the blank cells with the least and greatest row and column are written (the used
+        // range), the one in between is not
+        for edge in ["B4", "C3", "C5"] {
+            assert!(
+                xml.contains(&format!(r#"<c r="{edge}" s=""#)),
+                "{edge}: {xml}"
+            );
+        }
+        assert!(
+            !xml.contains(r#"<c r="C4""#),
+            "interior blank written: {xml}"
+        );
+        assert!(xml.contains(r#"<dimension ref="A2:C8"/>"#), "{xml}");
+        assert!(
+            xml.contains(r#"<conditionalFormatting sqref="A2:C5 A8">"#),
+            "{xml}"
+        );
+        assert!(xml.contains("<formula>TRUE</formula>"), "{xml}");
+        let dxf = &styles[styles.find("<dxfs").expect("a differential format")..];
+        for side in ["left", "right", "top", "bottom"] {
+            assert!(
+                dxf.contains(&format!(r#"<{side} style="thin"><color rgb="FFA6A6A6"/>"#)),
+                "{side}: {dxf}"
+            );
+        }
+    }
+
+    /// Formatted cells too scattered for a few rectangles keep their blank cells: no
+    /// conditional format with thousands of ranges.
+    #[test]
+    fn a_ragged_grid_keeps_its_blank_cells() {
+        let (xml, _) = one_sheet(0, |sh| {
+            // a checkerboard: every formatted run is one cell long
+            for r in 0..40u32 {
+                for c in 0..40u16 {
+                    if (r + u32::from(c)) % 2 == 0 {
+                        sh.put(r, c, &V::text("x"), Look::default()).unwrap();
+                    }
+                }
+            }
+            sh.put(11, 12, &V::Blank, Look::default()).unwrap();
+            sh.put(21, 20, &V::Blank, Look::default()).unwrap();
+            sh.put(31, 30, &V::Blank, Look::default()).unwrap();
+        });
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+        assert!(
+            xml.contains(r#"<c r="U22" s=""#),
+            "the middle blank cell: {xml}"
+        );
+    }
+
+    /// Nothing is blank without a fill: no conditional format.
+    #[test]
+    fn a_sheet_without_plain_blanks_has_no_conditional_format() {
+        let (xml, _) = one_sheet(0, |sh| {
+            sh.header(0, 0, &["甲", "乙"]).unwrap();
+            sh.row(1, 0, &[V::Int(1), V::text("x")], Look::default())
+                .unwrap();
+            sh.row(2, 0, &[V::Blank, V::Blank], Look::total()).unwrap();
+        });
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+        assert!(xml.contains(r#"<c r="A3" s=""#) && xml.contains(r#"<c r="B3" s=""#));
+    }
+
+    #[test]
+    fn long_text_is_clipped_to_the_cell_limit() {
+        let s = "字".repeat(40_000);
+        assert_eq!(clip(&s).chars().count(), MAX_CELL_CHARS);
+        assert_eq!(clip("短"), "短");
+    }
+}
