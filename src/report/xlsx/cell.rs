@@ -98,21 +98,10 @@ impl FormatKey {
 /// Excel's limit on the characters of one cell.
 pub(super) const MAX_CELL_CHARS: usize = 32_767;
 
-/// The border of every formatted cell (and the grid drawn over blank ones).
-pub(super) fn grid_format() -> Format {
-    Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_border_color(Color::RGB(GRID))
-}
-
 /// The colour of the grid border.
 const GRID: u32 = 0xA6A6A6;
 
-/// The most rectangles one sheet's grid is drawn over (a results sheet has a few, one per
-/// table); a sheet whose formatted cells are more ragged than that keeps its blank cells.
-pub(super) const GRID_RANGES: usize = 256;
-
-/// The cell format for a value with a look: thin grey borders, vertically centred; a bold
+/// The cell format for a value with a look: thin grey borders (the grid of every table), vertically centred; a bold
 /// look is set in the heading font.
 pub(super) fn format_for(key: FormatKey) -> Format {
     let FormatKey { kind, look, wrap } = key;

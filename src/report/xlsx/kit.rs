@@ -1,10 +1,10 @@
 //! The sheet-writing kit shared by the results and feedback workbooks: [`Sheet`] writes cells,
 //! measures them and applies widths, row heights and the print setup at the end.
 
-use rust_xlsxwriter::{Color, ConditionalFormatFormula, Format, FormatAlign, Worksheet};
+use rust_xlsxwriter::{Color, Format, FormatAlign, Worksheet};
 
 use super::R;
-use super::cell::{FormatKey, GRID_RANGES, Look, V, clip, excel_date, format_for, grid_format};
+use super::cell::{FormatKey, Look, V, clip, excel_date, format_for};
 use crate::report::{body_font, heading_font};
 
 /// A worksheet being written: remembers how wide each column's content is and how each cell
@@ -27,11 +27,6 @@ pub(crate) struct Sheet<'a> {
     merged: Vec<(u32, u16, u16, std::ops::Range<usize>)>,
     /// The formats of this sheet, each built once: what it is for, and the format.
     formats: Vec<(FormatKey, Format)>,
-    /// The cells written through [`Sheet::put`], by column: (row, index into `formats`,
-    /// whether the cell is blank). Their formats are applied in [`Sheet::finish`], one
-    /// `set_range_format` per run of equal formats down a column: rust_xlsxwriter hashes the
-    /// whole `Format` on every formatted write, which cost more than everything else.
-    styled: Vec<Vec<(u32, u16, bool)>>,
     /// The last column that prints (the columns after it trace where things came from and
     /// stay on screen), if not the last one written.
     print_last: Option<u16>,
@@ -55,7 +50,6 @@ impl<'a> Sheet<'a> {
             centred: Vec::new(),
             merged: Vec::new(),
             formats: Vec::new(),
-            styled: Vec::new(),
             print_last: None,
             last_row: 0,
             page_units: PAGE_UNITS,
@@ -64,22 +58,12 @@ impl<'a> Sheet<'a> {
     }
 
     /// The index of the format for `key`, built on first use.
-    fn format_index(&mut self, key: FormatKey) -> u16 {
+    fn format_index(&mut self, key: FormatKey) -> usize {
         if let Some(i) = self.formats.iter().position(|(k, _)| *k == key) {
-            return i as u16;
+            return i;
         }
         self.formats.push((key, format_for(key)));
-        self.formats.len() as u16 - 1
-    }
-
-    /// Remember a cell's format for [`Sheet::finish`].
-    fn style(&mut self, row: u32, col: u16, key: FormatKey, blank: bool) {
-        let f = self.format_index(key);
-        let c = col as usize;
-        if self.styled.len() <= c {
-            self.styled.resize_with(c + 1, Vec::new);
-        }
-        self.styled[c].push((row, f, blank));
+        self.formats.len() - 1
     }
 
     fn ensure(&mut self, col: u16) {
@@ -214,22 +198,9 @@ impl<'a> Sheet<'a> {
             other => {
                 self.ensure(c1);
                 self.ws.merge_range(row, c0, row, c1, "", &f)?;
-                match other {
-                    V::Int(n) => self.ws.write_number_with_format(row, c0, *n as f64, &f)?,
-                    V::Num(x) | V::Pct(x) | V::OneDecimal(x) => {
-                        self.ws.write_number_with_format(row, c0, *x, &f)?
-                    }
-                    V::Date(d) => match excel_date(*d) {
-                        Some(dt) => self.ws.write_datetime_with_format(row, c0, dt, &f)?,
-                        None => self.ws.write_string_with_format(
-                            row,
-                            c0,
-                            d.format("%Y-%m-%d").to_string(),
-                            &f,
-                        )?,
-                    },
-                    V::Text(_) | V::Blank => self.ws,
-                };
+                if *other != V::Blank {
+                    write_value(self.ws, row, c0, other, &f)?;
+                }
             }
         }
         Ok(())
@@ -323,190 +294,19 @@ impl<'a> Sheet<'a> {
             .fold(0.0, f64::max)
     }
 
-    /// Write a value without a format and remember its format for [`Sheet::finish`].
+    /// Write a value with the format of its kind and look. Every format here has the grid
+    /// border, so a blank cell of a table is written too: the grid is the cells' own border.
     fn put_value(&mut self, row: u32, col: u16, v: &V, look: Look, wrap: bool) -> R<()> {
         self.last_row = self.last_row.max(row);
-        let blank = match v {
-            V::Text(s) if s.is_empty() => true,
-            // Always a string, never a formula, whatever the text starts with.
-            V::Text(s) => {
-                self.ws.write_string(row, col, clip(s))?;
-                false
-            }
-            V::Int(n) => {
-                self.ws.write_number(row, col, *n as f64)?;
-                false
-            }
-            V::Num(x) | V::Pct(x) | V::OneDecimal(x) => {
-                self.ws.write_number(row, col, *x)?;
-                false
-            }
-            V::Date(d) => {
-                match excel_date(*d) {
-                    Some(dt) => self.ws.write_datetime(row, col, dt)?,
-                    None => self
-                        .ws
-                        .write_string(row, col, d.format("%Y-%m-%d").to_string())?,
-                };
-                false
-            }
-            V::Blank => true,
-        };
-        self.style(row, col, FormatKey::of(v, look, wrap), blank);
-        Ok(())
-    }
-
-    /// Apply the remembered cell formats: one `set_range_format` per run of equal formats down
-    /// a column. A cell written twice keeps its last format (and becomes blank again if last
-    /// written blank).
-    ///
-    /// Of a blank cell's format, only two things show: the grid border (every format here has
-    /// it) and a fill. So blank cells without a fill are not written at all; one conditional
-    /// format that is always true draws the grid border over every rectangle of formatted
-    /// cells (the written ones already have that border: nothing changes for them). A blank
-    /// cell cost as much as any other to store and pack, and a section's item rows are
-    /// two-fifths blank (no task, no adoption at a level). The blank cells at the edges are
-    /// still written, so the sheet's used range (and so its print area) is what it was.
-    fn apply_formats(&mut self) -> R<()> {
-        let formats = std::mem::take(&mut self.formats);
-        let styled = std::mem::take(&mut self.styled);
-        // The blank cells with the least and greatest row and column: (row, col, format).
-        let mut edges: [Option<(u32, u16, u16)>; 4] = [None; 4];
-        // Per column, the cells that end formatted, in row order: (row, format, whether it is
-        // a blank cell that shows nothing but the grid).
-        let mut columns: Vec<Vec<(u32, u16, bool)>> = Vec::with_capacity(styled.len());
-        for (c, mut writes) in styled.into_iter().enumerate() {
-            let col = c as u16;
-            // Stable: of two writes to one cell the later stays later.
-            writes.sort_by_key(|x| x.0);
-            let mut cells = Vec::with_capacity(writes.len());
-            for (k, &(r, f, blank)) in writes.iter().enumerate() {
-                if writes.get(k + 1).is_some_and(|x| x.0 == r) {
-                    continue; // written again later
-                }
-                if !blank {
-                    cells.push((r, f, false));
-                    continue;
-                }
-                let overwritten = writes[..k]
-                    .iter()
-                    .rev()
-                    .take_while(|x| x.0 == r)
-                    .any(|x| !x.2);
-                let format = &formats[f as usize];
-                if overwritten {
-                    // A value overwritten by a blank.
-                    self.ws.write_blank(r, col, &format.1)?;
-                }
-                cells.push((r, f, !overwritten && format.0.look.fill.is_none()));
-                let cell = Some((r, col, f));
-                if edges[0].is_none_or(|x| r < x.0) {
-                    edges[0] = cell;
-                }
-                if edges[1].is_none_or(|x| r > x.0) {
-                    edges[1] = cell;
-                }
-                if edges[2].is_none_or(|x| col < x.1) {
-                    edges[2] = cell;
-                }
-                if edges[3].is_none_or(|x| col > x.1) {
-                    edges[3] = cell;
-                }
-            }
-            columns.push(cells);
-        }
-        // set_range_format leaves the used range alone; a blank cell written by hand widens it.
-        for (r, c, f) in edges.into_iter().flatten() {
-            self.ws.write_blank(r, c, &formats[f as usize].1)?;
-        }
-        let edge = |r: u32, c: usize| edges.iter().flatten().any(|e| (e.0, e.1) == (r, c as u16));
-        let unwritten = columns.iter().enumerate().any(|(c, cells)| {
-            cells
-                .iter()
-                .any(|&(r, _, grid_only)| grid_only && !edge(r, c))
-        });
-        let grid = unwritten && self.grid_border(&columns)?;
-        for (c, cells) in columns.iter().enumerate() {
-            let mut i = 0;
-            while i < cells.len() {
-                let (r0, f, grid_only) = cells[i];
-                let mut j = i + 1;
-                while j < cells.len() && cells[j] == (cells[j - 1].0 + 1, f, grid_only) {
-                    j += 1;
-                }
-                if !(grid && grid_only) {
-                    let r1 = cells[j - 1].0;
-                    self.ws
-                        .set_range_format(r0, c as u16, r1, c as u16, &formats[f as usize].1)?;
-                }
-                i = j;
-            }
-        }
-        Ok(())
-    }
-
-    /// Draws the grid border over the formatted cells (`columns`: per column, their rows in
-    /// order), where that takes at most [`GRID_RANGES`] rectangles: each column's runs of
-    /// consecutive rows, neighbouring columns with the same runs joined. Whether it was drawn.
-    fn grid_border(&mut self, columns: &[Vec<(u32, u16, bool)>]) -> R<bool> {
-        let runs: Vec<Vec<(u32, u32)>> = columns
-            .iter()
-            .map(|cells| {
-                let mut runs: Vec<(u32, u32)> = Vec::new();
-                for &(r, _, _) in cells {
-                    match runs.last_mut() {
-                        Some((_, last)) if *last + 1 == r => *last = r,
-                        _ => runs.push((r, r)),
-                    }
-                }
-                runs
-            })
-            .collect();
-        let mut ranges: Vec<(u32, u16, u32, u16)> = Vec::new();
-        let mut c = 0;
-        while c < runs.len() {
-            let mut e = c + 1;
-            while e < runs.len() && runs[e] == runs[c] {
-                e += 1;
-            }
-            for &(r0, r1) in &runs[c] {
-                ranges.push((r0, c as u16, r1, (e - 1) as u16));
-            }
-            c = e;
-        }
-        // Neighbouring rectangles over the same rows are one.
-        ranges.sort_unstable_by_key(|&(r0, c0, r1, _)| (r0, r1, c0));
-        ranges.dedup_by(|next, prev| {
-            let joins = (next.0, next.2) == (prev.0, prev.2) && next.1 == prev.3 + 1;
-            if joins {
-                prev.3 = next.3;
-            }
-            joins
-        });
-        let Some(&(r0, c0, r1, c1)) = ranges.first() else {
-            return Ok(false);
-        };
-        if ranges.len() > GRID_RANGES {
-            return Ok(false);
-        }
-        let sqref: Vec<String> = ranges
-            .iter()
-            .map(|&(r0, c0, r1, c1)| rust_xlsxwriter::utility::cell_range(r0, c0, r1, c1))
-            .collect();
-        let grid = ConditionalFormatFormula::new()
-            .set_rule("TRUE")
-            .set_format(grid_format())
-            .set_multi_range(sqref.join(" "));
-        self.ws.add_conditional_format(r0, c0, r1, c1, &grid)?;
-        Ok(true)
+        let i = self.format_index(FormatKey::of(v, look, wrap));
+        write_value(self.ws, row, col, v, &self.formats[i].1)
     }
 
     /// Column widths, frozen panes and the print setup: A4 landscape, one page wide, rows
     /// `0..=header_last` repeated on every page, page numbers in the footer.
     /// Rows holding wrapped text get the height their longest cell needs: neither Excel nor
     /// LibreOffice grows a row for wrapped text on opening a file.
-    pub(crate) fn finish(mut self, header_last: u32, freeze: (u32, u16)) -> R<()> {
-        self.apply_formats()?;
+    pub(crate) fn finish(self, header_last: u32, freeze: (u32, u16)) -> R<()> {
         let mut widths: Vec<f64> = self
             .measured
             .iter()
@@ -648,3 +448,20 @@ fn measure(v: &V) -> f64 {
 
 /// The width of a date (yyyy-mm-dd), in column units.
 const DATE_UNITS: f64 = 10.0;
+
+/// Write a value with its format: text always as a string, never as a formula, whatever it
+/// starts with; a date Excel cannot hold as text; empty text as a blank cell.
+fn write_value(ws: &mut Worksheet, row: u32, col: u16, v: &V, f: &Format) -> R<()> {
+    match v {
+        V::Text(s) if s.is_empty() => ws.write_blank(row, col, f)?,
+        V::Text(s) => ws.write_string_with_format(row, col, clip(s), f)?,
+        V::Int(n) => ws.write_number_with_format(row, col, *n as f64, f)?,
+        V::Num(x) | V::Pct(x) | V::OneDecimal(x) => ws.write_number_with_format(row, col, *x, f)?,
+        V::Date(d) => match excel_date(*d) {
+            Some(dt) => ws.write_datetime_with_format(row, col, dt, f)?,
+            None => ws.write_string_with_format(row, col, d.format("%Y-%m-%d").to_string(), f)?,
+        },
+        V::Blank => ws.write_blank(row, col, f)?,
+    };
+    Ok(())
+}

@@ -366,11 +366,17 @@ mod tests {
         (part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"))
     }
 
-    /// Cell formats are applied at the end, in runs; what must hold is what writing each cell
-    /// with its format gave: a value overwritten by a blank is gone, blank cells that show a
-    /// fill are written, and blank cells at the edges still count for the sheet's used range.
+    /// The style number of `cell` in a sheet's XML, if the cell is written.
+    fn style_of(xml: &str, cell: &str) -> Option<String> {
+        let open = format!(r#"<c r="{cell}" s=""#);
+        let rest = &xml[xml.find(&open)? + open.len()..];
+        Some(rest[..rest.find('"')?].to_string())
+    }
+
+    /// A cell written twice keeps what was written last (a value overwritten by a blank is
+    /// gone), and blank cells are written with their format (a fill, the grid border).
     #[test]
-    fn formats_applied_at_the_end_keep_blanks_and_the_used_range() {
+    fn a_cell_written_twice_keeps_its_last_value_and_format() {
         let (xml, _) = one_sheet(0, |sh| {
             sh.put(1, 1, &V::text("a"), Look::default()).unwrap();
             sh.put(2, 1, &V::Int(5), Look::default()).unwrap();
@@ -378,13 +384,7 @@ mod tests {
             sh.put(3, 0, &V::Blank, Look::default()).unwrap();
             sh.put(1, 4, &V::text(""), Look::header()).unwrap();
         });
-        let style = |cell: &str| {
-            let at = xml
-                .find(&format!(r#"<c r="{cell}" s=""#))
-                .unwrap_or_else(|| panic!("{cell} not written: {xml}"));
-            let rest = &xml[at + format!(r#"<c r="{cell}" s=""#).len()..];
-            rest[..rest.find('"').unwrap()].to_string()
-        };
+        let style = |cell: &str| style_of(&xml, cell).unwrap_or_else(|| panic!("{cell}: {xml}"));
         assert!(xml.contains(r#"<dimension ref="A2:E4"/>"#), "{xml}");
         // B2 and A4 look alike (plain text, plain blank); B3 has the total's fill; E2 the
         // header's
@@ -400,17 +400,15 @@ mod tests {
             "{xml}"
         );
         assert_ne!(style("E2"), style("B3"));
-        // every blank cell is written: no grid to draw
-        assert!(!xml.contains("conditionalFormatting"), "{xml}");
     }
 
-    /// A blank cell without a fill is not written; the grid border still shows on it, drawn
-    /// by an always-true conditional format over the rectangles of formatted cells.
+    /// Every cell of a table, blank or not, is written with the grid border: a blank cell
+    /// looks like a written one of its kind, the border is thin and grey on all four sides,
+    /// and no conditional format is involved.
     #[test]
-    fn plain_blank_cells_get_the_grid_from_a_conditional_format() {
+    fn blank_cells_of_a_table_carry_the_grid_border() {
         let (xml, styles) = one_sheet(1, |sh| {
-            // a 3 × 3 table under a header, its centre and right column blank, and a second
-            // block of one column further down
+            // a 3 × 3 table under a header, its centre and right column blank
             sh.header(1, 0, &["甲", "乙", "丙"]).unwrap();
             for r in 2..5 {
                 sh.put(r, 0, &V::Int(r.into()), Look::default()).unwrap();
@@ -418,70 +416,24 @@ mod tests {
                 sh.put(r, 1, &centre, Look::default()).unwrap();
                 sh.put(r, 2, &V::Blank, Look::default()).unwrap();
             }
-            sh.put(7, 0, &V::text("y"), Look::default()).unwrap();
         });
-        // the blank cells with the least and greatest row and column are written (the used
-        // range), the one in between is not
-        for edge in ["B4", "C3", "C5"] {
-            assert!(
-                xml.contains(&format!(r#"<c r="{edge}" s=""#)),
-                "{edge}: {xml}"
+        assert!(!xml.contains("conditionalFormatting"), "{xml}");
+        let text_style = style_of(&xml, "B3").expect("B3");
+        for blank in ["B4", "C3", "C4", "C5"] {
+            assert_eq!(
+                style_of(&xml, blank).as_deref(),
+                Some(text_style.as_str()),
+                "{blank}"
             );
         }
-        assert!(
-            !xml.contains(r#"<c r="C4""#),
-            "interior blank written: {xml}"
-        );
-        assert!(xml.contains(r#"<dimension ref="A2:C8"/>"#), "{xml}");
-        assert!(
-            xml.contains(r#"<conditionalFormatting sqref="A2:C5 A8">"#),
-            "{xml}"
-        );
-        assert!(xml.contains("<formula>TRUE</formula>"), "{xml}");
-        let dxf = &styles[styles.find("<dxfs").expect("a differential format")..];
+        let grid = r#"style="thin"><color rgb="FFA6A6A6"/>"#;
+        let border = &styles[styles.find("<borders").unwrap()..styles.find("</borders>").unwrap()];
         for side in ["left", "right", "top", "bottom"] {
             assert!(
-                dxf.contains(&format!(r#"<{side} style="thin"><color rgb="FFA6A6A6"/>"#)),
-                "{side}: {dxf}"
+                border.contains(&format!("<{side} {grid}")),
+                "{side}: {border}"
             );
         }
-    }
-
-    /// Formatted cells too scattered for a few rectangles keep their blank cells: no
-    /// conditional format with thousands of ranges.
-    #[test]
-    fn a_ragged_grid_keeps_its_blank_cells() {
-        let (xml, _) = one_sheet(0, |sh| {
-            // a checkerboard: every formatted run is one cell long
-            for r in 0..40u32 {
-                for c in 0..40u16 {
-                    if (r + u32::from(c)) % 2 == 0 {
-                        sh.put(r, c, &V::text("x"), Look::default()).unwrap();
-                    }
-                }
-            }
-            sh.put(11, 12, &V::Blank, Look::default()).unwrap();
-            sh.put(21, 20, &V::Blank, Look::default()).unwrap();
-            sh.put(31, 30, &V::Blank, Look::default()).unwrap();
-        });
-        assert!(!xml.contains("conditionalFormatting"), "{xml}");
-        assert!(
-            xml.contains(r#"<c r="U22" s=""#),
-            "the middle blank cell: {xml}"
-        );
-    }
-
-    /// Nothing is blank without a fill: no conditional format.
-    #[test]
-    fn a_sheet_without_plain_blanks_has_no_conditional_format() {
-        let (xml, _) = one_sheet(0, |sh| {
-            sh.header(0, 0, &["甲", "乙"]).unwrap();
-            sh.row(1, 0, &[V::Int(1), V::text("x")], Look::default())
-                .unwrap();
-            sh.row(2, 0, &[V::Blank, V::Blank], Look::total()).unwrap();
-        });
-        assert!(!xml.contains("conditionalFormatting"), "{xml}");
-        assert!(xml.contains(r#"<c r="A3" s=""#) && xml.contains(r#"<c r="B3" s=""#));
     }
 
     #[test]
