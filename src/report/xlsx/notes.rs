@@ -10,6 +10,7 @@ use super::kit::Sheet;
 use super::{R, READING_7_2, SHEET_NOTES, new_sheet};
 use crate::report::{GENERATOR, file_outcome};
 
+/// A sheet of its own: what was assessed and how, for whoever reads the results later.
 pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Worksheet> {
     let mut ws = new_sheet()?;
     ws.set_name(SHEET_NOTES)?;
@@ -22,10 +23,38 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
     sh.limit(4, 34.0, 34.0, true);
     let last = 4;
     sh.title(0, &format!("{}年度政务信息工作考核说明", a.year), last)?;
-    let mut row = 2;
+    let row = key_values(&mut sh, 2, "基本情况", basics(a, rules_source))? + 1;
+    let row = key_values(&mut sh, row, "行数核对", accounting(a))? + 1;
+    sh.label(row, "评分规则")?;
+    sh.header(row + 1, 0, &["项目", "内容", "分值"])?;
+    let mut row = row + 2;
+    for (k, what, v) in rule_lines(rules) {
+        sh.row(row, 0, &[V::Text(k), V::Text(what), v], Look::default())?;
+        row += 1;
+    }
+    input_files(&mut sh, a, row + 1)?;
+    sh.finish(0, (1, 0))?;
+    Ok(ws)
+}
 
-    sh.label(row, "基本情况")?;
-    row += 1;
+/// A labelled block of (key, value) rows from `row`; the row after it.
+fn key_values(sh: &mut Sheet<'_>, row: u32, label: &str, pairs: Vec<(&str, V)>) -> R<u32> {
+    sh.label(row, label)?;
+    let value = Look {
+        left: true,
+        ..Look::default()
+    };
+    let mut row = row + 1;
+    for (k, v) in pairs {
+        sh.put(row, 0, &V::text(k), Look::total())?;
+        sh.put(row, 1, &v, value)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// 基本情况: the year, the as-of date, where the rules and the roster came from.
+fn basics<'a>(a: &Assessment, rules_source: &'a str) -> Vec<(&'a str, V)> {
     let register = match &a.register_file {
         Some(f) => format!("考核登记表 {f}"),
         None => format!(
@@ -34,7 +63,7 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
         ),
     };
     let taking_part = a.scores.iter().filter(|s| s.participates).count();
-    let basics: Vec<(&str, V)> = vec![
+    vec![
         ("考核年度", V::Int(a.year as i64)),
         ("统计截至", V::Date(a.as_of)),
         ("评分规则", V::text(rules_source)),
@@ -44,27 +73,18 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
             V::Text(format!("{taking_part} 个（名单共 {} 个）", a.scores.len())),
         ),
         ("生成工具", V::text(GENERATOR)),
-    ];
-    let value = Look {
-        left: true,
-        ..Look::default()
-    };
-    for (k, v) in basics {
-        sh.put(row, 0, &V::text(k), Look::total())?;
-        sh.put(row, 1, &v, value)?;
-        row += 1;
-    }
-    row += 1;
+    ]
+}
 
-    sh.label(row, "行数核对")?;
-    row += 1;
+/// 行数核对: every data row read is either in the ledger or refused.
+fn accounting(a: &Assessment) -> Vec<(&'static str, V)> {
     let rc = a.rows;
     let check = if rc.rows == rc.items + rc.refused {
         "相符"
     } else {
         "不相符，请将输入文件发给维护人员"
     };
-    let accounting: [(&str, V); 4] = [
+    vec![
         ("读取的数据行", V::Int(rc.rows as i64)),
         ("其中：计入信息台账", V::Int(rc.items as i64)),
         ("其中：有错误、不计分", V::Int(rc.refused as i64)),
@@ -75,18 +95,11 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
                 rc.rows, rc.items, rc.refused
             )),
         ),
-    ];
-    for (k, v) in accounting {
-        sh.put(row, 0, &V::text(k), Look::total())?;
-        sh.put(row, 1, &v, value)?;
-        row += 1;
-    }
-    row += 1;
+    ]
+}
 
-    sh.label(row, "评分规则")?;
-    row += 1;
-    sh.header(row, 0, &["项目", "内容", "分值"])?;
-    row += 1;
+/// 评分规则: the rules in force, one line per point value or condition.
+fn rule_lines(rules: &Rules) -> Vec<(String, String, V)> {
     let aw = &rules.awards;
     let mut lines: Vec<(String, String, V)> = vec![
         (
@@ -176,20 +189,17 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
         V::Blank,
     ));
     lines.push(("七（二）的理解".into(), READING_7_2.into(), V::Blank));
-    for (k, what, v) in lines {
-        sh.row(row, 0, &[V::Text(k), V::Text(what), v], Look::default())?;
-        row += 1;
-    }
-    row += 1;
+    lines
+}
 
+/// 输入文件 from `row`: every input file, what became of it and its SHA-256.
+fn input_files(sh: &mut Sheet<'_>, a: &Assessment, row: u32) -> R<()> {
     sh.label(row, "输入文件")?;
-    row += 1;
-    sh.header(row, 0, &["序号", "文件", "处理结果", "说明", "SHA-256"])?;
-    row += 1;
+    sh.header(row + 1, 0, &["序号", "文件", "处理结果", "说明", "SHA-256"])?;
     for (n, f) in a.files.iter().enumerate() {
         let (what, detail) = file_outcome(f);
         sh.row(
-            row,
+            row + 2 + n as u32,
             0,
             &[
                 V::Int(n as i64 + 1),
@@ -200,8 +210,6 @@ pub(super) fn notes_sheet(a: &Assessment, rules: &Rules, rules_source: &str) -> 
             ],
             Look::default(),
         )?;
-        row += 1;
     }
-    sh.finish(0, (1, 0))?;
-    Ok(ws)
+    Ok(())
 }
