@@ -7,25 +7,8 @@ use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder};
 use super::{HEAD, TOTAL};
 use crate::report::{body_font, heading_font};
 
-/// A cell value as the workbook shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum V {
-    Text(String),
-    Int(i64),
-    Num(f64),
-    Date(NaiveDate),
-    /// A fraction shown as a percentage (1.0 = 100%).
-    Pct(f64),
-    /// A number shown to one decimal (shares of items and points).
-    OneDecimal(f64),
-    Blank,
-}
-
-impl V {
-    pub(crate) fn text(s: &str) -> V {
-        V::Text(s.to_string())
-    }
-}
+/// A cell value as the workbook shows it (the tables' values).
+pub(crate) use crate::report::table::V;
 
 /// How a cell looks beyond its value's own format.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

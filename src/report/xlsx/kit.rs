@@ -456,7 +456,8 @@ fn write_value(ws: &mut Worksheet, row: u32, col: u16, v: &V, f: &Format) -> R<(
         V::Text(s) if s.is_empty() => ws.write_blank(row, col, f)?,
         V::Text(s) => ws.write_string_with_format(row, col, clip(s), f)?,
         V::Int(n) => ws.write_number_with_format(row, col, *n as f64, f)?,
-        V::Num(x) | V::Pct(x) | V::OneDecimal(x) => ws.write_number_with_format(row, col, *x, f)?,
+        V::Num(x) | V::OneDecimal(x) => ws.write_number_with_format(row, col, *x, f)?,
+        V::Pct(p) => ws.write_number_with_format(row, col, *p / 100.0, f)?,
         V::Date(d) => match excel_date(*d) {
             Some(dt) => ws.write_datetime_with_format(row, col, dt, f)?,
             None => ws.write_string_with_format(row, col, d.format("%Y-%m-%d").to_string(), f)?,

@@ -35,6 +35,7 @@ mod tasks;
 pub(crate) use cell::{Look, V, clip, excel_date};
 pub(crate) use kit::Sheet;
 
+use crate::report::table::ranking_rows;
 use authors::authors_sheet;
 use breakdown::breakdown_sheet;
 use catalog::catalog_sheet;
@@ -105,11 +106,17 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
     let names: Vec<&str> = a.scores.iter().map(|s| s.name.as_str()).collect();
     let sheet_names = section_sheet_names(&names, &FIXED_SHEETS);
     let by_section = standings_by_section(a);
+    let ranking = ranking_rows(a, rules);
+    // Each section's row of the ranking, indexed like `a.scores`.
+    let mut row_of = vec![0; a.scores.len()];
+    for (k, r) in ranking.iter().enumerate() {
+        row_of[r.standing.section] = k;
+    }
 
     // The sheets other than the streamed ones of a large year are independent worksheets:
     // they are built side by side on the available cores and added in workbook order.
     let head: Vec<Job> = vec![
-        Box::new(|| ranking_sheet(a, rules)),
+        Box::new(|| ranking_sheet(a, rules, &ranking)),
         Box::new(|| breakdown_sheet(a, rules)),
     ];
     let tail: Vec<Job> = vec![
@@ -158,8 +165,8 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
         let mut jobs = head;
         jobs.push(Box::new(|| catalog_sheet(a, rules)));
         for (i, s) in a.scores.iter().enumerate() {
-            let (st, name) = (by_section[i], &sheet_names[i]);
-            jobs.push(Box::new(move || section_sheet(a, rules, s, st, name)));
+            let (r, name) = (&ranking[row_of[i]], &sheet_names[i]);
+            jobs.push(Box::new(move || section_sheet(a, rules, s, r, name)));
         }
         jobs.extend(tail);
         for ws in build_sheets(&jobs, cores)? {
@@ -244,12 +251,6 @@ fn standings_by_section(a: &Assessment) -> Vec<&Standing> {
     out.into_iter()
         .map(|s| s.expect("every section has a standing"))
         .collect()
-}
-
-/// 评定 as shown: the award or criticism, or empty (a section not taking part says so in
-/// 备注).
-fn verdict<'a>(_s: &SectionScore, st: &Standing, rules: &'a Rules) -> &'a str {
-    st.verdict(rules)
 }
 
 /// Sum of a section's lines of one category.

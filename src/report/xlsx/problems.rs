@@ -4,11 +4,11 @@ use rust_xlsxwriter::Worksheet;
 
 use crate::assess::Assessment;
 
-use super::cell::V;
 use super::kit::Sheet;
 use super::section::severity_look;
 use super::{R, SHEET_FINDINGS, new_sheet};
 use crate::report::FINDING_COLUMNS;
+use crate::report::table::problem_row;
 
 pub(super) fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     let mut ws = new_sheet()?;
@@ -35,20 +35,7 @@ pub(super) fn findings_sheet(a: &Assessment) -> R<Worksheet> {
     let mut row = 2;
     for f in &a.findings {
         let look = severity_look(f.severity);
-        sh.row(
-            row,
-            0,
-            &[
-                V::text(f.section.as_deref().unwrap_or_default()),
-                V::text(&f.file),
-                V::text(&f.sheet),
-                V::text(&f.cell),
-                V::text(f.severity.label()),
-                V::text(f.code),
-                V::text(&f.message),
-            ],
-            look,
-        )?;
+        sh.row(row, 0, &problem_row(f), look)?;
         row += 1;
     }
     if row == 2 {

@@ -8,12 +8,13 @@ use rust_xlsxwriter::{
 use crate::assess::Assessment;
 use crate::rules::Rules;
 
-use super::cell::{Look, V};
+use super::cell::Look;
 use super::kit::Sheet;
-use super::{BAD, GOOD, R, SHEET_RANKING, new_sheet, verdict};
+use super::{BAD, GOOD, R, SHEET_RANKING, new_sheet};
+use crate::report::table::RankingRow;
 use crate::report::{BODY_FONT, BODY_SIZE, FONT_CHARSET, RANKING_COLUMNS};
 
-pub(super) fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
+pub(super) fn ranking_sheet(a: &Assessment, rules: &Rules, ranking: &[RankingRow]) -> R<Worksheet> {
     let mut ws = new_sheet()?;
     ws.set_name(SHEET_RANKING)?;
     let mut sh = Sheet::new(&mut ws);
@@ -44,8 +45,8 @@ pub(super) fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.header(1, 0, &RANKING_COLUMNS)?;
     let mut row = 2;
     let mut ranked = 0;
-    for st in &a.standings {
-        let s = &a.scores[st.section];
+    for r in ranking {
+        let st = r.standing;
         let fill = if st.awarded {
             Some(GOOD)
         } else if st.criticised {
@@ -57,25 +58,7 @@ pub(super) fn ranking_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
             fill,
             ..Look::default()
         };
-        sh.row(
-            row,
-            0,
-            &[
-                st.rank.map_or(V::Blank, |r| V::Int(r as i64)),
-                V::text(&s.name),
-                V::Int(s.qualifying() as i64),
-                V::Int(s.base()),
-                V::Int(s.adoption()),
-                V::Int(s.task_points()),
-                V::Int(s.deductions_total()),
-                V::Int(s.final_score()),
-                st.item_rate.map_or(V::Blank, |r| V::Pct(r / 100.0)),
-                st.score_rate.map_or(V::Blank, |r| V::Pct(r / 100.0)),
-                V::text(verdict(s, st, rules)),
-                V::Text(st.remarks()),
-            ],
-            look,
-        )?;
+        sh.row(row, 0, &r.values, look)?;
         if st.rank.is_some() {
             ranked += 1;
         }

@@ -4,17 +4,16 @@ use rust_xlsxwriter::Worksheet;
 
 use crate::assess::Assessment;
 use crate::model::Severity;
-use crate::rank::Standing;
 use crate::report::adoption;
 use crate::rules::Rules;
-use crate::score::{ItemState, SectionScore};
+use crate::score::SectionScore;
 
 use super::cell::{Look, V};
 use super::kit::Sheet;
-use super::{DARK_RED, R, new_sheet, verdict};
-use crate::report::{
-    NOT_TAKING_PART, adopted_levels, item_state_text, task_result, task_status_given,
-};
+use super::{DARK_RED, R, new_sheet};
+use crate::report::RANKING_COLUMNS;
+use crate::report::table::{RankingRow, item_rows};
+use crate::report::{NOT_TAKING_PART, task_result, task_status_given};
 
 /// Column positions of a section sheet: the items table's. The blocks below it (tasks,
 /// deductions, problems) lay their own fields over these columns, a field spanning
@@ -189,7 +188,7 @@ pub(super) fn section_sheet(
     a: &Assessment,
     rules: &Rules,
     s: &SectionScore,
-    st: &Standing,
+    ranking: &RankingRow,
     sheet_name: &str,
 ) -> R<Worksheet> {
     let mut ws = new_sheet()?;
@@ -200,7 +199,8 @@ pub(super) fn section_sheet(
     }
     sh.centre(&[SectionCols::SEQ]);
     sh.print_columns(SectionCols::DONE);
-    let rank = st
+    let rank = ranking
+        .standing
         .rank
         .map_or(NOT_TAKING_PART.to_string(), |r| format!("第 {r} 名"));
     sh.title(
@@ -218,7 +218,7 @@ pub(super) fn section_sheet(
     // The section's result first, as its head reads it, then the items. The items' header
     // repeats on the pages after it (print titles repeat from where they stand), never above
     // the blocks: a row of the blocks never prints under it.
-    let mut row = section_summary(&mut sh, rules, s, st, 2)? + 1;
+    let mut row = section_summary(&mut sh, ranking, 2)? + 1;
     row = section_tasks(&mut sh, s, row)? + 1;
     row = section_deductions(&mut sh, rules, s, row)? + 1;
     row = section_problems(&mut sh, a, s, row)? + 1;
@@ -239,33 +239,28 @@ fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) 
     let header = row + 1;
     block_header(sh, header, &ITEM_FIELDS)?;
     let mut row = header + 1;
-    for (n, si) in s.items.iter().enumerate() {
-        let it = &si.item;
+    for (n, r) in item_rows(s, rules).enumerate() {
         let values = [
             V::Int(n as i64 + 1),
-            V::text(&it.title),
-            V::Date(it.date),
-            V::text(&it.category),
-            V::text(it.task_id.as_deref().unwrap_or("")),
-            V::Text(adopted_levels(it, rules)),
-            V::text(&it.issue_no),
+            V::text(r.title),
+            V::Date(r.date),
+            V::text(r.category),
+            V::text(r.task_id),
+            V::Text(r.levels),
+            V::text(r.issue),
             // What the 采用记录 changed is listed in its own block above.
-            V::Text(item_state_text(si, rules).into_owned()),
-            V::Int(si.base),
+            V::Text(r.state),
+            V::Int(r.base),
             // Adopted items show their points (0 when not counted); others stay blank.
-            if it.is_adopted() {
-                V::Int(si.adoption_points(rules))
-            } else {
-                V::Blank
-            },
-            V::Int(si.points(rules)),
-            V::text(si.completes.as_deref().unwrap_or("")),
-            V::text(&it.source.file),
-            V::text(&it.source.sheet),
-            V::Int(it.source.row_number() as i64),
+            r.adoption.map_or(V::Blank, V::Int),
+            V::Int(r.total),
+            V::text(r.completes),
+            V::text(r.file),
+            V::text(r.sheet),
+            V::Int(r.row),
         ];
         let look = Look {
-            font: (si.state != ItemState::Counted).then_some(0x7F7F7F),
+            font: (!r.counted).then_some(CORRECTED_GREY),
             ..Look::default()
         };
         block_row(sh, row, &ITEM_FIELDS, &values, look)?;
@@ -417,46 +412,29 @@ fn section_adoptions(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u
     Ok(row)
 }
 
-/// The totals from `row`: the same numbers as this section's row in 考核排名; the row after
-/// them.
-fn section_summary(
-    sh: &mut Sheet<'_>,
-    rules: &Rules,
-    s: &SectionScore,
-    st: &Standing,
-    row: u32,
-) -> R<u32> {
+/// The totals from `row`: this section's row of 考核排名 but its name and rates; the row
+/// after them.
+fn section_summary(sh: &mut Sheet<'_>, ranking: &RankingRow, row: u32) -> R<u32> {
     sh.label(row, "得分汇总")?;
-    let summary: [(&str, V); 9] = [
-        ("名次", st.rank.map_or(V::Blank, |r| V::Int(r as i64))),
-        ("合格信息条数", V::Int(s.qualifying() as i64)),
-        ("基础分", V::Int(s.base())),
-        ("加分", V::Int(s.adoption())),
-        ("约稿任务", V::Int(s.task_points())),
-        ("扣分", V::Int(s.deductions_total())),
-        ("最终得分", V::Int(s.final_score())),
-        ("评定", V::text(verdict(s, st, rules))),
-        ("备注", V::Text(st.remarks())),
-    ];
-    for (k, (label, v)) in summary.into_iter().enumerate() {
-        let r = row + 1 + k as u32;
+    let shown = RANKING_COLUMNS
+        .iter()
+        .zip(&ranking.values)
+        .filter(|(label, _)| !["股室", "条数任务完成率", "分值任务完成率"].contains(label));
+    let mut r = row + 1;
+    for (label, v) in shown {
         sh.put(r, SectionCols::TEXT, &V::text(label), Look::total())?;
         let last = match v {
             V::Text(_) => SectionCols::DONE,
             _ => SectionCols::DATE,
         };
-        sh.span(
-            r,
-            SectionCols::DATE,
-            last,
-            &v,
-            Look {
-                left: true,
-                ..Look::default()
-            },
-        )?;
+        let left = Look {
+            left: true,
+            ..Look::default()
+        };
+        sh.span(r, SectionCols::DATE, last, v, left)?;
+        r += 1;
     }
-    Ok(row + 10)
+    Ok(r)
 }
 
 /// 是否计入 of a deduction.
