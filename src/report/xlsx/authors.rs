@@ -8,7 +8,7 @@ use crate::rules::Rules;
 
 use super::cell::{Look, V};
 use super::kit::Sheet;
-use super::{R, SHEET_AUTHORS, new_sheet};
+use super::{R, SHEET_AUTHORS, as_of_title, new_sheet};
 
 pub(super) fn authors_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     let mut ws = new_sheet()?;
@@ -23,15 +23,7 @@ pub(super) fn authors_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     for c in 3..=last {
         sh.limit(c, 8.0, 12.0, true);
     }
-    sh.title(
-        0,
-        &format!(
-            "{}年度撰稿人统计（统计截至{}）",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
+    sh.title(0, &as_of_title(a, "撰稿人统计"), last)?;
     sh.header(1, 0, &cols)?;
     let mut row = 2;
     for (n, r) in crate::authors::author_rows(&a.scores, rules)

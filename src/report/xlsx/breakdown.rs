@@ -9,7 +9,7 @@ use crate::score::{Category, ItemState, SectionScore, TaskOutcome};
 
 use super::cell::{Look, V};
 use super::kit::Sheet;
-use super::{R, SHEET_BREAKDOWN, new_sheet, points};
+use super::{R, SHEET_BREAKDOWN, as_of_title, new_sheet, points};
 
 /// A scoring category of 得分明细: its group and its label, in the points table and in the
 /// counts table.
@@ -158,15 +158,7 @@ pub(super) fn breakdown_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
         sh.limit(c, 5.0, 8.0, true);
     }
     sh.centre(&[0]);
-    sh.title(
-        0,
-        &format!(
-            "{}年度政务信息得分明细（统计截至{}）",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
+    sh.title(0, &as_of_title(a, "政务信息得分明细"), last)?;
     sh.label(
         1,
         "一、各项得分（扣分以负数表示，每行各项之和等于最终得分）",

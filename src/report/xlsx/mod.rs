@@ -253,6 +253,15 @@ fn standings_by_section(a: &Assessment) -> Vec<&Standing> {
         .collect()
 }
 
+/// A sheet title: the year, what the sheet shows, and the as-of date.
+fn as_of_title(a: &Assessment, what: &str) -> String {
+    format!(
+        "{}年度{what}（统计截至{}）",
+        a.year,
+        a.as_of.format("%Y-%m-%d")
+    )
+}
+
 /// Sum of a section's lines of one category.
 fn points(s: &SectionScore, category: Category) -> i64 {
     s.lines

@@ -10,7 +10,7 @@ use crate::rules::Rules;
 
 use super::cell::Look;
 use super::kit::Sheet;
-use super::{BAD, GOOD, R, SHEET_RANKING, new_sheet};
+use super::{BAD, GOOD, R, SHEET_RANKING, as_of_title, new_sheet};
 use crate::report::table::RankingRow;
 use crate::report::{BODY_FONT, BODY_SIZE, FONT_CHARSET, RANKING_COLUMNS};
 
@@ -33,15 +33,7 @@ pub(super) fn ranking_sheet(a: &Assessment, rules: &Rules, ranking: &[RankingRow
     sh.limit(10, 18.0, 22.0, true);
     sh.limit(11, 16.0, 40.0, true);
     sh.centre(&[0]);
-    sh.title(
-        0,
-        &format!(
-            "{}年度政务信息工作考核排名（统计截至{}）",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
+    sh.title(0, &as_of_title(a, "政务信息工作考核排名"), last)?;
     sh.header(1, 0, &RANKING_COLUMNS)?;
     let mut row = 2;
     let mut ranked = 0;

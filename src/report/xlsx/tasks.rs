@@ -9,7 +9,7 @@ use crate::score::{SectionScore, TaskOutcome};
 use super::cell::{Look, V};
 use super::kit::Sheet;
 use super::section::deduction_counted;
-use super::{BAD, GOOD, R, SHEET_DEDUCTIONS, SHEET_TASKS, new_sheet};
+use super::{BAD, GOOD, R, SHEET_DEDUCTIONS, SHEET_TASKS, as_of_title, new_sheet};
 use crate::report::{task_result, task_status_given};
 
 pub(super) fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
@@ -38,15 +38,7 @@ pub(super) fn tasks_sheet(a: &Assessment) -> R<Worksheet> {
     sh.limit(9, 11.0, 11.0, false);
     // 工作表 and 行 point into the register: on screen, not on paper.
     sh.print_columns(10);
-    sh.title(
-        0,
-        &format!(
-            "{}年度约稿任务完成情况（统计截至{}）",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
+    sh.title(0, &as_of_title(a, "约稿任务完成情况"), last)?;
     sh.header(1, 0, &cols)?;
     let mut tasks: Vec<(&SectionScore, &crate::score::ScoredTask)> = a
         .scores
@@ -129,15 +121,7 @@ pub(super) fn deductions_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.limit(2, 12.0, 16.0, true);
     sh.limit(5, 8.0, 22.0, true);
     sh.limit(6, 20.0, 44.0, true);
-    sh.title(
-        0,
-        &format!(
-            "{}年度扣分记录（统计截至{}）",
-            a.year,
-            a.as_of.format("%Y-%m-%d")
-        ),
-        last,
-    )?;
+    sh.title(0, &as_of_title(a, "扣分记录"), last)?;
     sh.header(1, 0, &cols)?;
     let mut all: Vec<(&SectionScore, &crate::score::ScoredDeduction)> = a
         .scores
