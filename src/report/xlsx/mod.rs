@@ -113,100 +113,36 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
         row_of[r.standing.section] = k;
     }
 
-    // The sheets other than the streamed ones of a large year are independent worksheets:
-    // they are built side by side on the available cores and added in workbook order.
-    let head: Vec<Job> = vec![
-        Box::new(|| ranking_sheet(a, rules, &ranking)),
-        Box::new(|| breakdown_sheet(a, rules)),
-    ];
-    let tail: Vec<Job> = vec![
-        Box::new(|| authors_sheet(a, rules)),
-        Box::new(|| monthly_sheet(a, &by_section)),
-        Box::new(|| tasks_sheet(a)),
-        Box::new(|| deductions_sheet(a, rules)),
-        Box::new(|| findings_sheet(a)),
-        Box::new(|| notes_sheet(a, rules, rules_source)),
-    ];
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if a.scores.len() <= ledger::LARGE_ROSTER {
         // A bureau's year packs to a few hundred KB at either level; level 1 packs it in
-        // about half the compression time (on the critical path: the packing is serial),
-        // for ~30% more bytes. A city's year keeps level 2: its tens of MB matter more.
+        // about half the compression time, for ~30% more bytes. A city's year keeps level 2:
+        // its tens of MB matter more.
         wb.set_zip_compression_level(1);
     }
+    wb.push_worksheet(ranking_sheet(a, rules, &ranking)?);
+    wb.push_worksheet(breakdown_sheet(a, rules)?);
     if a.scores.len() > ledger::LARGE_ROSTER {
-        // A city-sized roster: one streamed item sheet instead of a sheet per section. The
-        // streamed sheets belong to the workbook (their rows go to its temporary files): the
-        // item sheet is written here while another thread writes the adopted-items list and
-        // then builds the sheets that follow them.
-        for ws in build_sheets(&head, cores)? {
-            wb.push_worksheet(ws);
-        }
+        // A city-sized roster: the adopted items and one item sheet instead of a sheet per
+        // section, streamed (their rows go to the workbook's temporary files, not to memory).
         ledger::register_formats(&mut wb);
-        wb.add_worksheet_with_constant_memory()?;
-        wb.add_worksheet_with_constant_memory()?;
-        let sheets = wb.worksheets_mut();
-        let [.., catalog, items] = sheets.as_mut_slice() else {
-            unreachable!("two sheets were just added");
-        };
-        let tail = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| {
-                ledger::catalog_sheet(catalog, a, rules, SHEET_CATALOG)?;
-                build_sheets(&tail, 1)
-            });
-            let items = ledger::ledger_sheet(items, a, rules);
-            let tail = tail.join().expect("a sheet-building thread panicked");
-            items.and(tail)
-        })?;
-        for ws in tail {
-            wb.push_worksheet(ws);
-        }
+        let catalog = wb.add_worksheet_with_constant_memory()?;
+        ledger::catalog_sheet(catalog, a, rules, SHEET_CATALOG)?;
+        let items = wb.add_worksheet_with_constant_memory()?;
+        ledger::ledger_sheet(items, a, rules)?;
     } else {
-        let mut jobs = head;
-        jobs.push(Box::new(|| catalog_sheet(a, rules)));
+        wb.push_worksheet(catalog_sheet(a, rules)?);
         for (i, s) in a.scores.iter().enumerate() {
-            let (r, name) = (&ranking[row_of[i]], &sheet_names[i]);
-            jobs.push(Box::new(move || section_sheet(a, rules, s, r, name)));
-        }
-        jobs.extend(tail);
-        for ws in build_sheets(&jobs, cores)? {
-            wb.push_worksheet(ws);
+            let r = &ranking[row_of[i]];
+            wb.push_worksheet(section_sheet(a, rules, s, r, &sheet_names[i])?);
         }
     }
+    wb.push_worksheet(authors_sheet(a, rules)?);
+    wb.push_worksheet(monthly_sheet(a, &by_section)?);
+    wb.push_worksheet(tasks_sheet(a)?);
+    wb.push_worksheet(deductions_sheet(a, rules)?);
+    wb.push_worksheet(findings_sheet(a)?);
+    wb.push_worksheet(notes_sheet(a, rules, rules_source)?);
     Ok(wb)
-}
-
-/// A worksheet to build: one of the results workbook's sheets.
-type Job<'a> = Box<dyn Fn() -> R<Worksheet> + Sync + 'a>;
-
-/// Build worksheets on up to `threads` threads (each takes the next job not yet taken), and
-/// return them in the order of `jobs`. Which thread builds a sheet changes nothing in it.
-fn build_sheets(jobs: &[Job], threads: usize) -> R<Vec<Worksheet>> {
-    let threads = threads.clamp(1, jobs.len().max(1));
-    if threads == 1 {
-        return jobs.iter().map(|job| job()).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut built = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else {
-                return built;
-            };
-            built.push((i, job()));
-        }
-    };
-    let mut built: Vec<(usize, R<Worksheet>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut built = work();
-        for h in helpers {
-            built.extend(h.join().expect("a sheet-building thread panicked"));
-        }
-        built
-    });
-    built.sort_by_key(|(i, _)| *i);
-    built.into_iter().map(|(_, ws)| ws).collect()
 }
 
 /// The custom document property that marks zwxx's own outputs (value `results`/`feedback`).
