@@ -902,6 +902,19 @@ fn a_large_roster_gets_the_streamed_sheets_and_stays_byte_identical() {
         assert_eq!(items.len(), 60 * 3);
         assert_eq!(text(&items[0][0]), "第01单位");
         assert_eq!(text(&items[179][0]), "第60单位");
+        // the streamed ledger's grid is its cells' own border too, the empty ones included
+        // (an adoption level an item does not have)
+        let (xml, styles) = sheet_xml(&path, 3);
+        let bordered = bordered_cells(&xml, &styles);
+        let width = ledger[1].iter().rposition(|d| !text(d).is_empty()).unwrap() as u32;
+        for r in 1..ledger.len() as u32 {
+            for c in 0..=width {
+                assert!(
+                    bordered.contains(&(r, c)),
+                    "信息明细 ({r}, {c}) has no border"
+                );
+            }
+        }
         let catalog = grid(&path, "采用信息目录");
         assert_eq!(catalog.len() - 2, 60, "one adopted item per section");
         outputs.push(std::fs::read(&path).unwrap());

@@ -124,7 +124,6 @@ fn build(a: &Assessment, rules: &Rules, rules_source: &str) -> R<Workbook> {
     if a.scores.len() > ledger::LARGE_ROSTER {
         // A city-sized roster: the adopted items and one item sheet instead of a sheet per
         // section, streamed (their rows go to the workbook's temporary files, not to memory).
-        ledger::register_formats(&mut wb);
         let catalog = wb.add_worksheet_with_constant_memory()?;
         ledger::catalog_sheet(catalog, a, rules, SHEET_CATALOG)?;
         let items = wb.add_worksheet_with_constant_memory()?;
