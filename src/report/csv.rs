@@ -6,6 +6,8 @@ use crate::assess::Assessment;
 use crate::model::Finding;
 use crate::rules::Rules;
 
+use super::table::{V, item_rows, problem_row, ranking_rows};
+
 /// A CSV cell: text (neutralised) or a number (as is).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -92,50 +94,35 @@ pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error
     Ok(out)
 }
 
+/// A table's values as CSV cells: dates as `yyyy-mm-dd` text, percentages as numbers to one
+/// decimal, one-decimal figures written as such (`1.0`, not `1`).
+fn cells(values: &[V]) -> Vec<Cell> {
+    values
+        .iter()
+        .map(|v| match v {
+            V::Text(s) => Cell::Text(s.clone()),
+            V::Int(n) => Cell::Int(*n),
+            V::Num(x) => Cell::Float(*x),
+            V::Pct(p) => Cell::Float((p * 10.0).round() / 10.0),
+            V::OneDecimal(x) => Cell::Text(format!("{x:.1}")),
+            V::Date(d) => Cell::Text(d.format("%Y-%m-%d").to_string()),
+            V::Blank => Cell::Empty,
+        })
+        .collect()
+}
+
 /// The problems as CSV: 股室 · 文件 · 工作表 · 单元格 · 级别 · 代码 · 说明.
 pub fn findings_csv(findings: &[Finding]) -> Result<String, csv::Error> {
-    let rows: Vec<Vec<Cell>> = findings
-        .iter()
-        .map(|f| {
-            vec![
-                f.section.as_deref().unwrap_or_default().into(),
-                f.file.as_str().into(),
-                f.sheet.as_str().into(),
-                f.cell.as_str().into(),
-                f.severity.label().into(),
-                f.code.into(),
-                f.message.as_str().into(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> = findings.iter().map(|f| cells(&problem_row(f))).collect();
     render(&super::FINDING_COLUMNS, &rows)
 }
 
 /// `考核排名.csv`: the ranking sheet's columns; rates as percentages (numbers, one decimal),
 /// empty when no target; sections not taking part after the ranking without a rank.
 pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
-    let pct = |r: Option<f64>| r.map_or(Cell::Empty, |x| Cell::Float((x * 10.0).round() / 10.0));
-    let rows: Vec<Vec<Cell>> = a
-        .standings
+    let rows: Vec<Vec<Cell>> = ranking_rows(a, rules)
         .iter()
-        .map(|st| {
-            let s = &a.scores[st.section];
-            let verdict = st.verdict(rules);
-            vec![
-                st.rank.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
-                s.name.as_str().into(),
-                Cell::Int(s.qualifying() as i64),
-                Cell::Int(s.base()),
-                Cell::Int(s.adoption()),
-                Cell::Int(s.task_points()),
-                Cell::Int(s.deductions_total()),
-                Cell::Int(s.final_score()),
-                pct(st.item_rate),
-                pct(st.score_rate),
-                verdict.into(),
-                st.remarks().into(),
-            ]
-        })
+        .map(|r| cells(&r.values))
         .collect();
     render(&super::RANKING_COLUMNS, &rows)
 }
@@ -148,26 +135,25 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
     headers.extend(["合计", "完成的约稿任务", "文件", "工作表", "行"].map(String::from));
     let mut rows = Vec::new();
     for s in &a.scores {
-        for si in &s.items {
-            let it = &si.item;
+        for r in item_rows(s, rules) {
             let mut row: Vec<Cell> = vec![
                 s.name.as_str().into(),
-                (*it.title).into(),
-                it.date.format("%Y-%m-%d").to_string().into(),
-                it.category.as_str().into(),
-                it.task_id.as_deref().unwrap_or("").into(),
-                super::adopted_levels(it, rules).into(),
-                it.issue_no.as_str().into(),
-                super::item_state_text(si, rules).into_owned().into(),
-                Cell::Int(si.base),
+                r.title.into(),
+                r.date.format("%Y-%m-%d").to_string().into(),
+                r.category.into(),
+                r.task_id.into(),
+                r.levels.into(),
+                r.issue.into(),
+                r.state.into(),
+                Cell::Int(r.base),
             ];
-            row.extend((0..rules.adoption.len()).map(|l| Cell::Int(si.level_points(l, rules))));
+            row.extend(r.level_points.iter().map(|p| Cell::Int(*p)));
             row.extend([
-                Cell::Int(si.points(rules)),
-                si.completes.as_deref().unwrap_or("").into(),
-                (&*it.source.file).into(),
-                (&*it.source.sheet).into(),
-                Cell::Int(it.source.row_number() as i64),
+                Cell::Int(r.total),
+                r.completes.into(),
+                r.file.into(),
+                r.sheet.into(),
+                Cell::Int(r.row),
             ]);
             rows.push(row);
         }

@@ -124,8 +124,7 @@ pub fn notice_docx(n: &Notice, created: chrono::NaiveDate) -> Result<Vec<u8>, Er
 /// of its `word/document.xml`.
 pub fn notice_mark(document: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(document);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::load::hex(&Sha256::digest(document));
     format!("{NOTICE_MARK}{hex}")
 }
 

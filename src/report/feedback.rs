@@ -21,6 +21,7 @@ use crate::labels as l;
 use crate::model::{FileStatus, Finding, InputFile, Severity};
 use crate::read::workbook::{Limits, SheetData};
 
+use super::table::problem_row;
 use super::xlsx::{
     BAD, Look, NEUTRAL, R, Sheet, V, new_sheet, new_workbook, output_error, section_sheet_names,
 };
@@ -195,21 +196,11 @@ fn list_sheet(
             .map(|s| format!("工作表“{s}”"))
             .or_else(|| unavailable.get(f.file.as_str()).map(|s| s.to_string()))
             .unwrap_or_default();
-        sh.row(
-            row,
-            0,
-            &[
-                V::Int(n as i64 + 1),
-                V::text(&f.file),
-                V::text(&f.sheet),
-                V::text(&f.cell),
-                V::text(f.severity.label()),
-                V::text(f.code),
-                V::text(&f.message),
-                V::Text(where_),
-            ],
-            Look::default(),
-        )?;
+        // The problem as 校验问题 lists it, its section left out (it is this one).
+        let mut vals = vec![V::Int(n as i64 + 1)];
+        vals.extend(problem_row(f).into_iter().skip(1));
+        vals.push(V::Text(where_));
+        sh.row(row, 0, &vals, Look::default())?;
         sh.put(row, 4, &V::text(f.severity.label()), look)?;
         row += 1;
     }

@@ -5,7 +5,7 @@
 //! costs a few MiB of memory, not gigabytes; widths are fixed up front (a streamed sheet
 //! cannot be measured after the fact).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 use crate::assess::Assessment;
 use crate::rules::Rules;
@@ -50,17 +50,6 @@ impl Looks {
             date: cell.clone().set_num_format("yyyy-mm-dd"),
             grey: cell.set_font_color(Color::RGB(0x7F7F7F)),
         }
-    }
-}
-
-/// Registers the streamed sheets' formats with the workbook in a fixed order, before the two
-/// sheets are written on two threads: the style numbers then do not depend on which thread
-/// meets a format first (the output stays byte-for-byte the same from run to run), and every
-/// later lookup is a read of the shared format table.
-pub fn register_formats(wb: &mut Workbook) {
-    let l = Looks::new();
-    for f in [&l.title, &l.head, &l.text, &l.wrap, &l.date, &l.grey] {
-        wb.register_format(f);
     }
 }
 
@@ -157,8 +146,8 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
             let counted = si.state == ItemState::Counted;
             // A row that is not counted is grey throughout (its date excepted); a counted one
             // has the plain format everywhere but the wrapped title and the date: four to six
-            // runs a row. An adoption level the item does not have stays an empty cell (a
-            // bordered blank there cost more to write and pack than the runs it saved).
+            // runs a row. An adoption level the item does not have is a blank cell of the
+            // run: the grid is the cells' own border.
             let text = if counted { &looks.text } else { &looks.grey };
             ws.write_string(row, 0, &s.name)?;
             ws.write_number(row, 1, n as f64 + 1.0)?;
@@ -188,8 +177,8 @@ pub fn ledger_sheet(ws: &mut Worksheet, a: &Assessment, rules: &Rules) -> Result
                 if it.adopted & (1 << l) != 0 {
                     let p = si.level_points(l, rules);
                     ws.write_number(row, 9 + l as u16, p as f64)?;
-                    runs.add(9 + l as u16, text);
                 }
+                runs.add(9 + l as u16, text);
             }
             ws.write_number(row, 9 + levels, si.points(rules) as f64)?;
             ws.write_string(row, 10 + levels, si.completes.as_deref().unwrap_or(""))?;

@@ -8,6 +8,7 @@ pub mod docx;
 pub mod feedback;
 pub mod ledger;
 pub mod notice;
+pub(crate) mod table;
 pub mod template;
 pub mod terminal;
 pub mod write;

@@ -106,33 +106,34 @@ pub fn ranking(a: &Assessment, rules: &Rules) -> String {
         pad_left("最终得分", 8),
         pad_left("问题", 10)
     );
-    for st in &a.standings {
-        let s = &a.scores[st.section];
-        let rank = st.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
+    for r in super::table::ranking_rows(a, rules) {
+        let rank = r
+            .standing
+            .rank
+            .map_or_else(|| "—".into(), |n| n.to_string());
         let (e, w) = counts(
             a.findings
                 .iter()
-                .filter(|f| f.section.as_deref() == Some(s.name.as_str())),
+                .filter(|f| f.section.as_deref() == Some(r.name)),
         );
         let problems = if e + w == 0 {
             "—".to_string()
         } else {
             format!("错{e} 警{w}")
         };
-        let mut verdict = st.verdict(rules).to_string();
-        let remarks = st.remarks();
-        if !remarks.is_empty() {
+        let mut verdict = r.verdict.to_string();
+        if !r.remarks.is_empty() {
             if !verdict.is_empty() {
                 verdict.push('\u{FF1B}');
             }
-            verdict.push_str(&remarks);
+            verdict.push_str(&r.remarks);
         }
         let _ = writeln!(
             out,
             "{}  {}  {}  {}  {}",
             pad_left(&rank, 4),
-            pad(&s.name, name_w),
-            pad_left(&s.final_score().to_string(), 8),
+            pad(r.name, name_w),
+            pad_left(&r.final_score.to_string(), 8),
             pad_left(&problems, 10),
             verdict
         );

@@ -264,23 +264,61 @@ fn sheet_xml(path: &Path, index: usize) -> (String, String) {
     )
 }
 
-/// An A1 reference or range as (first row, first column, last row, last column), zero-based.
-fn a1_range(r: &str) -> (u32, u32, u32, u32) {
-    let cell = |c: &str| {
-        let split = c.find(|ch: char| ch.is_ascii_digit()).unwrap();
-        let col = c[..split]
-            .bytes()
-            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A') + 1);
-        (c[split..].parse::<u32>().unwrap() - 1, col - 1)
-    };
-    let (a, b) = r.split_once(':').unwrap_or((r, r));
-    let ((r0, c0), (r1, c1)) = (cell(a), cell(b));
-    (r0, c0, r1, c1)
+/// An A1 reference as (row, column), zero-based.
+fn a1_cell(c: &str) -> (u32, u32) {
+    let split = c.find(|ch: char| ch.is_ascii_digit()).unwrap();
+    let col = c[..split]
+        .bytes()
+        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A') + 1);
+    (c[split..].parse::<u32>().unwrap() - 1, col - 1)
 }
 
-/// Blank cells are not written one by one: every cell of a section's item table (header to
-/// 合计, every column) shows the grid border all the same, through a conditional format that
-/// is always true and draws a thin border on all four sides.
+/// The body of each `<tag …>…</tag>` (or `<tag …/>`) element inside `<list …>…</list>`, in
+/// order.
+fn elements<'x>(xml: &'x str, list: &str, tag: &str) -> Vec<&'x str> {
+    let start = xml.find(&format!("<{list}")).expect(list);
+    let body = &xml[start..];
+    let body = &body[..body.find(&format!("</{list}>")).expect(list)];
+    body.split(&format!("<{tag}"))
+        .skip(1)
+        .filter(|e| e.starts_with([' ', '>', '/']))
+        .collect()
+}
+
+/// The value of attribute `name` at the start of an element's text.
+fn attr<'x>(element: &'x str, name: &str) -> Option<&'x str> {
+    let head = &element[..element.find('>').unwrap_or(element.len())];
+    let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&head[at..at + head[at..].find('"')?])
+}
+
+/// The cells of a sheet that carry a thin border on all four sides, read from the sheet and
+/// style parts as any spreadsheet program reads them: the cell's style (`s`) indexes
+/// `cellXfs`, whose `borderId` indexes `borders`.
+fn bordered_cells(xml: &str, styles: &str) -> std::collections::HashSet<(u32, u32)> {
+    let boxed: Vec<bool> = elements(styles, "borders", "border")
+        .iter()
+        .map(|b| {
+            ["left", "right", "top", "bottom"]
+                .iter()
+                .all(|side| b.contains(&format!("<{side} style=\"thin\"")))
+        })
+        .collect();
+    let xf_boxed: Vec<bool> = elements(styles, "cellXfs", "xf")
+        .iter()
+        .map(|xf| boxed[attr(xf, "borderId").map_or(0, |i| i.parse::<usize>().unwrap())])
+        .collect();
+    elements(xml, "sheetData", "c")
+        .iter()
+        .filter(|c| attr(c, "s").is_some_and(|s| xf_boxed[s.parse::<usize>().unwrap()]))
+        .map(|c| a1_cell(attr(c, "r").unwrap()))
+        .collect()
+}
+
+/// The grid is the cells' own border: every cell of a section's item table (header to 合计,
+/// every column), blank or not, carries a thin border on all four sides, so that it shows in
+/// every spreadsheet program and survives sorting and inserting rows; no conditional format
+/// draws it.
 #[test]
 fn every_cell_of_a_section_table_shows_the_grid() {
     let (_d, path, _) = run_small(&[]);
@@ -300,23 +338,21 @@ fn every_cell_of_a_section_table_shows_the_grid() {
         );
         let index = names.iter().position(|n| n == name).unwrap();
         let (xml, styles) = sheet_xml(&path, index);
-        let at = xml
-            .find("<conditionalFormatting sqref=\"")
-            .unwrap_or_else(|| panic!("{name}: no conditional format"));
-        let sqref = &xml[at + 30..];
-        let sqref = &sqref[..sqref.find('"').unwrap()];
-        let want = (head as u32, 0, total as u32, last as u32);
-        assert!(
-            sqref.split(' ').map(a1_range).any(|(r0, c0, r1, c1)| {
-                r0 <= want.0 && c0 <= want.1 && r1 >= want.2 && c1 >= want.3
-            }),
-            "{name}: {sqref} does not cover {want:?}"
-        );
-        assert!(xml.contains("<formula>TRUE</formula>"), "{name}");
-        let dxf = &styles[styles.find("<dxfs").expect("no differential format")..];
-        for side in ["left", "right", "top", "bottom"] {
-            assert!(dxf.contains(&format!("<{side} style=\"thin\">")), "{side}");
+        assert!(!xml.contains("conditionalFormatting"), "{name}");
+        let bordered = bordered_cells(&xml, &styles);
+        for r in head as u32..=total as u32 {
+            for c in 0..=last as u32 {
+                assert!(
+                    bordered.contains(&(r, c)),
+                    "{name}: ({r}, {c}) has no border"
+                );
+            }
         }
+        // the title above the table is not boxed
+        assert!(
+            !bordered.contains(&(0, 0)),
+            "{name}: the title has a border"
+        );
     }
 }
 
@@ -866,6 +902,19 @@ fn a_large_roster_gets_the_streamed_sheets_and_stays_byte_identical() {
         assert_eq!(items.len(), 60 * 3);
         assert_eq!(text(&items[0][0]), "第01单位");
         assert_eq!(text(&items[179][0]), "第60单位");
+        // the streamed ledger's grid is its cells' own border too, the empty ones included
+        // (an adoption level an item does not have)
+        let (xml, styles) = sheet_xml(&path, 3);
+        let bordered = bordered_cells(&xml, &styles);
+        let width = ledger[1].iter().rposition(|d| !text(d).is_empty()).unwrap() as u32;
+        for r in 1..ledger.len() as u32 {
+            for c in 0..=width {
+                assert!(
+                    bordered.contains(&(r, c)),
+                    "信息明细 ({r}, {c}) has no border"
+                );
+            }
+        }
         let catalog = grid(&path, "采用信息目录");
         assert_eq!(catalog.len() - 2, 60, "one adopted item per section");
         outputs.push(std::fs::read(&path).unwrap());

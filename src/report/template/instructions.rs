@@ -10,9 +10,13 @@ use crate::rules::{MultiAdoption, Rules};
 /// One row of the scoring table: 类别, 项目, 分值, 说明.
 pub(super) type ScoringRow = [String; 4];
 
+/// One row of the scoring table from its four cells.
+fn row(a: &str, b: String, c: String, d: String) -> ScoringRow {
+    [a.to_string(), b, c, d]
+}
+
 /// The scoring table, generated from the rules.
 pub(super) fn scoring_rows(rules: &Rules, year: i32) -> Vec<ScoringRow> {
-    let row = |a: &str, b: String, c: String, d: String| [a.to_string(), b, c, d];
     let mut rows = Vec::new();
     rows.push(row(
         "基础项",
@@ -23,6 +27,20 @@ pub(super) fn scoring_rows(rules: &Rules, year: i32) -> Vec<ScoringRow> {
             rules.base.cap
         ),
     ));
+    adoption_rows(&mut rows, rules);
+    task_and_deduction_rows(&mut rows, rules);
+    rows.push(row(
+        "最终得分",
+        "基础分 + 加分 + 约稿任务得分 − 扣分".into(),
+        String::new(),
+        "可为负数。按最终得分从高到低排名，得分相同的名次并列；未报送任何信息的股室也参加排名（0 分）。".into(),
+    ));
+    award_rows(&mut rows, rules);
+    rows
+}
+
+/// 加分项: one row per adoption level, and how several levels of one item count.
+fn adoption_rows(rows: &mut Vec<ScoringRow>, rules: &Rules) {
     for (i, level) in rules.adoption.iter().enumerate() {
         let note = if i == 0 {
             "以报送日期计入年度；加分不设上限。".to_string()
@@ -68,6 +86,10 @@ pub(super) fn scoring_rows(rules: &Rules, year: i32) -> Vec<ScoringRow> {
             note,
         ));
     }
+}
+
+/// 约稿任务 and 扣分项.
+fn task_and_deduction_rows(rows: &mut Vec<ScoringRow>, rules: &Rules) {
     rows.push(row(
         "约稿任务",
         "按时按质完成约稿、调研任务并被采用".into(),
@@ -93,12 +115,10 @@ pub(super) fn scoring_rows(rules: &Rules, year: i32) -> Vec<ScoringRow> {
             note,
         ));
     }
-    rows.push(row(
-        "最终得分",
-        "基础分 + 加分 + 约稿任务得分 − 扣分".into(),
-        String::new(),
-        "可为负数。按最终得分从高到低排名，得分相同的名次并列；未报送任何信息的股室也参加排名（0 分）。".into(),
-    ));
+}
+
+/// 奖惩: the awards, the loss of eligibility, the criticism and the interview.
+fn award_rows(rows: &mut Vec<ScoringRow>, rules: &Rules) {
     let a = &rules.awards;
     rows.push(row(
         "奖惩",
@@ -130,7 +150,6 @@ pub(super) fn scoring_rows(rules: &Rules, year: i32) -> Vec<ScoringRow> {
         format!("{} 个月及以上未报送", a.interview_missing_months),
         "某月没有报送本表即为该月未报送；零报告算已报送。".into(),
     ));
-    rows
 }
 
 /// How section staff fill in 政务信息报送表, with the rules' categories and levels.

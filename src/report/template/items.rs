@@ -23,6 +23,31 @@ pub(super) fn items_sheet<'a>(
     lists: &mut Lists,
     year: i32,
 ) -> Result<&'a mut Worksheet, XlsxError> {
+    let mut columns = item_columns(rules, lists, year)?;
+    let block = header_block(roster_range, year)?;
+    widen_for_block(&mut columns, &block);
+    ws.set_name(labels::SHEET_ITEMS)?;
+    let mut widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
+    write_title(ws, st, labels::ITEMS_TITLE, &mut widths)?;
+    for (c, w) in columns.iter_mut().zip(widths) {
+        c.width = w;
+    }
+    write_header_block(ws, st, &block, year)?;
+    ws.set_row_height(HEADER_BLOCK_ROW, row_height(1) + 4.0)?;
+    ws.set_selection(HEADER_BLOCK_ROW, 1, HEADER_BLOCK_ROW, 1)?;
+
+    write_table(ws, st, ITEMS_HEADER_ROW, &columns, ITEM_ROWS)?;
+    print_setup(ws, &format!("{}（{year}年度）", labels::ITEMS_TITLE));
+    protect(ws);
+    Ok(ws)
+}
+
+/// The header block's labels (label, value, label, value … in one row) and the checks of
+/// their values.
+type HeaderBlock = [(&'static str, Option<DataValidation>); 5];
+
+/// The items table's columns: the fixed ones, one per adoption level after 约稿任务编号.
+fn item_columns(rules: &Rules, lists: &mut Lists, year: i32) -> Result<Vec<Column>, XlsxError> {
     let mut columns = Vec::new();
     for label in labels::ITEM_FIXED_COLUMNS {
         columns.push(item_column(label, rules, lists, year)?);
@@ -38,7 +63,11 @@ pub(super) fn items_sheet<'a>(
         }
     }
 
-    // Header block: label, value, label, value … in one row.
+    Ok(columns)
+}
+
+/// The header block: 股室 (from the roster when there is one), 报送年份, 报送月份, 填表人, 联系电话.
+fn header_block(roster_range: Option<&str>, year: i32) -> Result<HeaderBlock, XlsxError> {
     let year_range = (YEAR_RANGE.0.min(year), YEAR_RANGE.1.max(year));
     let month_values: Vec<String> = (1..=12).map(|m| m.to_string()).collect();
     let month_values: Vec<&str> = month_values.iter().map(String::as_str).collect();
@@ -54,7 +83,7 @@ pub(super) fn items_sheet<'a>(
         )?),
         None => None,
     };
-    let block: [(&str, Option<DataValidation>); 5] = [
+    Ok([
         (labels::H_SECTION, section),
         (
             labels::H_YEAR,
@@ -87,8 +116,11 @@ pub(super) fn items_sheet<'a>(
             labels::H_PHONE,
             Some(hint(labels::H_PHONE, "填表人联系电话，可不填。")?),
         ),
-    ];
-    // Make room for the labels and values in whatever columns they land on.
+    ])
+}
+
+/// Make room for the header block's labels and values in whatever columns they land on.
+fn widen_for_block(columns: &mut [Column], block: &HeaderBlock) {
     for (i, (label, _)) in block.iter().enumerate() {
         let (label_col, value_col) = (2 * i, 2 * i + 1);
         if let Some(c) = columns.get_mut(label_col) {
@@ -104,13 +136,15 @@ pub(super) fn items_sheet<'a>(
             c.width = c.width.max(value_width);
         }
     }
+}
 
-    ws.set_name(labels::SHEET_ITEMS)?;
-    let mut widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
-    write_title(ws, st, labels::ITEMS_TITLE, &mut widths)?;
-    for (c, w) in columns.iter_mut().zip(widths) {
-        c.width = w;
-    }
+/// The header block's cells, the year filled in, with their checks.
+fn write_header_block(
+    ws: &mut Worksheet,
+    st: &Styles,
+    block: &HeaderBlock,
+    year: i32,
+) -> Result<(), XlsxError> {
     for (i, (label, validation)) in block.iter().enumerate() {
         let (label_col, value_col) = ((2 * i) as u16, (2 * i + 1) as u16);
         ws.write_string_with_format(HEADER_BLOCK_ROW, label_col, *label, &st.label)?;
@@ -125,13 +159,7 @@ pub(super) fn items_sheet<'a>(
             ws.add_data_validation(HEADER_BLOCK_ROW, value_col, HEADER_BLOCK_ROW, value_col, v)?;
         }
     }
-    ws.set_row_height(HEADER_BLOCK_ROW, row_height(1) + 4.0)?;
-    ws.set_selection(HEADER_BLOCK_ROW, 1, HEADER_BLOCK_ROW, 1)?;
-
-    write_table(ws, st, ITEMS_HEADER_ROW, &columns, ITEM_ROWS)?;
-    print_setup(ws, &format!("{}（{year}年度）", labels::ITEMS_TITLE));
-    protect(ws);
-    Ok(ws)
+    Ok(())
 }
 
 /// A fixed column of the items table, with its hint and drop-down.
