@@ -208,7 +208,7 @@ fn file_findings(out: &mut String, a: &Assessment, file: &str) {
         };
         let _ = writeln!(
             out,
-            "  {place}[{}] {}:{}",
+            "  {place}[{}] {}：{}",
             f.code,
             f.severity.label(),
             f.message

@@ -117,7 +117,7 @@ fn make_folder(dir: &Path, what: &str, created: &mut Vec<PathBuf>) -> Result<(),
     }
     fs::create_dir_all(dir).map_err(|e| {
         Error::Output(format!(
-            "无法建立{what}的文件夹 {}:{}",
+            "无法建立{what}的文件夹 {}：{}",
             dir.display(),
             io_reason(&e)
         ))
