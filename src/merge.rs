@@ -3,6 +3,8 @@
 //! workbook properties say it was modified later, then the greater SHA-256 — never the order
 //! on disk. Repeats and look-alikes are warnings; nothing here changes a point by itself.
 
+use std::collections::HashMap;
+
 use crate::findings::{self as f, at};
 use crate::model::{Finding, InputFile, Item, Severity};
 use crate::validate::Submission;
@@ -29,29 +31,6 @@ fn version_key<'a>(item: &Item, files: &'a [InputFile]) -> (u32, Option<&'a str>
     )
 }
 
-/// Sorts `items` by `order` (a total order), on two threads where the year is big enough to
-/// pay for one: the items are split around their median (linear), then each half is sorted on
-/// its own core. The merge's sort was the largest serial step left between reading and
-/// writing.
-fn sort_on_two_cores<T: Send>(
-    items: &mut [T],
-    order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
-) {
-    const WORTH_A_THREAD: usize = 8192;
-    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !two || items.len() < WORTH_A_THREAD {
-        items.sort_unstable_by(order);
-        return;
-    }
-    let mid = items.len() / 2;
-    items.select_nth_unstable_by(mid, &order);
-    let (low, high) = items.split_at_mut(mid);
-    std::thread::scope(|s| {
-        s.spawn(|| low.sort_unstable_by(&order));
-        high.sort_unstable_by(&order);
-    });
-}
-
 /// Merge the checked items of all files. `files` is indexed by `Item::file_index`. A sheet of
 /// a workbook is a file of its own here (a submission): a repeat "within one file" is one
 /// within one sheet.
@@ -67,7 +46,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
             .then_with(|| a.source.row.cmp(&b.source.row))
             .then_with(|| a.part().cmp(&b.part()))
     };
-    sort_on_two_cores(&mut items, order);
+    items.sort_unstable_by(order);
 
     // Groups of versions of the same item are runs of the sorted items; the first of each run
     // wins. Work in place: a year may hold hundreds of thousands of items.
@@ -139,48 +118,37 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
     }
 
     // Same title in two sections: a warning on the later item, naming the other. Groups of
-    // items with the same title, each in (date, section, row) order. The items are grouped by
-    // a hash of the title first: sorting the year by title itself (folding both titles on
-    // every comparison) was the merge's slowest step, and most titles are alone.
-    use std::hash::BuildHasher;
-    let hasher = std::hash::BuildHasherDefault::<GroupHasher>::default();
-    let mut by_hash: Vec<(u64, u32)> = out
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| (hasher.hash_one(item.key()), i as u32))
-        .collect();
-    by_hash.sort_unstable();
-    let mut group: Vec<usize> = Vec::new();
-    for run in by_hash
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        group.clear();
-        group.extend(run.iter().map(|&(_, i)| i as usize));
-        group.sort_by(|&a, &b| {
-            let (x, y) = (&out.items[a], &out.items[b]);
-            x.key()
-                .cmp(&y.key())
-                .then_with(|| {
-                    (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
-                })
-                .then(a.cmp(&b))
+    // items with the same title (in the order the titles first appear), each in (date,
+    // section, row) order.
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, item) in out.items.iter().enumerate() {
+        let next = groups.len();
+        let g = *group_of
+            .entry(crate::cell::title_key(&item.title))
+            .or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
+        }
+        groups[g].push(i);
+    }
+    for mut same in groups.into_iter().filter(|g| g.len() > 1) {
+        same.sort_by_key(|&i| {
+            let x = &out.items[i];
+            (x.date, &x.section, x.source.row, i)
         });
-        for same in group.chunk_by(|&a, &b| out.items[a].key() == out.items[b].key()) {
-            let first = &out.items[same[0]];
-            for &i in &same[1..] {
-                let item = &out.items[i];
-                if item.section != first.section {
-                    out.findings.push(warn(
-                        item,
-                        f::W_DUP_SECTION,
-                        format!(
-                            "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
-                            first.section, first.date
-                        ),
-                    ));
-                }
+        let first = &out.items[same[0]];
+        for &i in &same[1..] {
+            let item = &out.items[i];
+            if item.section != first.section {
+                out.findings.push(warn(
+                    item,
+                    f::W_DUP_SECTION,
+                    format!(
+                        "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
+                        first.section, first.date
+                    ),
+                ));
             }
         }
     }
@@ -233,34 +201,6 @@ fn submission_name(file: &str, sheet: &str) -> String {
     }
 }
 
-/// The hash that groups titles: a multiply-rotate step per folded character (FxHash's). A
-/// title key feeds its characters one by one, and SipHash (the default) cost ~100
-/// instructions per character, a serial millisecond on a small year. Collisions only join
-/// groups, which are then split by comparing the titles themselves.
-#[derive(Default)]
-struct GroupHasher(u64);
-
-impl GroupHasher {
-    fn add(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for GroupHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.add(u64::from(b)));
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 fn same_item(a: &Item, b: &Item) -> bool {
     a.section == b.section && a.key() == b.key() && a.date == b.date
 }
@@ -281,7 +221,7 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::{merge, sort_on_two_cores};
+    use super::merge;
     use crate::model::{FileStatus, InputFile, Item, Source, Text};
 
     /// The same-title-in-two-sections warnings equal those of the plain definition (every
@@ -387,28 +327,5 @@ mod tests {
         expected.sort();
         assert!(expected.len() > 50, "{}", expected.len());
         assert_eq!(got, expected);
-    }
-
-    #[test]
-    fn the_two_core_sort_gives_the_one_core_order() {
-        // big enough to take the two-thread path, with many ties on the first key
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let items: Vec<(u32, u64)> = (0..50_000u64)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state % 97) as u32, i)
-            })
-            .collect();
-        let order = |a: &(u32, u64), b: &(u32, u64)| a.0.cmp(&b.0).then(b.1.cmp(&a.1));
-        let mut expected = items.clone();
-        expected.sort_unstable_by(order);
-        let mut got = items.clone();
-        sort_on_two_cores(&mut got, order);
-        assert_eq!(got, expected);
-        let mut small = items[..100].to_vec();
-        sort_on_two_cores(&mut small, order);
-        assert!(small.is_sorted_by(|a, b| order(a, b).is_le()));
     }
 }
