@@ -8,7 +8,7 @@ use crate::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date}
 use crate::findings::{self as f, at};
 use crate::labels as l;
 use crate::layout::Grid;
-use crate::model::{Finding, Interner, Item, Severity, Source, Text};
+use crate::model::{Finding, Item, Severity, Source, Text};
 use crate::rules::Rules;
 
 /// Index of each items-table column in the `wanted` list given to [`columns`].
@@ -116,12 +116,7 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Parse one non-blank row; `None` when it has a row error (findings say why).
-    pub fn parse_row(
-        &self,
-        row: u32,
-        findings: &mut Vec<Finding>,
-        texts: &mut Interner,
-    ) -> Option<Item> {
+    pub fn parse_row(&self, row: u32, findings: &mut Vec<Finding>) -> Option<Item> {
         let before = findings
             .iter()
             .filter(|x| x.severity == Severity::Error)
@@ -331,15 +326,15 @@ impl<'a> RowCtx<'a> {
             section: Text::default(),
             title: title.into_boxed_str(),
             date,
-            category: texts.get(&category),
-            task_id: task_id.map(|t| texts.get(&t)),
+            category: category.into(),
+            task_id: task_id.map(Text::from),
             adopted,
-            issue_no: texts.get(&issue_no),
-            author: texts.get(&author),
-            reviewer: texts.get(&reviewer),
+            issue_no: issue_no.into(),
+            author: author.into(),
+            reviewer: reviewer.into(),
             rejected,
             officer_filled,
-            remark: texts.get(&remark),
+            remark: remark.into(),
             source: Source {
                 file: Text::default(),
                 sheet: Text::default(),

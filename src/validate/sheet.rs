@@ -14,7 +14,7 @@ use crate::cell::{self, cell_text, clean_text};
 use crate::findings::{self as f, at};
 use crate::labels as l;
 use crate::layout::{Columns, Grid, HeaderValue, columns, header_block, is_label};
-use crate::model::{Finding, Interner, Item, Severity, Source, Text};
+use crate::model::{Finding, Item, Severity, Source, Text};
 use crate::read::workbook::{SheetData, WorkbookData};
 use crate::rules::Rules;
 
@@ -516,7 +516,6 @@ fn read_rows(
     let rules = ctx.rules;
     let file_text = Text::from(ctx.name);
     let sheet_text = Text::from(sheet.name.as_str());
-    let mut texts = Interner::default();
     let rc = RowCtx {
         file: ctx.name,
         sheet: &sheet.name,
@@ -546,7 +545,7 @@ fn read_rows(
             continue;
         }
         out.seen += 1;
-        match rc.parse_row(row, findings, &mut texts) {
+        match rc.parse_row(row, findings) {
             Some(mut item) => {
                 item.source = Source {
                     file: file_text.clone(),
