@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::discover;
 use crate::error::Error;
-use crate::findings::{self as f, file_error};
+use crate::findings::{Code, file_error};
 use crate::model::{FileStatus, Finding, InputFile, Item, Register};
 use crate::read::workbook::{self, Killed, Limits, ReadError, read_workbook};
 use crate::register::{is_register, parse_register};
@@ -188,7 +188,7 @@ impl Loaded {
         file.status = FileStatus::Failed("多余的考核登记表".into());
         self.findings.push(file_error(
             &file.display,
-            f::FILE_REGISTER,
+            Code::FileRegister,
             format!("已用 --register 指定考核登记表 {used}，本文件未使用。请只保留一个登记表"),
         ));
     }
@@ -213,7 +213,7 @@ impl Loaded {
         let one = self.files[k].display.clone();
         let file = &mut self.files[i];
         file.status = FileStatus::Failed("多余的考核登记表".into());
-        self.findings.push(file_error(&file.display, f::REG_FILES, format!(
+        self.findings.push(file_error(&file.display, Code::RegFiles, format!(
             "输入中有两个内容不同的考核登记表：{one} 和 {}，无法确定使用哪一个。请只保留一个登记表（把另一个移出文件夹），或用 --register 指定",
             file.display)));
         if let Some(r) = self.register.as_mut() {
@@ -305,7 +305,7 @@ fn report_progress(done: &AtomicUsize, total: usize) {
 }
 
 /// Why a file is not read: (code, message, short reason).
-type Refusal = (&'static str, String, &'static str);
+type Refusal = (Code, String, &'static str);
 
 /// The bytes of an input and their SHA-256, read with the limits: never a folder, a device or
 /// a pipe, never more than the size limit.
@@ -314,7 +314,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
     let size = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err((
-                f::FILE_UNREADABLE,
+                Code::FileUnreadable,
                 "这是一个文件夹，不是文件".into(),
                 "不是文件",
             ));
@@ -322,14 +322,14 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
         // A FIFO would block the read forever, a device (/dev/zero) never end.
         Ok(m) if !m.is_file() => {
             return Err((
-                f::FILE_UNREADABLE,
+                Code::FileUnreadable,
                 "这不是普通文件（可能是设备、管道或套接字），未读取".into(),
                 "不是普通文件",
             ));
         }
         Ok(m) if m.len() > limits.max_file_bytes => {
             return Err((
-                f::FILE_LIMIT,
+                Code::FileLimit,
                 format!(
                     "文件大小 {} 字节超过上限 {} 字节，未读取。如确需读取，请用 --max-file-mb 提高上限",
                     m.len(),
@@ -344,7 +344,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
     // Never more than the limit plus one byte, even if the file grows after the check above.
     let bytes = read_at_most(path, limits.max_file_bytes.saturating_add(1), size).map_err(|e| {
         (
-            f::FILE_UNREADABLE,
+            Code::FileUnreadable,
             format!("无法读取文件：{}", discover::io_reason(&e)),
             "无法读取",
         )
@@ -397,7 +397,7 @@ fn read_one(
     }));
     let mut outcome = parsed.unwrap_or_else(|_| {
         fail((
-            f::FILE_CORRUPT,
+            Code::FileCorrupt,
             "读取本文件时出现内部错误，文件未计分。请将该文件发给维护人员".into(),
             "内部错误",
         ))
@@ -455,17 +455,17 @@ fn read_at_most(path: &Path, max: u64, size: u64) -> std::io::Result<Vec<u8>> {
 /// Code, Chinese message and short reason for a reader error.
 fn describe_read_error(e: &ReadError) -> Refusal {
     match e {
-        ReadError::NotSpreadsheet => (f::FILE_NOT_SPREADSHEET, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
-        ReadError::OldExcel => (f::FILE_NOT_SPREADSHEET, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
-        ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码，无法读取。请取消密码后重新发送".into(), "有密码"),
-        ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}（实际 {value}，上限 {limit}），未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
-        ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏，无法解析（{m}）。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
-        ReadError::NoSheets => (f::FILE_NOT_TEMPLATE, "文件中没有工作表".into(), "没有工作表"),
-        ReadError::Panic(_) => (f::FILE_CORRUPT, "文件结构异常，读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Memory(mib)) => (f::FILE_LIMIT, format!("读取本文件所需内存超过上限（每个读取进程 {mib} MiB），已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
-        ReadError::Killed(Killed::Time(secs)) => (f::FILE_LIMIT, format!("读取本文件超过 {secs} 秒仍未完成，已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
-        ReadError::Killed(Killed::Stack) => (f::FILE_CORRUPT, "文件结构嵌套过深，已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Crash(how)) => (f::FILE_CORRUPT, format!("读取本文件时读取进程意外退出（{how}），未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::NotSpreadsheet => (Code::FileNotSpreadsheet, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
+        ReadError::OldExcel => (Code::FileNotSpreadsheet, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
+        ReadError::Encrypted => (Code::FileEncrypted, "文件设置了打开密码，无法读取。请取消密码后重新发送".into(), "有密码"),
+        ReadError::Limit { name, value, limit } => (Code::FileLimit, format!("文件超出读取上限 {name}（实际 {value}，上限 {limit}），未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
+        ReadError::Corrupt(m) => (Code::FileCorrupt, format!("文件已损坏，无法解析（{m}）。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::NoSheets => (Code::FileNotTemplate, "文件中没有工作表".into(), "没有工作表"),
+        ReadError::Panic(_) => (Code::FileCorrupt, "文件结构异常，读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Memory(mib)) => (Code::FileLimit, format!("读取本文件所需内存超过上限（每个读取进程 {mib} MiB），已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
+        ReadError::Killed(Killed::Time(secs)) => (Code::FileLimit, format!("读取本文件超过 {secs} 秒仍未完成，已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
+        ReadError::Killed(Killed::Stack) => (Code::FileCorrupt, "文件结构嵌套过深，已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Crash(how)) => (Code::FileCorrupt, format!("读取本文件时读取进程意外退出（{how}），未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
     }
 }
 

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::findings::{self as f, at};
-use crate::model::{Finding, InputFile, Item, Severity};
+use crate::findings::{self as f, Code, at};
+use crate::model::{Finding, InputFile, Item};
 use crate::validate::Submission;
 
 /// The merged year.
@@ -79,7 +79,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
                 match first_in_file.iter().find(|(f, _)| *f == other.part()) {
                     Some(&(_, row)) => out.findings.push(warn(
                         other,
-                        f::W_DUP_IN_FILE,
+                        Code::DupInFile,
                         format!(
                             "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
                             row + 1
@@ -110,7 +110,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
         let first = &run[0];
         for item in &run[1..] {
             if item.part() != first.part() {
-                out.findings.push(warn(item, f::W_DUP_DATE, format!(
+                out.findings.push(warn(item, Code::DupDate, format!(
                     "同一标题在 {} 中的报送日期为 {}，本表为 {}。如是同一条信息，请更正日期；两条均暂按不同信息计分",
                     submission_name(&first.source.file, &first.source.sheet), first.date, item.date)));
             }
@@ -143,7 +143,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
             if item.section != first.section {
                 out.findings.push(warn(
                     item,
-                    f::W_DUP_SECTION,
+                    Code::DupSection,
                     format!(
                         "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
                         first.section, first.date
@@ -175,8 +175,7 @@ pub fn same_month_warnings(submissions: &[Submission], files: &[InputFile]) -> V
                 let mut w = f::sheet_level(
                     &files[later.file_index].display,
                     &later.sheet,
-                    Severity::Warning,
-                    f::W_SAME_MONTH,
+                    Code::SameMonth,
                     format!(
                         "{} {} 月另有报送表 {other}，两份均已读取；同一条信息内容不同时，以修改时间较晚的为准。如其中一份是更正后重新报送的，请只保留最新的一份",
                         later.section, later.month
@@ -205,12 +204,11 @@ fn same_item(a: &Item, b: &Item) -> bool {
     a.section == b.section && a.key() == b.key() && a.date == b.date
 }
 
-fn warn(item: &Item, code: &'static str, message: String) -> Finding {
+fn warn(item: &Item, code: Code, message: String) -> Finding {
     let mut w = at(
         &item.source.file,
         &item.source.sheet,
         (item.source.row, item.title_col),
-        Severity::Warning,
         code,
         message,
     );
@@ -293,7 +291,7 @@ mod tests {
         let mut got: Vec<(String, Option<(u32, u32)>)> = merged
             .findings
             .iter()
-            .filter(|f| f.code == crate::findings::W_DUP_SECTION)
+            .filter(|f| f.code == crate::findings::Code::DupSection)
             .map(|f| (f.message.clone(), f.pos))
             .collect();
         let key = |i: &Item| crate::cell::title_key(&i.title);

@@ -5,7 +5,7 @@ use calamine::Data;
 use chrono::Datelike;
 
 use crate::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date};
-use crate::findings::{self as f, at};
+use crate::findings::{Code, at};
 use crate::labels as l;
 use crate::layout::Grid;
 use crate::model::{Finding, Item, Severity, Source, Text};
@@ -96,16 +96,8 @@ impl<'a> RowCtx<'a> {
             .is_none_or(|(_, d)| clean_text(&cell_text(d)) == l::OFFICER_PASS)
     }
 
-    fn push(
-        &self,
-        findings: &mut Vec<Finding>,
-        row: u32,
-        c: u32,
-        sev: Severity,
-        code: &'static str,
-        msg: String,
-    ) {
-        findings.push(at(self.file, self.sheet, (row, c), sev, code, msg));
+    fn push(&self, findings: &mut Vec<Finding>, row: u32, c: u32, code: Code, msg: String) {
+        findings.push(at(self.file, self.sheet, (row, c), code, msg));
     }
 
     /// Text of an optional column, cleaned.
@@ -134,8 +126,7 @@ impl<'a> RowCtx<'a> {
                     findings,
                     row,
                     cc,
-                    Severity::Error,
-                    f::ROW_FORMULA,
+                    Code::RowFormula,
                     format!(
                         "“{}”是公式但没有计算结果，请在 Excel/WPS 中重新计算并保存，或直接填写数值",
                         self.label(c)
@@ -153,8 +144,7 @@ impl<'a> RowCtx<'a> {
                         findings,
                         row,
                         cc,
-                        Severity::Error,
-                        f::ROW_REQUIRED,
+                        Code::RowRequired,
                         format!("“{}”为空，请填写{}", self.label(c), hint),
                     );
                 }
@@ -174,8 +164,7 @@ impl<'a> RowCtx<'a> {
                     findings,
                     row,
                     c,
-                    Severity::Error,
-                    f::ROW_DATE,
+                    Code::RowDate,
                     format!("报送日期“{}”不是有效日期，{how}", cell_text(d)),
                 );
             }
@@ -191,8 +180,7 @@ impl<'a> RowCtx<'a> {
                     findings,
                     row,
                     c,
-                    Severity::Error,
-                    f::ROW_VALUE,
+                    Code::RowValue,
                     format!(
                         "信息类别“{}”不在允许的类别中{}，请填写：{}",
                         raw,
@@ -230,8 +218,7 @@ impl<'a> RowCtx<'a> {
                         findings,
                         row,
                         c,
-                        Severity::Error,
-                        f::ROW_VALUE,
+                        Code::RowValue,
                         format!(
                             "“{}”填写了“{}”，请填写“是”或“否”（未采用可留空）",
                             level.label,
@@ -252,8 +239,7 @@ impl<'a> RowCtx<'a> {
                     findings,
                     row,
                     c,
-                    Severity::Error,
-                    f::ROW_VALUE,
+                    Code::RowValue,
                     format!(
                         "信息员审核“{t}”无法识别，请填写“{}”或“{}”（留空视为通过）",
                         l::OFFICER_PASS,
@@ -276,7 +262,7 @@ impl<'a> RowCtx<'a> {
             let msg = format!(
                 "{cat}未填写约稿任务编号，无法计入约稿/调研任务完成情况。请填写登记表中的任务编号"
             );
-            self.push(findings, row, c, Severity::Warning, f::W_TASK_MISSING, msg);
+            self.push(findings, row, c, Code::TaskMissing, msg);
         }
         if let Some((c, t)) = &title {
             let n = t.chars().count() as i64;
@@ -285,8 +271,7 @@ impl<'a> RowCtx<'a> {
                     findings,
                     row,
                     *c,
-                    Severity::Warning,
-                    f::W_LONG_TITLE,
+                    Code::LongTitle,
                     format!(
                         "标题长 {n} 字，超过 {} 字，请精炼标题",
                         rules.checks.long_title_chars
@@ -308,7 +293,7 @@ impl<'a> RowCtx<'a> {
                 .find(|m| text.contains(m.as_str()))
             {
                 let c = self.found[column].unwrap_or(0);
-                self.push(findings, row, c, Severity::Warning, f::W_CLASSIFIED, format!(
+                self.push(findings, row, c, Code::Classified, format!(
                     "{}含涉密标识“{m}”：涉密信息不得通过电子邮件报送，泄密每次扣分。请确认并按保密规定处理", self.label(column)));
             }
         }
