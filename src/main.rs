@@ -29,7 +29,7 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             eprintln!("zwxx: {e}");
-            e.exit_code()
+            2
         }
     };
     zwxx::read::worker::shutdown();

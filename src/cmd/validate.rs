@@ -48,9 +48,7 @@ pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
             s.push('\n');
             s
         }
-        Format::Csv => {
-            report::csv::findings_csv(&a.findings).map_err(|e| Error::Output(e.to_string()))?
-        }
+        Format::Csv => report::csv::findings_csv(&a.findings)?,
     };
     super::out_fmt!("{text}");
     Ok(
