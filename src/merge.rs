@@ -50,46 +50,11 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
 
     // Groups of versions of the same item are runs of the sorted items; the first of each run
     // wins. Work in place: a year may hold hundreds of thousands of items.
-    let n = items.len();
-    let mut winner_at = vec![false; n];
-    let mut k = 0;
-    while k < n {
-        let mut e = k + 1;
-        while e < n && same_item(&items[k], &items[e]) {
-            e += 1;
-        }
-        winner_at[k] = true;
-        if e - k > 1 {
-            // The officer's 不通过 on any version holds unless the winning version says
-            // otherwise (staff resending a cumulative file leave 信息员审核 blank).
-            if !items[k].officer_filled && items[k + 1..e].iter().any(|i| i.rejected) {
-                items[k].rejected = true;
-            }
-            // A repeat within the winning file counts once, with the adoptions of every copy
-            // (staff often mark the adoption on a second copy of the row).
-            let same_file: u32 = items[k + 1..e]
-                .iter()
-                .filter(|i| i.part() == items[k].part())
-                .fold(0, |m, i| m | i.adopted);
-            items[k].adopted |= same_file;
-            // A repeat within one file is a warning wherever it is, in the winning file or not.
-            let mut first_in_file: Vec<((usize, u32), u32)> =
-                vec![(items[k].part(), items[k].source.row)];
-            for other in &items[k + 1..e] {
-                match first_in_file.iter().find(|(f, _)| *f == other.part()) {
-                    Some(&(_, row)) => out.findings.push(warn(
-                        other,
-                        Code::DupInFile,
-                        format!(
-                            "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
-                            row + 1
-                        ),
-                    )),
-                    None => first_in_file.push((other.part(), other.source.row)),
-                }
-            }
-        }
-        k = e;
+    let mut winner_at = Vec::with_capacity(items.len());
+    for versions in items.chunk_by_mut(same_item) {
+        settle_versions(versions, &mut out.findings);
+        winner_at.push(true);
+        winner_at.resize(winner_at.len() + versions.len() - 1, false);
     }
     let mut position = 0;
     out.superseded = items
@@ -101,28 +66,72 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
         .collect();
     out.items = items;
 
-    // Same title, different dates, different files, one section: runs of the sorted items
-    // (no map of the year's titles: for a city's year that cost tens of MiB).
-    for run in out
-        .items
-        .chunk_by(|a, b| a.section == b.section && a.key() == b.key())
-    {
+    out.findings.extend(same_title_other_date(&out.items));
+    out.findings.extend(same_title_other_section(&out.items));
+    out
+}
+
+/// The versions of one item (the winner first): carry the officer's 不通过 and the adoptions
+/// of repeats within the winning file to the winner, and warn of every repeat within one file.
+fn settle_versions(versions: &mut [Item], findings: &mut Vec<Finding>) {
+    if versions.len() < 2 {
+        return;
+    }
+    // The officer's 不通过 on any version holds unless the winning version says
+    // otherwise (staff resending a cumulative file leave 信息员审核 blank).
+    if !versions[0].officer_filled && versions[1..].iter().any(|i| i.rejected) {
+        versions[0].rejected = true;
+    }
+    // A repeat within the winning file counts once, with the adoptions of every copy
+    // (staff often mark the adoption on a second copy of the row).
+    let same_file: u32 = versions[1..]
+        .iter()
+        .filter(|i| i.part() == versions[0].part())
+        .fold(0, |m, i| m | i.adopted);
+    versions[0].adopted |= same_file;
+    // A repeat within one file is a warning wherever it is, in the winning file or not.
+    let mut first_in_file: Vec<((usize, u32), u32)> =
+        vec![(versions[0].part(), versions[0].source.row)];
+    for other in &versions[1..] {
+        match first_in_file.iter().find(|(f, _)| *f == other.part()) {
+            Some(&(_, row)) => findings.push(warn(
+                other,
+                Code::DupInFile,
+                format!(
+                    "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
+                    row + 1
+                ),
+            )),
+            None => first_in_file.push((other.part(), other.source.row)),
+        }
+    }
+}
+
+/// `W-DUP-DATE`: the same title with other dates in other files of one section. Runs of the
+/// merged items (sorted by section and title).
+fn same_title_other_date(items: &[Item]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for run in items.chunk_by(|a, b| a.section == b.section && a.key() == b.key()) {
         let first = &run[0];
         for item in &run[1..] {
             if item.part() != first.part() {
-                out.findings.push(warn(item, Code::DupDate, format!(
+                findings.push(warn(item, Code::DupDate, format!(
                     "同一标题在 {} 中的报送日期为 {}，本表为 {}。如是同一条信息，请更正日期；两条均暂按不同信息计分",
                     submission_name(&first.source.file, &first.source.sheet), first.date, item.date)));
             }
         }
     }
+    findings
+}
 
-    // Same title in two sections: a warning on the later item, naming the other. Groups of
-    // items with the same title (in the order the titles first appear), each in (date,
-    // section, row) order.
+/// `W-DUP-SECTION`: the same title in two sections, a warning on the later item naming the
+/// other. Groups of items with the same title (in the order the titles first appear), each in
+/// (date, section, row) order.
+fn same_title_other_section(items: &[Item]) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, item) in out.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         let next = groups.len();
         let g = *group_of
             .entry(crate::cell::title_key(&item.title))
@@ -134,14 +143,14 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
     }
     for mut same in groups.into_iter().filter(|g| g.len() > 1) {
         same.sort_by_key(|&i| {
-            let x = &out.items[i];
+            let x = &items[i];
             (x.date, &x.section, x.source.row, i)
         });
-        let first = &out.items[same[0]];
+        let first = &items[same[0]];
         for &i in &same[1..] {
-            let item = &out.items[i];
+            let item = &items[i];
             if item.section != first.section {
-                out.findings.push(warn(
+                findings.push(warn(
                     item,
                     Code::DupSection,
                     format!(
@@ -152,8 +161,7 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
             }
         }
     }
-
-    out
+    findings
 }
 
 /// `W-SAME-MONTH`: two submissions (files, or sheets of one workbook) of one section for the
