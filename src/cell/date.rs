@@ -140,6 +140,16 @@ pub(super) fn excel_datetime_to_date(dt: &ExcelDateTime) -> Option<NaiveDate> {
     dt.as_datetime().map(|t| t.date())
 }
 
+/// A whole number stored in a number or date/time cell (a year or month typed as such).
+fn whole_number(d: &Data) -> Option<i64> {
+    match d {
+        Data::Int(i) => Some(*i),
+        Data::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => Some(*x as i64),
+        Data::DateTime(dt) => excel_datetime_whole(dt),
+        _ => None,
+    }
+}
+
 /// The whole-number value of a calamine date/time, when it is one.
 pub(super) fn excel_datetime_whole(dt: &ExcelDateTime) -> Option<i64> {
     let v = dt.as_f64();
@@ -394,14 +404,10 @@ pub(super) fn parse_year_str(s: &str) -> Option<i32> {
 /// be a day in 1905–1906).
 pub fn parse_year(d: &Data) -> Option<i32> {
     match d {
-        Data::Int(i) => year_in_range(*i),
-        Data::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => {
-            year_in_range(*x as i64)
-        }
-        Data::DateTime(dt) => match excel_datetime_whole(dt).and_then(year_in_range) {
-            Some(y) => Some(y),
-            None => year_in_range(i64::from(excel_datetime_to_date(dt)?.year())),
-        },
+        Data::Int(_) | Data::Float(_) => whole_number(d).and_then(year_in_range),
+        Data::DateTime(dt) => whole_number(d)
+            .and_then(year_in_range)
+            .or_else(|| year_in_range(i64::from(excel_datetime_to_date(dt)?.year()))),
         Data::DateTimeIso(s) => year_in_range(i64::from(parse_date_str(s)?.year())),
         Data::String(s) => parse_year_str(s),
         _ => None,
@@ -445,14 +451,10 @@ pub(super) fn parse_month_str(s: &str) -> Option<u32> {
 /// (ambiguous: 2019.10 is stored as 2019.1) give `None`.
 pub fn parse_month(d: &Data) -> Option<u32> {
     match d {
-        Data::Int(i) => month_in_range(*i),
-        Data::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => {
-            month_in_range(*x as i64)
-        }
-        Data::DateTime(dt) => match excel_datetime_whole(dt).and_then(month_in_range) {
-            Some(m) => Some(m),
-            None => Some(excel_datetime_to_date(dt)?.month()),
-        },
+        Data::Int(_) | Data::Float(_) => whole_number(d).and_then(month_in_range),
+        Data::DateTime(dt) => whole_number(d)
+            .and_then(month_in_range)
+            .or_else(|| Some(excel_datetime_to_date(dt)?.month())),
         Data::DateTimeIso(s) => parse_month_str(s),
         Data::String(s) => parse_month_str(s),
         _ => None,
