@@ -76,31 +76,9 @@ pub fn load_with_progress(
     }
     let mut loaded = Loaded::default();
 
-    let explicit = match register {
-        None => None,
-        Some(p) => {
-            let (sha, outcome) = read_one(0, &p.display().to_string(), p, rules, limits);
-            match outcome {
-                Outcome::Register(reg, findings) => {
-                    loaded.findings.extend(findings);
-                    Some((sha, std::fs::canonicalize(p).ok(), reg))
-                }
-                Outcome::Failed(fs, _) => {
-                    let why = fs.first().map(|x| x.message.clone()).unwrap_or_default();
-                    return Err(Error::Usage(format!(
-                        "无法使用考核登记表 {}:{why}",
-                        p.display()
-                    )));
-                }
-                Outcome::Section(_) | Outcome::OwnOutput => {
-                    return Err(Error::Usage(format!(
-                        "{} 不是考核登记表（缺少工作表“股室名单”），请检查 --register 参数",
-                        p.display()
-                    )));
-                }
-            }
-        }
-    };
+    let explicit = register
+        .map(|p| read_chosen_register(p, rules, limits, &mut loaded.findings))
+        .transpose()?;
 
     for fnd in &found {
         loaded.files.push(InputFile {
@@ -140,26 +118,14 @@ pub fn load_with_progress(
             }
             seen_sha.insert(sha.clone(), i);
         }
-        match outcome {
-            Outcome::Section(parsed) => {
-                file.modified = parsed.sheets.first().and_then(|s| s.modified.clone());
-                loaded.sections.extend(parsed.sheets);
-                loaded.failed.extend(parsed.failed);
-            }
-            Outcome::Register(reg, findings) => match &explicit {
-                Some(chosen) => loaded.beside_chosen(i, &sha, chosen, register),
-                None => loaded.found_register(i, reg, findings, &mut register_from),
-            },
-            Outcome::OwnOutput => {
-                file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
-            }
-            Outcome::Failed(findings, why) => {
-                file.status = FileStatus::Failed(why.clone());
-                loaded
-                    .failed
-                    .push(FailedSheet::whole_file(i, &file.display, findings, why));
-            }
-        }
+        loaded.take(
+            i,
+            &sha,
+            outcome,
+            explicit.as_ref(),
+            register,
+            &mut register_from,
+        );
     }
     if let Some((_, _, reg)) = explicit {
         loaded.register = Some(reg);
@@ -167,10 +133,69 @@ pub fn load_with_progress(
     Ok(loaded)
 }
 
+/// The register given with `--register`, read first: anything else stops the run.
+fn read_chosen_register(
+    p: &Path,
+    rules: &Rules,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Result<Chosen, Error> {
+    let (sha, outcome) = read_one(0, &p.display().to_string(), p, rules, limits);
+    match outcome {
+        Outcome::Register(reg, found) => {
+            findings.extend(found);
+            Ok((sha, std::fs::canonicalize(p).ok(), reg))
+        }
+        Outcome::Failed(fs, _) => {
+            let why = fs.first().map(|x| x.message.clone()).unwrap_or_default();
+            Err(Error::Usage(format!(
+                "无法使用考核登记表 {}:{why}",
+                p.display()
+            )))
+        }
+        Outcome::Section(_) | Outcome::OwnOutput => Err(Error::Usage(format!(
+            "{} 不是考核登记表（缺少工作表“股室名单”），请检查 --register 参数",
+            p.display()
+        ))),
+    }
+}
+
 /// The register given with `--register`: its digest, its real path and what was read from it.
 type Chosen = (String, Option<PathBuf>, Register);
 
 impl Loaded {
+    /// What was read from input `i` (not a duplicate), into the run.
+    fn take(
+        &mut self,
+        i: usize,
+        sha: &str,
+        outcome: Outcome,
+        explicit: Option<&Chosen>,
+        register: Option<&Path>,
+        register_from: &mut Option<usize>,
+    ) {
+        let file = &mut self.files[i];
+        match outcome {
+            Outcome::Section(parsed) => {
+                file.modified = parsed.sheets.first().and_then(|s| s.modified.clone());
+                self.sections.extend(parsed.sheets);
+                self.failed.extend(parsed.failed);
+            }
+            Outcome::Register(reg, findings) => match explicit {
+                Some(chosen) => self.beside_chosen(i, sha, chosen, register),
+                None => self.found_register(i, reg, findings, register_from),
+            },
+            Outcome::OwnOutput => {
+                file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
+            }
+            Outcome::Failed(findings, why) => {
+                file.status = FileStatus::Failed(why.clone());
+                self.failed
+                    .push(FailedSheet::whole_file(i, &file.display, findings, why));
+            }
+        }
+    }
+
     /// A register among the inputs beside the one given with `--register` (at `path`): that
     /// one itself, or another, unused.
     fn beside_chosen(&mut self, i: usize, sha: &str, chosen: &Chosen, path: Option<&Path>) {
