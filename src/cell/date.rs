@@ -156,65 +156,6 @@ pub(super) fn excel_datetime_whole(dt: &ExcelDateTime) -> Option<i64> {
     (!dt.is_duration() && v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
 }
 
-/// Builds a date from text components, rejecting years outside 1900..=9999.
-pub(super) fn make_date(y: u64, m: u64, d: u64) -> Option<NaiveDate> {
-    if !TEXT_DATE_YEARS.contains(&y) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(
-        i32::try_from(y).ok()?,
-        u32::try_from(m).ok()?,
-        u32::try_from(d).ok()?,
-    )
-}
-
-/// The date part of a date text: `yyyy-m-d` (also `/`, `.`), `yyyy年m月d[日号]`
-/// or `yyyymmdd`. Returns the components and whether a `日`/`号` suffix ended it.
-pub(super) fn date_part(p: &mut Scan<'_>) -> Option<(u64, u64, u64, bool)> {
-    let (y, k) = p.digits();
-    match k {
-        8 => Some((y / 10_000, y / 100 % 100, y % 100, false)),
-        4 => {
-            p.skip_ws();
-            let sep = p.peek()?;
-            match sep {
-                '-' | '/' | '.' => {
-                    p.bump();
-                    p.skip_ws();
-                    let m = p.num(1, 2)?;
-                    p.skip_ws();
-                    if !p.eat(sep) {
-                        return None;
-                    }
-                    p.skip_ws();
-                    let d = p.num(1, 2)?;
-                    Some((y, m, d, false))
-                }
-                '年' => {
-                    p.bump();
-                    p.skip_ws();
-                    let m = p.num(1, 2)?;
-                    p.skip_ws();
-                    if !p.eat('月') {
-                        return None;
-                    }
-                    p.skip_ws();
-                    let d = p.num(1, 2)?;
-                    let mut look = *p;
-                    look.skip_ws();
-                    let suffix = look.eat('日') || look.eat('号');
-                    if suffix {
-                        *p = look;
-                    }
-                    Some((y, m, d, suffix))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
 /// An optional time after the date: white space (or ISO `T`) then
 /// `H:MM[:SS[.fff]]` with an optional `Z`/`±HH[:MM]` zone. The time is
 /// validated but not returned.
@@ -250,13 +191,45 @@ pub(super) fn time_tail(p: &mut Scan<'_>, after_suffix: bool) -> Option<()> {
     (p.at_end() && h <= 23 && mi <= 59 && s <= 59).then_some(())
 }
 
-/// Parses a date written as text (see [`parse_date`]).
+/// SPEC's date shapes as chrono formats (a space matches any white space, or none); a
+/// `日`/`号` suffix may be followed by a time without white space.
+const DATE_SHAPES: [(&str, bool); 6] = [
+    ("%Y - %m - %d", false),
+    ("%Y / %m / %d", false),
+    ("%Y . %m . %d", false),
+    ("%Y 年 %m 月 %d 日", true),
+    ("%Y 年 %m 月 %d 号", true),
+    ("%Y 年 %m 月 %d", false),
+];
+
+/// Parses a date written as text (see [`parse_date`]): full-width forms folded, then
+/// `yyyymmdd` or one of [`DATE_SHAPES`], then an optional time.
 pub(super) fn parse_date_str(s: &str) -> Option<NaiveDate> {
-    let mut p = Scan::new(s);
-    p.skip_ws();
-    let (y, m, d, suffix) = date_part(&mut p)?;
-    time_tail(&mut p, suffix)?;
-    make_date(y, m, d)
+    let folded: String = s
+        .chars()
+        .map(|c| if is_ignorable(c) { ' ' } else { fold_num(c) })
+        .collect();
+    let text = folded.trim();
+    // a four-digit year first: chrono's %Y also takes signs and other widths
+    if text.len() < 4 || !text.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (date, rest, suffix) = if digits == 8 {
+        let (d, rest) = NaiveDate::parse_and_remainder(text, "%Y%m%d").ok()?;
+        (d, rest, false)
+    } else if digits == 4 {
+        DATE_SHAPES.iter().find_map(|&(shape, suffix)| {
+            let (d, rest) = NaiveDate::parse_and_remainder(text, shape).ok()?;
+            Some((d, rest, suffix))
+        })?
+    } else {
+        return None;
+    };
+    time_tail(&mut Scan::new(rest), suffix)?;
+    TEXT_DATE_YEARS
+        .contains(&u64::try_from(date.year()).ok()?)
+        .then_some(date)
 }
 
 /// A number in a date column: an Excel serial, or `20190305` typed without separators (Excel
