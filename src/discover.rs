@@ -27,8 +27,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
     let mut seen_dirs = HashSet::new();
     let mut seen_files = HashSet::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| {
-            Error::Usage(format!("找不到输入路径 {}:{}", p.display(), io_reason(&e)))
+        let meta = std::fs::metadata(p).map_err(|source| Error::InputPath {
+            path: p.clone(),
+            source,
         })?;
         if meta.is_dir() {
             walk(p, &mut out, &mut seen_dirs, &mut seen_files);

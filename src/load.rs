@@ -5,14 +5,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
 use crate::discover;
 use crate::error::Error;
-use crate::findings::{self as f, file_error};
-use crate::model::{FileStatus, Finding, InputFile, Interner, Item, Register};
+use crate::findings::{Code, file_error};
+use crate::model::{FileStatus, Finding, InputFile, Item, Register};
 use crate::read::workbook::{self, Killed, Limits, ReadError, read_workbook};
 use crate::register::{is_register, parse_register};
 use crate::rules::Rules;
@@ -39,24 +39,12 @@ pub struct Loaded {
 }
 
 /// What one worker made of one file.
-#[derive(Clone)]
 enum Outcome {
     Section(Parsed),
     Register(Register, Vec<Finding>),
     Failed(Vec<Finding>, String),
     /// A workbook zwxx wrote itself (results or feedback): not an input.
     OwnOutput,
-}
-
-impl Outcome {
-    /// The outcome with what it keeps re-allocated by the calling thread, a section's items
-    /// appended to `items`, see [`SectionFile::compact`].
-    fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> Outcome {
-        match self {
-            Outcome::Section(p) => Outcome::Section(p.compact(texts, items)),
-            o => o.clone(),
-        }
-    }
 }
 
 /// Read every input. Fatal only for a missing argument or an unusable `--register`.
@@ -88,31 +76,9 @@ pub fn load_with_progress(
     }
     let mut loaded = Loaded::default();
 
-    let explicit = match register {
-        None => None,
-        Some(p) => {
-            let (sha, outcome) = read_one(0, &p.display().to_string(), p, rules, limits);
-            match outcome {
-                Outcome::Register(reg, findings) => {
-                    loaded.findings.extend(findings);
-                    Some((sha, std::fs::canonicalize(p).ok(), reg))
-                }
-                Outcome::Failed(fs, _) => {
-                    let why = fs.first().map(|x| x.message.clone()).unwrap_or_default();
-                    return Err(Error::Usage(format!(
-                        "无法使用考核登记表 {}:{why}",
-                        p.display()
-                    )));
-                }
-                Outcome::Section(_) | Outcome::OwnOutput => {
-                    return Err(Error::Usage(format!(
-                        "{} 不是考核登记表（缺少工作表“股室名单”），请检查 --register 参数",
-                        p.display()
-                    )));
-                }
-            }
-        }
-    };
+    let explicit = register
+        .map(|p| read_chosen_register(p, rules, limits, &mut loaded.findings))
+        .transpose()?;
 
     for fnd in &found {
         loaded.files.push(InputFile {
@@ -129,20 +95,18 @@ pub fn load_with_progress(
     let to_read: Vec<usize> = (0..found.len())
         .filter(|&i| found[i].skip.is_none())
         .collect();
-    // Texts shared by all the items of the run (section, category, names, file names).
-    let mut texts = Interner::default();
-    let mut items = Vec::new();
-    let results = parallel_map(
-        &to_read,
-        progress,
-        |&i| read_one(i, &found[i].display, &found[i].path, rules, limits),
-        |(sha, outcome)| (sha.as_str().into(), outcome.compact(&mut texts, &mut items)),
-    );
+    let results = parallel_map(&to_read, progress, |&i| {
+        read_one(i, &found[i].display, &found[i].path, rules, limits)
+    });
 
-    loaded.items = items;
     let mut seen_sha: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut register_from: Option<usize> = None;
-    for (&i, (sha, outcome)) in to_read.iter().zip(results) {
+    for (&i, (sha, mut outcome)) in to_read.iter().zip(results) {
+        if let Outcome::Section(parsed) = &mut outcome {
+            for sheet in &mut parsed.sheets {
+                loaded.items.append(&mut sheet.items);
+            }
+        }
         let file = &mut loaded.files[i];
         file.sha256 = sha.clone();
         if !sha.is_empty() {
@@ -154,26 +118,14 @@ pub fn load_with_progress(
             }
             seen_sha.insert(sha.clone(), i);
         }
-        match outcome {
-            Outcome::Section(parsed) => {
-                file.modified = parsed.sheets.first().and_then(|s| s.modified.clone());
-                loaded.sections.extend(parsed.sheets);
-                loaded.failed.extend(parsed.failed);
-            }
-            Outcome::Register(reg, findings) => match &explicit {
-                Some(chosen) => loaded.beside_chosen(i, &sha, chosen, register),
-                None => loaded.found_register(i, reg, findings, &mut register_from),
-            },
-            Outcome::OwnOutput => {
-                file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
-            }
-            Outcome::Failed(findings, why) => {
-                file.status = FileStatus::Failed(why.clone());
-                loaded
-                    .failed
-                    .push(FailedSheet::whole_file(i, &file.display, findings, why));
-            }
-        }
+        loaded.take(
+            i,
+            &sha,
+            outcome,
+            explicit.as_ref(),
+            register,
+            &mut register_from,
+        );
     }
     if let Some((_, _, reg)) = explicit {
         loaded.register = Some(reg);
@@ -181,10 +133,69 @@ pub fn load_with_progress(
     Ok(loaded)
 }
 
+/// The register given with `--register`, read first: anything else stops the run.
+fn read_chosen_register(
+    p: &Path,
+    rules: &Rules,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Result<Chosen, Error> {
+    let (sha, outcome) = read_one(0, &p.display().to_string(), p, rules, limits);
+    match outcome {
+        Outcome::Register(reg, found) => {
+            findings.extend(found);
+            Ok((sha, std::fs::canonicalize(p).ok(), reg))
+        }
+        Outcome::Failed(fs, _) => {
+            let why = fs.first().map(|x| x.message.clone()).unwrap_or_default();
+            Err(Error::Usage(format!(
+                "无法使用考核登记表 {}:{why}",
+                p.display()
+            )))
+        }
+        Outcome::Section(_) | Outcome::OwnOutput => Err(Error::Usage(format!(
+            "{} 不是考核登记表（缺少工作表“股室名单”），请检查 --register 参数",
+            p.display()
+        ))),
+    }
+}
+
 /// The register given with `--register`: its digest, its real path and what was read from it.
 type Chosen = (String, Option<PathBuf>, Register);
 
 impl Loaded {
+    /// What was read from input `i` (not a duplicate), into the run.
+    fn take(
+        &mut self,
+        i: usize,
+        sha: &str,
+        outcome: Outcome,
+        explicit: Option<&Chosen>,
+        register: Option<&Path>,
+        register_from: &mut Option<usize>,
+    ) {
+        let file = &mut self.files[i];
+        match outcome {
+            Outcome::Section(parsed) => {
+                file.modified = parsed.sheets.first().and_then(|s| s.modified.clone());
+                self.sections.extend(parsed.sheets);
+                self.failed.extend(parsed.failed);
+            }
+            Outcome::Register(reg, findings) => match explicit {
+                Some(chosen) => self.beside_chosen(i, sha, chosen, register),
+                None => self.found_register(i, reg, findings, register_from),
+            },
+            Outcome::OwnOutput => {
+                file.status = FileStatus::Skipped(OWN_OUTPUT.to_string());
+            }
+            Outcome::Failed(findings, why) => {
+                file.status = FileStatus::Failed(why.clone());
+                self.failed
+                    .push(FailedSheet::whole_file(i, &file.display, findings, why));
+            }
+        }
+    }
+
     /// A register among the inputs beside the one given with `--register` (at `path`): that
     /// one itself, or another, unused.
     fn beside_chosen(&mut self, i: usize, sha: &str, chosen: &Chosen, path: Option<&Path>) {
@@ -202,7 +213,7 @@ impl Loaded {
         file.status = FileStatus::Failed("多余的考核登记表".into());
         self.findings.push(file_error(
             &file.display,
-            f::FILE_REGISTER,
+            Code::FileRegister,
             format!("已用 --register 指定考核登记表 {used}，本文件未使用。请只保留一个登记表"),
         ));
     }
@@ -227,7 +238,7 @@ impl Loaded {
         let one = self.files[k].display.clone();
         let file = &mut self.files[i];
         file.status = FileStatus::Failed("多余的考核登记表".into());
-        self.findings.push(file_error(&file.display, f::REG_FILES, format!(
+        self.findings.push(file_error(&file.display, Code::RegFiles, format!(
             "输入中有两个内容不同的考核登记表：{one} 和 {}，无法确定使用哪一个。请只保留一个登记表（把另一个移出文件夹），或用 --register 指定",
             file.display)));
         if let Some(r) = self.register.as_mut() {
@@ -254,38 +265,25 @@ fn discover_in_fixed_order(paths: &[PathBuf]) -> Result<Vec<discover::Found>, Er
 
 /// Run `f` over `items` on up to the machine's cores, keeping the input order. With
 /// `progress`, a reporter thread prints "读取文件 k/n" on stderr once a second has passed.
-///
-/// What is kept is `keep`'s copy of each result, made on the calling thread as results
-/// arrive; the workers themselves free the originals. A worker's heap then only ever holds
-/// its short-lived reading buffers and is reused from file to file, while the kept copies sit
-/// together in the calling thread's heap. (Freed on the calling thread, the originals would
-/// land in its malloc cache and the next copies would be made in them, pinning the workers'
-/// heaps: a year of 12,000 files grew them by ~2 MiB a second.)
 fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     progress: bool,
     f: impl Fn(&T) -> R + Sync,
-    mut keep: impl FnMut(&R) -> R,
 ) -> Vec<R> {
     let threads = crate::read::worker::parallelism().min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let mut slots: Vec<Option<R>> = items.iter().map(|_| None).collect();
     let (results, arrived) = mpsc::channel::<(usize, R)>();
-    let (copied, to_free) = mpsc::channel::<R>();
-    let to_free = Mutex::new(to_free);
     std::thread::scope(|s| {
         if progress {
             s.spawn(|| report_progress(&done, items.len()));
         }
         for _ in 0..threads {
             let results = results.clone();
-            let (next, done, f, to_free) = (&next, &done, &f, &to_free);
+            let (next, done, f) = (&next, &done, &f);
             s.spawn(move || {
                 loop {
-                    if let Ok(originals) = to_free.try_lock() {
-                        originals.try_iter().for_each(drop);
-                    }
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     if k >= items.len() {
                         break;
@@ -300,9 +298,7 @@ fn parallel_map<T: Sync, R: Send>(
         }
         drop(results);
         for (k, r) in arrived {
-            slots[k] = Some(keep(&r));
-            // The originals still queued when the workers are done are freed on return.
-            let _ = copied.send(r);
+            slots[k] = Some(r);
         }
     });
     slots
@@ -334,7 +330,7 @@ fn report_progress(done: &AtomicUsize, total: usize) {
 }
 
 /// Why a file is not read: (code, message, short reason).
-type Refusal = (&'static str, String, &'static str);
+type Refusal = (Code, String, &'static str);
 
 /// The bytes of an input and their SHA-256, read with the limits: never a folder, a device or
 /// a pipe, never more than the size limit.
@@ -343,7 +339,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
     let size = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err((
-                f::FILE_UNREADABLE,
+                Code::FileUnreadable,
                 "这是一个文件夹，不是文件".into(),
                 "不是文件",
             ));
@@ -351,14 +347,14 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
         // A FIFO would block the read forever, a device (/dev/zero) never end.
         Ok(m) if !m.is_file() => {
             return Err((
-                f::FILE_UNREADABLE,
+                Code::FileUnreadable,
                 "这不是普通文件（可能是设备、管道或套接字），未读取".into(),
                 "不是普通文件",
             ));
         }
         Ok(m) if m.len() > limits.max_file_bytes => {
             return Err((
-                f::FILE_LIMIT,
+                Code::FileLimit,
                 format!(
                     "文件大小 {} 字节超过上限 {} 字节，未读取。如确需读取，请用 --max-file-mb 提高上限",
                     m.len(),
@@ -373,7 +369,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Refusal
     // Never more than the limit plus one byte, even if the file grows after the check above.
     let bytes = read_at_most(path, limits.max_file_bytes.saturating_add(1), size).map_err(|e| {
         (
-            f::FILE_UNREADABLE,
+            Code::FileUnreadable,
             format!("无法读取文件：{}", discover::io_reason(&e)),
             "无法读取",
         )
@@ -426,7 +422,7 @@ fn read_one(
     }));
     let mut outcome = parsed.unwrap_or_else(|_| {
         fail((
-            f::FILE_CORRUPT,
+            Code::FileCorrupt,
             "读取本文件时出现内部错误，文件未计分。请将该文件发给维护人员".into(),
             "内部错误",
         ))
@@ -484,17 +480,17 @@ fn read_at_most(path: &Path, max: u64, size: u64) -> std::io::Result<Vec<u8>> {
 /// Code, Chinese message and short reason for a reader error.
 fn describe_read_error(e: &ReadError) -> Refusal {
     match e {
-        ReadError::NotSpreadsheet => (f::FILE_NOT_SPREADSHEET, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
-        ReadError::OldExcel => (f::FILE_NOT_SPREADSHEET, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
-        ReadError::Encrypted => (f::FILE_ENCRYPTED, "文件设置了打开密码，无法读取。请取消密码后重新发送".into(), "有密码"),
-        ReadError::Limit { name, value, limit } => (f::FILE_LIMIT, format!("文件超出读取上限 {name}（实际 {value}，上限 {limit}），未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
-        ReadError::Corrupt(m) => (f::FILE_CORRUPT, format!("文件已损坏，无法解析（{m}）。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
-        ReadError::NoSheets => (f::FILE_NOT_TEMPLATE, "文件中没有工作表".into(), "没有工作表"),
-        ReadError::Panic(_) => (f::FILE_CORRUPT, "文件结构异常，读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Memory(mib)) => (f::FILE_LIMIT, format!("读取本文件所需内存超过上限（每个读取进程 {mib} MiB），已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
-        ReadError::Killed(Killed::Time(secs)) => (f::FILE_LIMIT, format!("读取本文件超过 {secs} 秒仍未完成，已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
-        ReadError::Killed(Killed::Stack) => (f::FILE_CORRUPT, "文件结构嵌套过深，已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
-        ReadError::Killed(Killed::Crash(how)) => (f::FILE_CORRUPT, format!("读取本文件时读取进程意外退出（{how}），未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::NotSpreadsheet => (Code::FileNotSpreadsheet, "文件内容不是电子表格(可能是改了扩展名的其他文件或空文件)。请用 Excel/WPS 打开后另存为 .xlsx".into(), "不是电子表格"),
+        ReadError::OldExcel => (Code::FileNotSpreadsheet, "Excel 2.x–4.0 旧格式,请用 Excel/WPS 打开后另存为 .xlsx".into(), "旧格式"),
+        ReadError::Encrypted => (Code::FileEncrypted, "文件设置了打开密码，无法读取。请取消密码后重新发送".into(), "有密码"),
+        ReadError::Limit { name, value, limit } => (Code::FileLimit, format!("文件超出读取上限 {name}（实际 {value}，上限 {limit}），未读取。文件可能已损坏或含大量无关内容"), "超出读取上限"),
+        ReadError::Corrupt(m) => (Code::FileCorrupt, format!("文件已损坏，无法解析（{m}）。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
+        ReadError::NoSheets => (Code::FileNotTemplate, "文件中没有工作表".into(), "没有工作表"),
+        ReadError::Panic(_) => (Code::FileCorrupt, "文件结构异常，读取失败。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Memory(mib)) => (Code::FileLimit, format!("读取本文件所需内存超过上限（每个读取进程 {mib} MiB），已停止读取。文件可能已损坏或含大量无关内容"), "超出内存上限"),
+        ReadError::Killed(Killed::Time(secs)) => (Code::FileLimit, format!("读取本文件超过 {secs} 秒仍未完成，已停止读取。文件可能已损坏或含大量无关内容"), "超出时间上限"),
+        ReadError::Killed(Killed::Stack) => (Code::FileCorrupt, "文件结构嵌套过深，已停止读取。请用 Excel/WPS 打开后重新保存".into(), "文件损坏"),
+        ReadError::Killed(Killed::Crash(how)) => (Code::FileCorrupt, format!("读取本文件时读取进程意外退出（{how}），未读取。请用 Excel/WPS 打开后重新保存"), "文件损坏"),
     }
 }
 

@@ -3,23 +3,7 @@
 
 use clap::Parser;
 
-/// glibc grows a thread's heap a little at a time (128 KiB past the request), each step a
-/// system call that holds the address space's lock while the other threads' first touches of
-/// new pages wait for it: a small year made ~250 of them across its reading, building and
-/// packing threads. Each growth is padded to 16 MiB instead. Only address space is taken up
-/// front: pages cost memory when first written, as before (peak RSS of a city's year did not
-/// grow).
-fn pad_heap_growth() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a parameter of glibc's allocator, and is called before any
-    // other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-    }
-}
-
 fn main() {
-    pad_heap_growth();
     // started by the run below to read workbooks: serve, then exit
     zwxx::read::worker::run_if_worker();
     // a calamine panic on a hostile file is caught and reported as a finding: no panic text
@@ -45,7 +29,7 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             eprintln!("zwxx: {e}");
-            e.exit_code()
+            2
         }
     };
     zwxx::read::worker::shutdown();

@@ -3,8 +3,10 @@
 //! workbook properties say it was modified later, then the greater SHA-256 — never the order
 //! on disk. Repeats and look-alikes are warnings; nothing here changes a point by itself.
 
-use crate::findings::{self as f, at};
-use crate::model::{Finding, InputFile, Item, Severity};
+use std::collections::HashMap;
+
+use crate::findings::{self as f, Code, at};
+use crate::model::{Finding, InputFile, Item};
 use crate::validate::Submission;
 
 /// The merged year.
@@ -29,29 +31,6 @@ fn version_key<'a>(item: &Item, files: &'a [InputFile]) -> (u32, Option<&'a str>
     )
 }
 
-/// Sorts `items` by `order` (a total order), on two threads where the year is big enough to
-/// pay for one: the items are split around their median (linear), then each half is sorted on
-/// its own core. The merge's sort was the largest serial step left between reading and
-/// writing.
-fn sort_on_two_cores<T: Send>(
-    items: &mut [T],
-    order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
-) {
-    const WORTH_A_THREAD: usize = 8192;
-    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !two || items.len() < WORTH_A_THREAD {
-        items.sort_unstable_by(order);
-        return;
-    }
-    let mid = items.len() / 2;
-    items.select_nth_unstable_by(mid, &order);
-    let (low, high) = items.split_at_mut(mid);
-    std::thread::scope(|s| {
-        s.spawn(|| low.sort_unstable_by(&order));
-        high.sort_unstable_by(&order);
-    });
-}
-
 /// Merge the checked items of all files. `files` is indexed by `Item::file_index`. A sheet of
 /// a workbook is a file of its own here (a submission): a repeat "within one file" is one
 /// within one sheet.
@@ -67,50 +46,15 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
             .then_with(|| a.source.row.cmp(&b.source.row))
             .then_with(|| a.part().cmp(&b.part()))
     };
-    sort_on_two_cores(&mut items, order);
+    items.sort_unstable_by(order);
 
     // Groups of versions of the same item are runs of the sorted items; the first of each run
     // wins. Work in place: a year may hold hundreds of thousands of items.
-    let n = items.len();
-    let mut winner_at = vec![false; n];
-    let mut k = 0;
-    while k < n {
-        let mut e = k + 1;
-        while e < n && same_item(&items[k], &items[e]) {
-            e += 1;
-        }
-        winner_at[k] = true;
-        if e - k > 1 {
-            // The officer's 不通过 on any version holds unless the winning version says
-            // otherwise (staff resending a cumulative file leave 信息员审核 blank).
-            if !items[k].officer_filled && items[k + 1..e].iter().any(|i| i.rejected) {
-                items[k].rejected = true;
-            }
-            // A repeat within the winning file counts once, with the adoptions of every copy
-            // (staff often mark the adoption on a second copy of the row).
-            let same_file: u32 = items[k + 1..e]
-                .iter()
-                .filter(|i| i.part() == items[k].part())
-                .fold(0, |m, i| m | i.adopted);
-            items[k].adopted |= same_file;
-            // A repeat within one file is a warning wherever it is, in the winning file or not.
-            let mut first_in_file: Vec<((usize, u32), u32)> =
-                vec![(items[k].part(), items[k].source.row)];
-            for other in &items[k + 1..e] {
-                match first_in_file.iter().find(|(f, _)| *f == other.part()) {
-                    Some(&(_, row)) => out.findings.push(warn(
-                        other,
-                        f::W_DUP_IN_FILE,
-                        format!(
-                            "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
-                            row + 1
-                        ),
-                    )),
-                    None => first_in_file.push((other.part(), other.source.row)),
-                }
-            }
-        }
-        k = e;
+    let mut winner_at = Vec::with_capacity(items.len());
+    for versions in items.chunk_by_mut(same_item) {
+        settle_versions(versions, &mut out.findings);
+        winner_at.push(true);
+        winner_at.resize(winner_at.len() + versions.len() - 1, false);
     }
     let mut position = 0;
     out.superseded = items
@@ -122,70 +66,102 @@ pub fn merge(mut items: Vec<Item>, files: &[InputFile]) -> Merged {
         .collect();
     out.items = items;
 
-    // Same title, different dates, different files, one section: runs of the sorted items
-    // (no map of the year's titles: for a city's year that cost tens of MiB).
-    for run in out
-        .items
-        .chunk_by(|a, b| a.section == b.section && a.key() == b.key())
-    {
+    out.findings.extend(same_title_other_date(&out.items));
+    out.findings.extend(same_title_other_section(&out.items));
+    out
+}
+
+/// The versions of one item (the winner first): carry the officer's 不通过 and the adoptions
+/// of repeats within the winning file to the winner, and warn of every repeat within one file.
+fn settle_versions(versions: &mut [Item], findings: &mut Vec<Finding>) {
+    if versions.len() < 2 {
+        return;
+    }
+    // The officer's 不通过 on any version holds unless the winning version says
+    // otherwise (staff resending a cumulative file leave 信息员审核 blank).
+    if !versions[0].officer_filled && versions[1..].iter().any(|i| i.rejected) {
+        versions[0].rejected = true;
+    }
+    // A repeat within the winning file counts once, with the adoptions of every copy
+    // (staff often mark the adoption on a second copy of the row).
+    let same_file: u32 = versions[1..]
+        .iter()
+        .filter(|i| i.part() == versions[0].part())
+        .fold(0, |m, i| m | i.adopted);
+    versions[0].adopted |= same_file;
+    // A repeat within one file is a warning wherever it is, in the winning file or not.
+    let mut first_in_file: Vec<((usize, u32), u32)> =
+        vec![(versions[0].part(), versions[0].source.row)];
+    for other in &versions[1..] {
+        match first_in_file.iter().find(|(f, _)| *f == other.part()) {
+            Some(&(_, row)) => findings.push(warn(
+                other,
+                Code::DupInFile,
+                format!(
+                    "与本表第 {} 行是同一条信息（标题与报送日期相同），只计一次（采用情况合并计算）。请合并为一行",
+                    row + 1
+                ),
+            )),
+            None => first_in_file.push((other.part(), other.source.row)),
+        }
+    }
+}
+
+/// `W-DUP-DATE`: the same title with other dates in other files of one section. Runs of the
+/// merged items (sorted by section and title).
+fn same_title_other_date(items: &[Item]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for run in items.chunk_by(|a, b| a.section == b.section && a.key() == b.key()) {
         let first = &run[0];
         for item in &run[1..] {
             if item.part() != first.part() {
-                out.findings.push(warn(item, f::W_DUP_DATE, format!(
+                findings.push(warn(item, Code::DupDate, format!(
                     "同一标题在 {} 中的报送日期为 {}，本表为 {}。如是同一条信息，请更正日期；两条均暂按不同信息计分",
                     submission_name(&first.source.file, &first.source.sheet), first.date, item.date)));
             }
         }
     }
+    findings
+}
 
-    // Same title in two sections: a warning on the later item, naming the other. Groups of
-    // items with the same title, each in (date, section, row) order. The items are grouped by
-    // a hash of the title first: sorting the year by title itself (folding both titles on
-    // every comparison) was the merge's slowest step, and most titles are alone.
-    use std::hash::BuildHasher;
-    let hasher = std::hash::BuildHasherDefault::<GroupHasher>::default();
-    let mut by_hash: Vec<(u64, u32)> = out
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| (hasher.hash_one(item.key()), i as u32))
-        .collect();
-    by_hash.sort_unstable();
-    let mut group: Vec<usize> = Vec::new();
-    for run in by_hash
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        group.clear();
-        group.extend(run.iter().map(|&(_, i)| i as usize));
-        group.sort_by(|&a, &b| {
-            let (x, y) = (&out.items[a], &out.items[b]);
-            x.key()
-                .cmp(&y.key())
-                .then_with(|| {
-                    (x.date, &x.section, x.source.row).cmp(&(y.date, &y.section, y.source.row))
-                })
-                .then(a.cmp(&b))
+/// `W-DUP-SECTION`: the same title in two sections, a warning on the later item naming the
+/// other. Groups of items with the same title (in the order the titles first appear), each in
+/// (date, section, row) order.
+fn same_title_other_section(items: &[Item]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let next = groups.len();
+        let g = *group_of
+            .entry(crate::cell::title_key(&item.title))
+            .or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
+        }
+        groups[g].push(i);
+    }
+    for mut same in groups.into_iter().filter(|g| g.len() > 1) {
+        same.sort_by_key(|&i| {
+            let x = &items[i];
+            (x.date, &x.section, x.source.row, i)
         });
-        for same in group.chunk_by(|&a, &b| out.items[a].key() == out.items[b].key()) {
-            let first = &out.items[same[0]];
-            for &i in &same[1..] {
-                let item = &out.items[i];
-                if item.section != first.section {
-                    out.findings.push(warn(
-                        item,
-                        f::W_DUP_SECTION,
-                        format!(
-                            "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
-                            first.section, first.date
-                        ),
-                    ));
-                }
+        let first = &items[same[0]];
+        for &i in &same[1..] {
+            let item = &items[i];
+            if item.section != first.section {
+                findings.push(warn(
+                    item,
+                    Code::DupSection,
+                    format!(
+                        "标题与“{}”{} 报送的信息相同（可能抄袭），请核实",
+                        first.section, first.date
+                    ),
+                ));
             }
         }
     }
-
-    out
+    findings
 }
 
 /// `W-SAME-MONTH`: two submissions (files, or sheets of one workbook) of one section for the
@@ -207,8 +183,7 @@ pub fn same_month_warnings(submissions: &[Submission], files: &[InputFile]) -> V
                 let mut w = f::sheet_level(
                     &files[later.file_index].display,
                     &later.sheet,
-                    Severity::Warning,
-                    f::W_SAME_MONTH,
+                    Code::SameMonth,
                     format!(
                         "{} {} 月另有报送表 {other}，两份均已读取；同一条信息内容不同时，以修改时间较晚的为准。如其中一份是更正后重新报送的，请只保留最新的一份",
                         later.section, later.month
@@ -233,44 +208,15 @@ fn submission_name(file: &str, sheet: &str) -> String {
     }
 }
 
-/// The hash that groups titles: a multiply-rotate step per folded character (FxHash's). A
-/// title key feeds its characters one by one, and SipHash (the default) cost ~100
-/// instructions per character, a serial millisecond on a small year. Collisions only join
-/// groups, which are then split by comparing the titles themselves.
-#[derive(Default)]
-struct GroupHasher(u64);
-
-impl GroupHasher {
-    fn add(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for GroupHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.add(u64::from(b)));
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 fn same_item(a: &Item, b: &Item) -> bool {
     a.section == b.section && a.key() == b.key() && a.date == b.date
 }
 
-fn warn(item: &Item, code: &'static str, message: String) -> Finding {
+fn warn(item: &Item, code: Code, message: String) -> Finding {
     let mut w = at(
         &item.source.file,
         &item.source.sheet,
         (item.source.row, item.title_col),
-        Severity::Warning,
         code,
         message,
     );
@@ -281,7 +227,7 @@ fn warn(item: &Item, code: &'static str, message: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::{merge, sort_on_two_cores};
+    use super::merge;
     use crate::model::{FileStatus, InputFile, Item, Source, Text};
 
     /// The same-title-in-two-sections warnings equal those of the plain definition (every
@@ -353,7 +299,7 @@ mod tests {
         let mut got: Vec<(String, Option<(u32, u32)>)> = merged
             .findings
             .iter()
-            .filter(|f| f.code == crate::findings::W_DUP_SECTION)
+            .filter(|f| f.code == crate::findings::Code::DupSection)
             .map(|f| (f.message.clone(), f.pos))
             .collect();
         let key = |i: &Item| crate::cell::title_key(&i.title);
@@ -387,28 +333,5 @@ mod tests {
         expected.sort();
         assert!(expected.len() > 50, "{}", expected.len());
         assert_eq!(got, expected);
-    }
-
-    #[test]
-    fn the_two_core_sort_gives_the_one_core_order() {
-        // big enough to take the two-thread path, with many ties on the first key
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let items: Vec<(u32, u64)> = (0..50_000u64)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state % 97) as u32, i)
-            })
-            .collect();
-        let order = |a: &(u32, u64), b: &(u32, u64)| a.0.cmp(&b.0).then(b.1.cmp(&a.1));
-        let mut expected = items.clone();
-        expected.sort_unstable_by(order);
-        let mut got = items.clone();
-        sort_on_two_cores(&mut got, order);
-        assert_eq!(got, expected);
-        let mut small = items[..100].to_vec();
-        sort_on_two_cores(&mut small, order);
-        assert!(small.is_sorted_by(|a, b| order(a, b).is_le()));
     }
 }

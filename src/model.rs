@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::borrow::Borrow;
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -57,14 +56,9 @@ pub struct Finding {
 }
 
 /// Immutable text that repeats from row to row (section, category, people, 采用期号, file and
-/// sheet names), one pointer wide (an `Option<Text>` too): copies share one allocation, and
-/// [`Interner`] makes equal texts share it. Every empty text shares one allocation. Compares,
-/// orders and hashes as its `str`.
-#[derive(Clone)]
-pub struct Text(Arc<Box<str>>);
-
-/// The one empty [`Text`].
-static EMPTY: std::sync::LazyLock<Text> = std::sync::LazyLock::new(|| Text(Arc::new("".into())));
+/// sheet names): copies share one allocation. Compares, orders and hashes as its `str`.
+#[derive(Clone, Default)]
+pub struct Text(Arc<str>);
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -72,27 +66,15 @@ impl Text {
     }
 }
 
-impl Default for Text {
-    fn default() -> Text {
-        EMPTY.clone()
-    }
-}
-
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        if s.is_empty() {
-            return Text::default();
-        }
-        Text(Arc::new(Box::from(s)))
+        Text(Arc::from(s))
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        if s.is_empty() {
-            return Text::default();
-        }
-        Text(Arc::new(s.into_boxed_str()))
+        Text(Arc::from(s))
     }
 }
 
@@ -165,46 +147,6 @@ impl std::fmt::Debug for Text {
     }
 }
 
-/// One shared [`Text`] per distinct string.
-#[derive(Debug, Default)]
-pub struct Interner {
-    texts: HashSet<Text>,
-    /// The last text found per slot, the slot chosen by the address of the string asked
-    /// for: the texts of one file's items are themselves shared, so most lookups are one
-    /// comparison of a short string instead of a hash (the content is always compared).
-    recent: Vec<Option<Text>>,
-}
-
-const RECENT: usize = 64;
-
-impl Interner {
-    /// The shared copy of `s`, made on first use.
-    pub fn get(&mut self, s: &str) -> Text {
-        if s.is_empty() {
-            return Text::default();
-        }
-        if self.recent.is_empty() {
-            self.recent.resize(RECENT, None);
-        }
-        let slot = (s.as_ptr() as usize >> 4) % RECENT;
-        if let Some(t) = &self.recent[slot]
-            && t.as_str() == s
-        {
-            return t.clone();
-        }
-        let t = match self.texts.get(s) {
-            Some(t) => t.clone(),
-            None => {
-                let t = Text::from(s);
-                self.texts.insert(t.clone());
-                t
-            }
-        };
-        self.recent[slot] = Some(t.clone());
-        t
-    }
-}
-
 /// Where a value came from: file, sheet and zero-based row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
@@ -222,9 +164,7 @@ impl Source {
 
 /// An item as read from one row of a section workbook, after validation (no row error).
 ///
-/// A year may hold hundreds of thousands: text that repeats is a shared [`Text`], the title
-/// is the one text of its own, and the identity key is computed when compared, never stored
-/// (see the size test below).
+/// The identity key of the title is computed when compared ([`Item::key`]), never stored.
 #[derive(Debug, Clone)]
 pub struct Item {
     /// Roster section name.
@@ -273,27 +213,6 @@ impl Item {
     /// Whether the item was adopted at some level.
     pub fn is_adopted(&self) -> bool {
         self.adopted != 0
-    }
-
-    /// The same item with every text shared through `texts` (the title, its own, copied).
-    pub fn interned(&self, texts: &mut Interner) -> Item {
-        let mut t = |x: &Text| texts.get(x);
-        Item {
-            section: t(&self.section),
-            title: Box::from(&*self.title),
-            category: t(&self.category),
-            task_id: self.task_id.as_ref().map(&mut t),
-            issue_no: t(&self.issue_no),
-            author: t(&self.author),
-            reviewer: t(&self.reviewer),
-            remark: t(&self.remark),
-            source: Source {
-                file: t(&self.source.file),
-                sheet: t(&self.source.sheet),
-                row: self.source.row,
-            },
-            ..*self
-        }
     }
 }
 
@@ -490,20 +409,6 @@ mod tests {
     use crate::cell::title_key;
     use std::collections::hash_map::DefaultHasher;
 
-    /// A year of a whole city is 300,000 items, each kept until the results are written: every
-    /// 8 bytes here is 2.4 MiB of peak memory. 128 bytes on x86-64 (it was 280, with each
-    /// repeated text and the folded title key a `String` of its own); the scored item, 152
-    /// (was 320), adds its points. Grow them only knowingly.
-    #[test]
-    fn items_stay_small() {
-        assert!(size_of::<Text>() <= 8);
-        assert!(size_of::<Option<Text>>() <= 8);
-        assert!(size_of::<Source>() <= 24);
-        assert!(size_of::<Item>() <= 128, "{}", size_of::<Item>());
-        let scored = size_of::<crate::score::ScoredItem>();
-        assert!(scored <= 152, "{scored}");
-    }
-
     fn hash(x: impl Hash) -> u64 {
         let mut h = DefaultHasher::new();
         x.hash(&mut h);
@@ -554,38 +459,13 @@ mod tests {
     }
 
     #[test]
-    fn texts_are_shared_and_read_as_str() {
-        let mut texts = Interner::default();
-        let a = texts.get("常规信息");
-        let b = texts.get(&String::from("常规信息"));
-        assert!(Arc::ptr_eq(&a.0, &b.0));
+    fn texts_read_as_str() {
+        let a = Text::from("常规信息");
         assert_eq!(a, "常规信息");
         assert_eq!(a.to_string(), "常规信息");
         assert_eq!(format!("{a:?}"), "\"常规信息\"");
-        assert!(Arc::ptr_eq(&Text::from("").0, &Text::default().0));
         assert_eq!(Text::default(), "");
         assert_eq!(Text::from("a").cmp(&Text::from("b")), Ordering::Less);
         assert_eq!(hash(Text::from("x")), hash("x"));
-    }
-
-    /// The recent-text cache answers by content, never by address alone: one buffer
-    /// rewritten with other texts gets each its own shared copy.
-    #[test]
-    fn interner_cache_compares_content() {
-        let mut texts = Interner::default();
-        let mut buf = String::with_capacity(16);
-        let mut got = Vec::new();
-        for word in ["办公室", "财务股", "办公室", "", "财务股x", "办公室"] {
-            buf.clear();
-            buf.push_str(word);
-            got.push(texts.get(&buf));
-        }
-        let words: Vec<&str> = got.iter().map(Text::as_str).collect();
-        assert_eq!(
-            words,
-            ["办公室", "财务股", "办公室", "", "财务股x", "办公室"]
-        );
-        assert!(Arc::ptr_eq(&got[0].0, &got[2].0) && Arc::ptr_eq(&got[0].0, &got[5].0));
-        assert!(!Arc::ptr_eq(&got[1].0, &got[4].0));
     }
 }

@@ -140,12 +140,9 @@ impl Rules {
         match path {
             None => Ok(Rules::default_rules()),
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| {
-                    Error::Rules(format!(
-                        "无法读取规则文件 {}:{}",
-                        p.display(),
-                        crate::discover::io_reason(&e)
-                    ))
+                let text = std::fs::read_to_string(p).map_err(|source| Error::RulesFile {
+                    path: p.to_path_buf(),
+                    source,
                 })?;
                 Rules::parse(&text, &p.display().to_string())
             }
@@ -154,11 +151,10 @@ impl Rules {
 
     /// Parse and check rules text; `origin` names the file in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Rules, Error> {
-        let raw: Rules = toml::from_str(text).map_err(|e| {
-            Error::Rules(format!(
-                "规则文件 {origin} 有误：{}",
-                describe_toml_error(&e, text)
-            ))
+        let raw: Rules = toml::from_str(text).map_err(|source| Error::RulesSyntax {
+            origin: origin.to_string(),
+            detail: describe_toml_error(&source, text),
+            source: Box::new(source),
         })?;
         raw.checked()
             .map_err(|m| Error::Rules(format!("规则文件 {origin} 有误：{m}")))
@@ -420,8 +416,8 @@ mod tests {
 
     fn refused(text: &str) -> String {
         match Rules::parse(text, "t.toml") {
-            Err(Error::Rules(m)) => m,
-            other => panic!("expected refusal, got {other:?}"),
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("expected refusal of {text}"),
         }
     }
 

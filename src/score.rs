@@ -242,73 +242,22 @@ pub fn score(
         .enumerate()
         .map(|(i, e)| (e.name.as_str(), i))
         .collect();
-    let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); register.roster.len()];
-    let Merged {
-        items: mut current,
-        superseded: mut old,
-        ..
-    } = merged;
-    // The merge leaves each section's items contiguous. Take them section by section from the
-    // end, shrinking the shared buffer as it empties, so the year is never held twice.
-    for (list, superseded) in [(&mut current, false), (&mut old, true)] {
-        while let Some(last) = list.last() {
-            let section = last.section.clone();
-            let start = list
-                .iter()
-                .rposition(|i| i.section != section)
-                .map_or(0, |p| p + 1);
-            let chunk = list.split_off(start);
-            list.shrink_to(start);
-            let Some(&k) = index.get(section.as_str()) else {
-                continue;
-            };
-            items[k].reserve_exact(chunk.len());
-            items[k].extend(chunk.into_iter().map(|item| {
-                let state = if superseded {
-                    ItemState::Superseded
-                } else if item.date > as_of {
-                    ItemState::AfterAsOf
-                } else if item.rejected {
-                    ItemState::Rejected
-                } else {
-                    ItemState::Counted
-                };
-                ScoredItem {
-                    item,
-                    state,
-                    base: 0,
-                    scored_levels: 0,
-                    completes: None,
-                }
-            }));
-        }
-    }
-    for list in &mut items {
-        list.sort_by(|a, b| {
-            (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
-                b.item.date,
-                b.item.key(),
-                b.state != ItemState::Counted,
-            ))
-        });
-    }
+    let n = register.roster.len();
+    let mut items = items_by_section(&index, n, merged, as_of);
     let checks = crate::adoption::apply(&register.adoption_record, &mut items, rules, findings);
-    let month_table = |list: &mut dyn Iterator<Item = (&str, u32)>| {
-        let mut table = vec![[false; 12]; register.roster.len()];
-        for (section, m) in list {
-            if let (Some(&k), true) = (index.get(section), (1..=12).contains(&m)) {
-                table[k][m as usize - 1] = true;
-            }
-        }
-        table
-    };
     let submitted = month_table(
-        &mut months
+        &index,
+        n,
+        months
             .submitted
             .iter()
             .map(|s| (s.section.as_str(), s.month)),
     );
-    let invalid = month_table(&mut months.invalid.iter().map(|(s, m)| (s.as_str(), *m)));
+    let invalid = month_table(
+        &index,
+        n,
+        months.invalid.iter().map(|(s, m)| (s.as_str(), *m)),
+    );
     register
         .roster
         .iter()
@@ -336,6 +285,66 @@ pub fn score(
             }
         })
         .collect()
+}
+
+/// The merged items of each of the `sections` roster sections (in roster order), moved into their scored
+/// form and sorted by (date, title key, counted first); items of a section not on the roster
+/// are dropped.
+fn items_by_section(
+    index: &HashMap<&str, usize>,
+    sections: usize,
+    merged: Merged,
+    as_of: NaiveDate,
+) -> Vec<Vec<ScoredItem>> {
+    let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); sections];
+    let current = merged.items.into_iter().map(|i| (i, false));
+    let superseded = merged.superseded.into_iter().map(|i| (i, true));
+    for (item, superseded) in current.chain(superseded) {
+        let Some(&k) = index.get(item.section.as_str()) else {
+            continue;
+        };
+        let state = if superseded {
+            ItemState::Superseded
+        } else if item.date > as_of {
+            ItemState::AfterAsOf
+        } else if item.rejected {
+            ItemState::Rejected
+        } else {
+            ItemState::Counted
+        };
+        items[k].push(ScoredItem {
+            item,
+            state,
+            base: 0,
+            scored_levels: 0,
+            completes: None,
+        });
+    }
+    for list in &mut items {
+        list.sort_by(|a, b| {
+            (a.item.date, a.item.key(), a.state != ItemState::Counted).cmp(&(
+                b.item.date,
+                b.item.key(),
+                b.state != ItemState::Counted,
+            ))
+        });
+    }
+    items
+}
+
+/// Which months (1..=12) of each of the `sections` roster sections appear in `list` of (section, month).
+fn month_table<'a>(
+    index: &HashMap<&str, usize>,
+    sections: usize,
+    list: impl Iterator<Item = (&'a str, u32)>,
+) -> Vec<[bool; 12]> {
+    let mut table = vec![[false; 12]; sections];
+    for (section, m) in list {
+        if let (Some(&k), true) = (index.get(section), (1..=12).contains(&m)) {
+            table[k][m as usize - 1] = true;
+        }
+    }
+    table
 }
 
 /// Base (capped) and adoption points of each qualifying item, in date order.

@@ -3,8 +3,8 @@
 //! to the section at the item's title cell (`W-ADOPT-UNCLAIMED`, `W-ADOPT-UNRECORDED`), and
 //! to the officer at the record row that credits nothing (`W-REG-ADOPT`).
 
-use crate::findings::{self as f, at};
-use crate::model::{Finding, Item, Severity};
+use crate::findings::{Code, at};
+use crate::model::{Finding, Item};
 use crate::rules::Rules;
 use crate::score::{ItemState, ScoredItem};
 
@@ -139,15 +139,14 @@ pub fn shown(similarity: Ratio) -> String {
 /// The warning at an item's title cell for an adoption the record changed.
 fn section_warning(item: &Item, kind: CheckKind, message: String) -> Finding {
     let code = match kind {
-        CheckKind::Recorded => f::W_ADOPT_UNCLAIMED,
-        _ => f::W_ADOPT_UNRECORDED,
+        CheckKind::Recorded => Code::AdoptUnclaimed,
+        _ => Code::AdoptUnrecorded,
     };
     let src = &item.source;
     let mut x = at(
         &src.file,
         &src.sheet,
         (src.row, item.title_col),
-        Severity::Warning,
         code,
         message,
     );
@@ -187,8 +186,7 @@ fn register_warning(row: &RecordRow, message: String) -> Finding {
         &src.file,
         &src.sheet,
         (src.row, row.title_col),
-        Severity::Warning,
-        f::W_REG_ADOPT,
+        Code::RegAdopt,
         message,
     )
 }

@@ -57,7 +57,10 @@ fn build_and_write(args: &TemplateArgs, year: i32, targets: &[PathBuf; 2]) -> Re
     for (path, workbook) in targets.iter().zip(workbooks) {
         let bytes = workbook
             .and_then(|mut w| w.save_to_buffer())
-            .map_err(|e| Error::Output(format!("无法生成 {}:{e}", path.display())))?;
+            .map_err(|source| Error::Template {
+                path: path.clone(),
+                source: Box::new(source),
+            })?;
         outputs.push(write::Output {
             path: path.clone(),
             bytes,

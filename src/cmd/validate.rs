@@ -2,7 +2,11 @@
 
 use crate::cli::{Format, InputArgs, ValidateArgs};
 use crate::error::Error;
-use crate::model::Severity;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::model::{Finding, Severity};
 use crate::report;
 use crate::rules::Rules;
 
@@ -40,13 +44,11 @@ pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
     let text = match args.format {
         Format::Text => report::terminal::findings_text(&a),
         Format::Json => {
-            let mut s = serde_json_array(&a.findings);
+            let mut s = json_array(&a.findings);
             s.push('\n');
             s
         }
-        Format::Csv => {
-            report::csv::findings_csv(&a.findings).map_err(|e| Error::Output(e.to_string()))?
-        }
+        Format::Csv => report::csv::findings_csv(&a.findings)?,
     };
     super::out_fmt!("{text}");
     Ok(
@@ -58,60 +60,86 @@ pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
     )
 }
 
-/// The findings as a JSON array of {section, file, sheet, cell, severity, code, message}
-/// (`section` empty where no section can be told).
-fn serde_json_array(findings: &[crate::model::Finding]) -> String {
-    let mut out = String::from("[");
-    for (i, f) in findings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("\n  {");
-        let fields = [
-            ("section", f.section.as_deref().unwrap_or_default()),
-            ("file", f.file.as_str()),
-            ("sheet", f.sheet.as_str()),
-            ("cell", f.cell.as_str()),
-            (
-                "severity",
-                match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Corrected => "corrected",
-                },
-            ),
-            ("code", f.code),
-            ("message", f.message.as_str()),
-        ];
-        for (k, (key, v)) in fields.iter().enumerate() {
-            if k > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("\"{key}\": {}", json_string(v)));
-        }
-        out.push('}');
-    }
-    if !findings.is_empty() {
-        out.push('\n');
-    }
-    out.push(']');
-    out
+/// One finding as `validate --format json` prints it: the finding's own keys after its
+/// `section` (empty where no section can be told).
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    section: &'a str,
+    #[serde(flatten)]
+    finding: &'a Finding,
 }
 
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+/// The findings as a JSON array, one object per line.
+fn json_array(findings: &[Finding]) -> String {
+    let rows: Vec<JsonFinding> = findings
+        .iter()
+        .map(|f| JsonFinding {
+            section: f.section.as_deref().unwrap_or_default(),
+            finding: f,
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, OnePerLine::default());
+    rows.serialize(&mut ser)
+        .expect("findings serialise to JSON: strings only");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// serde_json's layout for `validate --format json` as it has always been printed: one
+/// array element per line, `", "` between members and `": "` after a key (scripts and tests
+/// read it line by line).
+#[derive(Default)]
+struct OnePerLine {
+    nonempty: bool,
+}
+
+impl serde_json::ser::Formatter for OnePerLine {
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.nonempty = true;
+        w.write_all(if first { b"\n  " } else { b",\n  " })
     }
-    out.push('"');
-    out
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(if self.nonempty { b"\n]" } else { b"]" })
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_array;
+    use crate::findings::{Code, at};
+
+    /// One object per line, `section` first, strings escaped; no findings is `[]`.
+    #[test]
+    fn json_lists_one_finding_per_line() {
+        assert_eq!(json_array(&[]), "[]");
+        let mut f = at(
+            "a\"b.xlsx",
+            "报送信息",
+            (6, 2),
+            Code::RowDate,
+            "第一行\n第二行".into(),
+        );
+        f.section = Some("办公室".into());
+        let g = at("c.xlsx", "", (0, 0), Code::TaskMissing, String::new());
+        let text = json_array(&[f, g]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert_eq!(
+            lines[1],
+            r#"  {"section": "办公室", "file": "a\"b.xlsx", "sheet": "报送信息", "cell": "C7", "severity": "error", "code": "E-DATE", "message": "第一行\n第二行"},"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed[1]["section"], "");
+        assert_eq!(parsed[1]["severity"], "warning");
+        assert_eq!(parsed[1]["code"], "W-TASK-MISSING");
+    }
 }

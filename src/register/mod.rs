@@ -14,9 +14,9 @@ mod table;
 pub mod values;
 
 use crate::cell::label_eq;
-use crate::findings::{self as f, at};
+use crate::findings::{self as f, Code, at};
 use crate::labels as l;
-use crate::model::{Finding, Register, Severity, Source};
+use crate::model::{Finding, Register, Source};
 use crate::read::workbook::WorkbookData;
 use crate::rules::Rules;
 use locate::{Found, Wanted, locate};
@@ -71,14 +71,13 @@ fn placed<'a>(
     findings: &mut Vec<Finding>,
 ) -> Option<&'a crate::read::workbook::SheetData> {
     let name = spec.name;
-    let (sev, code, msg) = match found {
+    let (code, msg) = match found {
         Found::Named(s) => return Some(s),
         Found::ByHeader(s) => {
             findings.push(f::sheet_level(
                 file,
                 &s.name,
-                Severity::Warning,
-                f::W_REG_SHEET,
+                Code::RegSheetWarning,
                 format!(
                     "没有名为“{name}”的工作表，工作表“{}”的表头与“{name}”相同，已按“{name}”读取。请将该工作表改名为“{name}”",
                     s.name
@@ -89,8 +88,7 @@ fn placed<'a>(
         Found::Several(v) => {
             let names: Vec<String> = v.iter().map(|s| format!("“{}”", s.name)).collect();
             (
-                Severity::Error,
-                f::REG_SHEET,
+                Code::RegSheet,
                 format!(
                     "没有名为“{name}”的工作表，而工作表 {} 的表头都与“{name}”相同，无法确定读取哪一个，该表未读取。请将要使用的工作表改名为“{name}”",
                     names.join("、")
@@ -99,8 +97,7 @@ fn placed<'a>(
         }
         Found::Missing => match spec.if_missing {
             IfMissing::Error => (
-                Severity::Error,
-                f::REG_SHEET,
+                Code::RegSheet,
                 format!(
                     "登记表中没有“{name}”工作表（也没有表头与它相同的工作表），{name}未读取。请按模板恢复该工作表{}",
                     if name == l::SHEET_ROSTER {
@@ -111,26 +108,24 @@ fn placed<'a>(
                 ),
             ),
             IfMissing::Warn => (
-                Severity::Warning,
-                f::W_REGISTER,
+                Code::Register,
                 format!("登记表中没有“{name}”工作表，相关核对未进行。请按模板恢复该工作表"),
             ),
             IfMissing::Optional => return None,
         },
     };
-    findings.push(f::sheet_level(file, name, sev, code, msg));
+    findings.push(f::sheet_level(file, name, code, msg));
     None
 }
 
 /// A register without a roster is a register error; the embedded roster then stands in, only
 /// so that the other sheets can still be checked.
 fn check_roster(file: &str, reg: &mut Register, findings: &mut Vec<Finding>) {
-    if reg.roster.is_empty() && !findings.iter().any(|x| x.code == f::REG_SHEET) {
+    if reg.roster.is_empty() && !findings.iter().any(|x| x.code == Code::RegSheet) {
         findings.push(f::sheet_level(
             file,
             l::SHEET_ROSTER,
-            Severity::Error,
-            f::REG_SHEET,
+            Code::RegSheet,
             "登记表的股室名单为空。请在股室名单中填写参加考核的股室".to_string(),
         ));
     }
@@ -149,15 +144,8 @@ fn check_roster(file: &str, reg: &mut Register, findings: &mut Vec<Finding>) {
 pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
     use chrono::Datelike;
     let mut findings = Vec::new();
-    let warn = |src: &Source, col: u32, code: &'static str, msg: String| {
-        at(
-            &src.file,
-            &src.sheet,
-            (src.row, col),
-            Severity::Warning,
-            code,
-            msg,
-        )
+    let warn = |src: &Source, col: u32, code: Code, msg: String| {
+        at(&src.file, &src.sheet, (src.row, col), code, msg)
     };
     reg.tasks.retain(|t| {
         let (date, col, what) = match t.issued {
@@ -170,7 +158,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
                 t.id,
                 l::T_ISSUED
             );
-            findings.push(warn(&t.source, t.issued_col, f::W_REG_VALUE, msg));
+            findings.push(warn(&t.source, t.issued_col, Code::RegValueWarning, msg));
             return true;
         }
         let keep = date.year() == year;
@@ -179,7 +167,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
                 "任务“{}”的{what} {date} 不在考核年度 {year} 内，本年度不计。如有误请更正{what}",
                 t.id
             );
-            findings.push(warn(&t.source, col, f::W_REGISTER_YEAR, msg));
+            findings.push(warn(&t.source, col, Code::RegisterYear, msg));
         }
         keep
     });
@@ -190,7 +178,7 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
                 "扣分记录日期 {} 不在考核年度 {year} 内，本年度不计。如有误请更正日期",
                 d.date.map(|x| x.to_string()).unwrap_or_default()
             );
-            findings.push(warn(&d.source, d.date_col, f::W_REGISTER_YEAR, msg));
+            findings.push(warn(&d.source, d.date_col, Code::RegisterYear, msg));
         }
         keep
     });

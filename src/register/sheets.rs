@@ -8,7 +8,7 @@ use super::locate::Wanted;
 use super::table::Table;
 use super::values::{self, Reading};
 use crate::cell::{self, cell_text, clean_text, parse_date};
-use crate::findings as f;
+use crate::findings::Code;
 use crate::labels as l;
 use crate::model::{Deduction, Finding, Leader, Register, RosterEntry, Severity, Task, TaskStatus};
 use crate::rules::Rules;
@@ -143,13 +143,9 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         }
     }
 
-    fn error(&mut self, c: usize, code: &'static str, msg: String) {
-        let x = self.t.finding(self.row, c, Severity::Error, code, msg);
-        self.found.push(x);
-    }
-
-    fn warn(&mut self, c: usize, code: &'static str, msg: String) {
-        let x = self.t.finding(self.row, c, Severity::Warning, code, msg);
+    /// A finding at the cell of column `c` of this row.
+    fn flag(&mut self, c: usize, code: Code, msg: String) {
+        let x = self.t.finding(self.row, c, code, msg);
         self.found.push(x);
     }
 
@@ -174,7 +170,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         let Some(d) = self.value(c) else {
             if required {
                 let msg = format!("{label}为空，请填写如 2019-06-30 的日期");
-                self.error(c, f::REG_REQUIRED, msg);
+                self.flag(c, Code::RegRequired, msg);
             }
             return None;
         };
@@ -184,7 +180,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
                 "{label}“{}”不是有效日期，本行未计入。请填写如 2019-06-30 的日期",
                 cell_text(d)
             );
-            self.error(c, f::REG_DATE, msg);
+            self.flag(c, Code::RegDate, msg);
         }
         date
     }
@@ -195,7 +191,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
         let name = cell::normalize_label(&self.text(c));
         if name.is_empty() {
             let msg = "股室为空，本行未计入。请填写股室名单中的股室".to_string();
-            self.error(c, f::REG_REQUIRED, msg);
+            self.flag(c, Code::RegRequired, msg);
             return None;
         }
         if roster.contains(&name.as_str()) {
@@ -207,7 +203,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
             super::suggestion(&name, roster)
         };
         let msg = format!("股室“{name}”不在股室名单中{hint}，本行未计入。请填写名单中的股室");
-        self.error(c, f::REG_SECTION, msg);
+        self.flag(c, Code::RegSection, msg);
         None
     }
 
@@ -223,7 +219,7 @@ impl<'t, 'a> RowCheck<'t, 'a> {
                     "{label}“{}”不是非负的数字。请填写如 30 的数字（不设任务可留空）",
                     cell_text(d)
                 );
-                self.error(c, f::REG_TARGET, msg);
+                self.flag(c, Code::RegTarget, msg);
                 None
             }
         }
@@ -241,14 +237,14 @@ fn roster(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Find
         if name.is_empty() {
             let msg =
                 "股室为空，而本行其他列有内容，本行未读取。请填写股室，或删除整行".to_string();
-            r.error(R_SECTION, f::REG_REQUIRED, msg);
+            r.flag(R_SECTION, Code::RegRequired, msg);
             r.finish(findings);
             reg.roster_incomplete = true;
             continue;
         }
         if !seen.insert(name.clone()) {
             let msg = format!("股室“{name}”在名单中重复。请删去多余的一行");
-            r.error(R_SECTION, f::REG_SECTION, msg);
+            r.flag(R_SECTION, Code::RegSection, msg);
             r.finish(findings);
             continue;
         }
@@ -276,7 +272,7 @@ fn participates(r: &mut RowCheck) -> bool {
         Reading::Variant(b) => {
             let meant = if b { l::YES } else { l::NO };
             let msg = values::read_as(l::R_PARTICIPATES, raw.trim(), meant);
-            r.warn(R_PARTICIPATES, f::W_REG_VALUE, msg);
+            r.flag(R_PARTICIPATES, Code::RegValueWarning, msg);
             b
         }
         Reading::Unknown => {
@@ -286,7 +282,7 @@ fn participates(r: &mut RowCheck) -> bool {
                 l::NO,
                 l::YES
             );
-            r.error(R_PARTICIPATES, f::REG_VALUE, msg);
+            r.flag(R_PARTICIPATES, Code::RegValue, msg);
             true
         }
     }
@@ -301,7 +297,7 @@ fn leaders(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Fin
             .collect();
         if name.is_empty() {
             let msg = "姓名为空，本行未读取。请填写领导姓名".to_string();
-            findings.push(t.finding(row, L_NAME, Severity::Warning, f::W_REGISTER, msg));
+            findings.push(t.finding(row, L_NAME, Code::Register, msg));
             continue;
         }
         let role = cell::normalize_label(&t.text(row, L_ROLE));
@@ -313,7 +309,7 @@ fn leaders(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Fin
                 l::ROLE_PRINCIPAL,
                 l::ROLE_DEPUTY
             );
-            findings.push(t.finding(row, L_ROLE, Severity::Warning, f::W_REGISTER, msg));
+            findings.push(t.finding(row, L_ROLE, Code::Register, msg));
         }
         reg.leaders.push(Leader {
             name,
@@ -333,11 +329,11 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
         let id = cell::id_key(&r.text(T_ID));
         if id.is_empty() {
             let msg = "任务编号为空，本行未计入。请填写唯一的任务编号".to_string();
-            r.error(T_ID, f::REG_REQUIRED, msg);
+            r.flag(T_ID, Code::RegRequired, msg);
             reg.tasks_incomplete = true;
         } else if reg.task_ids.contains(&id) {
             let msg = format!("任务编号“{id}”重复，本行未计入。每个任务编号只能登记一次");
-            r.error(T_ID, f::REG_DUP_TASK, msg);
+            r.flag(T_ID, Code::RegDupTask, msg);
         } else {
             reg.task_ids.push(id.clone());
         }
@@ -349,7 +345,7 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
                 l::KIND_COMMISSIONED,
                 l::KIND_RESEARCH
             );
-            r.warn(T_KIND, f::W_REGISTER, msg);
+            r.flag(T_KIND, Code::Register, msg);
         }
         let issued = r.date(T_ISSUED, false);
         let deadline = r.date(T_DEADLINE, true);
@@ -357,7 +353,7 @@ fn tasks(t: &Table, _rules: &Rules, reg: &mut Register, findings: &mut Vec<Findi
             && d < i
         {
             let msg = format!("截止日期 {d} 早于下达日期 {i}，本行未计入。请核对两个日期");
-            r.error(T_DEADLINE, f::REG_DATE, msg);
+            r.flag(T_DEADLINE, Code::RegDate, msg);
         }
         let status = task_status(&mut r);
         let source = t.source(row);
@@ -391,7 +387,7 @@ fn task_status(r: &mut RowCheck) -> Option<TaskStatus> {
         Reading::Exact(s) => Some(s),
         Reading::Variant(s) => {
             let msg = values::read_as(l::T_STATUS, raw.trim(), name(s));
-            r.warn(T_STATUS, f::W_REG_VALUE, msg);
+            r.flag(T_STATUS, Code::RegValueWarning, msg);
             Some(s)
         }
         Reading::Unknown => {
@@ -401,7 +397,7 @@ fn task_status(r: &mut RowCheck) -> Option<TaskStatus> {
                 l::STATUS_DONE,
                 l::STATUS_FAILED
             );
-            r.error(T_STATUS, f::REG_VALUE, msg);
+            r.flag(T_STATUS, Code::RegValue, msg);
             None
         }
     }
@@ -426,7 +422,7 @@ fn deductions(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut Vec<F
                         "次数“{}”不是正整数，本行未计入。请填写 1、2 等次数（留空为 1）",
                         cell_text(d)
                     );
-                    r.error(D_COUNT, f::REG_COUNT, msg);
+                    r.flag(D_COUNT, Code::RegCount, msg);
                 }
                 n
             }
@@ -456,13 +452,13 @@ fn rule_label<'l>(r: &mut RowCheck, c: usize, labels: &[&'l str]) -> Option<&'l 
     let allowed = labels.join("、");
     if raw.is_empty() {
         let msg = format!("{column}为空，本行未计入。请填写：{allowed}");
-        r.error(c, f::REG_REQUIRED, msg);
+        r.flag(c, Code::RegRequired, msg);
         return None;
     }
     match values::rule_label(&raw, labels) {
         Reading::Exact(x) => Some(x),
         Reading::Variant(x) => {
-            r.warn(c, f::W_REG_VALUE, values::read_as(column, &raw, x));
+            r.flag(c, Code::RegValueWarning, values::read_as(column, &raw, x));
             Some(x)
         }
         Reading::Unknown => {
@@ -473,7 +469,7 @@ fn rule_label<'l>(r: &mut RowCheck, c: usize, labels: &[&'l str]) -> Option<&'l 
                 "不在规则中".to_string()
             };
             let msg = format!("{column}“{raw}”{why}，本行未计入。请填写：{allowed}");
-            r.error(c, f::REG_VALUE, msg);
+            r.flag(c, Code::RegValue, msg);
             None
         }
     }
@@ -492,12 +488,12 @@ fn adoption_record(t: &Table, rules: &Rules, reg: &mut Register, findings: &mut 
         let title = r.text(A_TITLE);
         if title.is_empty() {
             let msg = "标题为空，本行未计入。请照《政务信息》目录填写被采用信息的标题".to_string();
-            r.error(A_TITLE, f::REG_REQUIRED, msg);
+            r.flag(A_TITLE, Code::RegRequired, msg);
         }
         let issue = r.text(A_ISSUE);
         if issue.is_empty() {
             let msg = "期号为空，本条照常核对。请填写如“2019年第12期”的期号，以便查对".to_string();
-            r.warn(A_ISSUE, f::W_REG_ADOPT, msg);
+            r.flag(A_ISSUE, Code::RegAdopt, msg);
         }
         let section = match r.value(A_SECTION) {
             Some(_) => r.section(A_SECTION, &roster, reg.roster_incomplete),

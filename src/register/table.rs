@@ -4,9 +4,9 @@
 use calamine::Data;
 
 use crate::cell::{cell_text, clean_text, is_blank};
-use crate::findings::{self as f, at};
+use crate::findings::{self as f, Code, at};
 use crate::layout::{Grid, columns};
-use crate::model::{Finding, Severity, Source, Text};
+use crate::model::{Finding, Source, Text};
 use crate::read::workbook::SheetData;
 
 /// One register table: its rows' values by wanted column (an index into `labels`).
@@ -32,8 +32,7 @@ impl<'a> Table<'a> {
     ) -> Option<Table<'a>> {
         let name = &sheet.name;
         let grid = Grid::new(sheet);
-        let sheet_error =
-            |msg: String| f::sheet_level(file, &sheet.name, Severity::Error, f::REG_SHEET, msg);
+        let sheet_error = |msg: String| f::sheet_level(file, &sheet.name, Code::RegSheet, msg);
         let Some((header_row, _)) = grid.find_label_row(labels[0], None) else {
             findings.push(sheet_error(format!(
                 "工作表“{name}”中找不到表头“{}”，该表未读取。请勿修改模板表头",
@@ -47,8 +46,7 @@ impl<'a> Table<'a> {
                 file,
                 &sheet.name,
                 (header_row, *c),
-                Severity::Warning,
-                f::W_COLUMN_UNKNOWN,
+                Code::ColumnUnknown,
                 format!(
                     "未知的列“{}”，已忽略。本表的列为：{}",
                     text.trim(),
@@ -112,15 +110,8 @@ impl<'a> Table<'a> {
     }
 
     /// A finding at the cell of column `c` in `row`.
-    pub fn finding(
-        &self,
-        row: u32,
-        c: usize,
-        sev: Severity,
-        code: &'static str,
-        msg: String,
-    ) -> Finding {
-        at(self.file, self.sheet, (row, self.col(c)), sev, code, msg)
+    pub fn finding(&self, row: u32, c: usize, code: Code, msg: String) -> Finding {
+        at(self.file, self.sheet, (row, self.col(c)), code, msg)
     }
 
     /// Where `row` is, for the values read from it.

@@ -10,9 +10,9 @@ use super::{
     attribute, in_year,
 };
 use crate::cell;
-use crate::findings::{self as f, at};
+use crate::findings::{Code, at};
 use crate::labels as l;
-use crate::model::{Finding, Item, Register, Severity, SheetOutcome, SheetStatus, Text};
+use crate::model::{Finding, Item, Register, SheetOutcome, SheetStatus, Text};
 use crate::rules::Rules;
 
 /// What phase 2 needs to know, prepared once for all files.
@@ -100,8 +100,7 @@ impl Ctx<'_> {
                 &file.file,
                 &file.sheet,
                 file.section.1,
-                Severity::Error,
-                f::FILE_SECTION,
+                Code::FileSection,
                 format!(
                     "股室“{}”不在股室名单中{}，本文件未计分。请从下拉列表选择股室",
                     file.section.0,
@@ -112,7 +111,7 @@ impl Ctx<'_> {
             if self.register.roster_incomplete {
                 // The roster lost a name: the file may be that section's (the register's
                 // E-REG-REQUIRED says so); it is not counted, but not blamed either.
-                failed.findings.retain(|x| x.code != f::FILE_SECTION);
+                failed.findings.retain(|x| x.code != Code::FileSection);
             }
             self.refuse(failed, out);
             return;
@@ -124,8 +123,7 @@ impl Ctx<'_> {
                 &file.file,
                 &file.sheet,
                 file.year.1,
-                Severity::Error,
-                f::FILE_YEAR,
+                Code::FileYear,
                 format!(
                     "报送年份为 {fyear}，与考核年度 {year} 不同，本文件未计分。请确认年份，或将该文件移出本年度的文件夹"
                 ),
@@ -204,8 +202,7 @@ impl Ctx<'_> {
         if !in_year(item.date, year) {
             findings.push(place.at(
                 (row, cols.date),
-                Severity::Error,
-                f::ROW_DATE_YEAR,
+                Code::RowDateYear,
                 format!(
                     "报送日期 {} 不在考核年度 {year} 内，本行不计。{}请核对日期",
                     item.date,
@@ -244,7 +241,7 @@ impl Ctx<'_> {
             // The register's task table is not whole: the id may be on a row it lost.
             None if self.register.tasks_incomplete => {}
             None => {
-                findings.push(place.at((row, c), Severity::Error, f::ROW_TASK, format!(
+                findings.push(place.at((row, c), Code::RowTask, format!(
                     "约稿任务编号“{id}”不在登记表的约稿任务中{}，本行不计。请核对任务编号，或请信息员登记该任务",
                     crate::register::task_suggestion(&key, &self.registered_ids))));
                 return false;
@@ -252,8 +249,7 @@ impl Ctx<'_> {
             Some(k) if tasks[k].section != place.section => {
                 findings.push(place.at(
                     (row, c),
-                    Severity::Warning,
-                    f::W_TASK_OTHER,
+                    Code::TaskOther,
                     format!(
                         "约稿任务“{id}”是下达给“{}”的任务，本信息不计入其完成情况",
                         tasks[k].section
@@ -274,10 +270,10 @@ impl Ctx<'_> {
             .filter(|c| !c.is_whitespace())
             .collect();
         match self.register.leaders.iter().find(|x| x.name == reviewer) {
-            None => findings.push(place.at(pos, Severity::Warning, f::W_REVIEWER, format!(
+            None => findings.push(place.at(pos, Code::Reviewer, format!(
                 "审核人“{}”不在领导名单中。信息须经领导审核（谁提供、谁审核、谁负责），请填写审核领导的姓名", item.reviewer))),
             Some(x) if self.rules.needs_leader_approval(&item.category) && !x.principal => {
-                findings.push(place.at(pos, Severity::Warning, f::W_APPROVAL, format!(
+                findings.push(place.at(pos, Code::Approval, format!(
                     "{}须经主要负责人审核（一把手负责制），审核人“{}”是{}", item.category, item.reviewer, l::ROLE_DEPUTY)))
             }
             Some(_) => {}
@@ -334,7 +330,7 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
-    fn at(&self, pos: (u32, u32), sev: Severity, code: &'static str, message: String) -> Finding {
-        at(self.file, self.sheet, pos, sev, code, message)
+    fn at(&self, pos: (u32, u32), code: Code, message: String) -> Finding {
+        at(self.file, self.sheet, pos, code, message)
     }
 }

@@ -16,7 +16,7 @@ pub use sheet::parse_section;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Finding, Interner, Item, SheetStatus, Text};
+use crate::model::{Finding, Item, SheetStatus, Text};
 
 /// One submission after phase 1: a sheet of a section workbook holding a header block and an
 /// items table, with its header values and the rows without a row error.
@@ -46,28 +46,6 @@ pub struct SectionFile {
     pub findings: Vec<Finding>,
     /// Workbook property "modified" (merge tie-break).
     pub modified: Option<String>,
-}
-
-impl SectionFile {
-    /// The same file without its items, every long-lived allocation made afresh by the
-    /// calling thread and exactly sized, every repeated text shared through `texts`; copies of
-    /// the items are appended to `items`. [`crate::load`] calls it on the thread that
-    /// collects the readers' results: kept items then sit together in that thread's heap
-    /// instead of being scattered among the readers' short-lived buffers, which malloc could
-    /// otherwise never give back.
-    pub fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> SectionFile {
-        items.extend(self.items.iter().map(|i| i.interned(texts)));
-        SectionFile {
-            file: texts.get(&self.file),
-            sheet: texts.get(&self.sheet),
-            section: (self.section.0.as_str().into(), self.section.1),
-            items: Vec::new(),
-            refused: self.refused.to_vec(),
-            findings: self.findings.to_vec(),
-            modified: self.modified.as_deref().map(String::from),
-            ..*self
-        }
-    }
 }
 
 /// A sheet, or a whole file, refused with a file error, and what could be read of its header
@@ -122,20 +100,6 @@ pub struct CheckedColumns {
 pub struct Parsed {
     pub sheets: Vec<SectionFile>,
     pub failed: Vec<FailedSheet>,
-}
-
-impl Parsed {
-    /// [`SectionFile::compact`] for every submission.
-    pub fn compact(&self, texts: &mut Interner, items: &mut Vec<Item>) -> Parsed {
-        Parsed {
-            sheets: self
-                .sheets
-                .iter()
-                .map(|s| s.compact(texts, items))
-                .collect(),
-            failed: self.failed.clone(),
-        }
-    }
 }
 
 /// Whether a date lies in the assessment year.

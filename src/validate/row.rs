@@ -5,10 +5,10 @@ use calamine::Data;
 use chrono::Datelike;
 
 use crate::cell::{self, cell_text, clean_text, is_blank, parse_bool, parse_date};
-use crate::findings::{self as f, at};
+use crate::findings::{Code, at};
 use crate::labels as l;
 use crate::layout::Grid;
-use crate::model::{Finding, Interner, Item, Severity, Source, Text};
+use crate::model::{Finding, Item, Severity, Source, Text};
 use crate::rules::Rules;
 
 /// Index of each items-table column in the `wanted` list given to [`columns`].
@@ -96,16 +96,8 @@ impl<'a> RowCtx<'a> {
             .is_none_or(|(_, d)| clean_text(&cell_text(d)) == l::OFFICER_PASS)
     }
 
-    fn push(
-        &self,
-        findings: &mut Vec<Finding>,
-        row: u32,
-        c: u32,
-        sev: Severity,
-        code: &'static str,
-        msg: String,
-    ) {
-        findings.push(at(self.file, self.sheet, (row, c), sev, code, msg));
+    fn push(&self, findings: &mut Vec<Finding>, row: u32, c: u32, code: Code, msg: String) {
+        findings.push(at(self.file, self.sheet, (row, c), code, msg));
     }
 
     /// Text of an optional column, cleaned.
@@ -116,207 +108,40 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Parse one non-blank row; `None` when it has a row error (findings say why).
-    pub fn parse_row(
-        &self,
-        row: u32,
-        findings: &mut Vec<Finding>,
-        texts: &mut Interner,
-    ) -> Option<Item> {
+    pub fn parse_row(&self, row: u32, findings: &mut Vec<Finding>) -> Option<Item> {
         let before = findings
             .iter()
             .filter(|x| x.severity == Severity::Error)
             .count();
-        let rules = self.rules;
-
-        // Formulas without a cached value anywhere in a mapped column.
-        let ncols = col::FIRST_LEVEL + rules.adoption.len();
-        for c in 0..ncols {
-            if c == col::SEQ {
-                continue;
-            }
-            if let Some(cc) = self.has_formula_no_value(row, c) {
-                self.push(
-                    findings,
-                    row,
-                    cc,
-                    Severity::Error,
-                    f::ROW_FORMULA,
-                    format!(
-                        "“{}”是公式但没有计算结果，请在 Excel/WPS 中重新计算并保存，或直接填写数值",
-                        self.label(c)
-                    ),
-                );
-            }
-        }
-
-        let required =
-            |c: usize, hint: &str, findings: &mut Vec<Finding>| -> Option<(u32, &'a Data)> {
-                let v = self.value(row, c);
-                if v.is_none() && self.has_formula_no_value(row, c).is_none() {
-                    let cc = self.found[c].unwrap_or(0);
-                    self.push(
-                        findings,
-                        row,
-                        cc,
-                        Severity::Error,
-                        f::ROW_REQUIRED,
-                        format!("“{}”为空，请填写{}", self.label(c), hint),
-                    );
-                }
-                v
-            };
-
-        let title = required(col::TITLE, "信息标题", findings)
+        self.formula_errors(row, findings);
+        let title = self
+            .required(row, col::TITLE, "信息标题", findings)
             .map(|(c, d)| (c, clean_text(&cell_text(d)).into_owned()));
-        let date = required(col::DATE, "报送日期，如 2019-03-05", findings).and_then(|(c, d)| {
-            // A month and a day without the year (`3.5`) that Excel kept as a number, read
-            // as a day of 1900, is not a date either.
-            let hint = crate::hints::month_day(d, self.year);
-            let parsed = parse_date(d).filter(|p| p.year() > 1900 || hint.is_none());
-            if parsed.is_none() {
-                let how = hint.unwrap_or_else(|| "请填写如 2019-03-05 的日期".into());
-                self.push(
-                    findings,
-                    row,
-                    c,
-                    Severity::Error,
-                    f::ROW_DATE,
-                    format!("报送日期“{}”不是有效日期，{how}", cell_text(d)),
-                );
-            }
-            parsed
-        });
-        let category = required(col::CATEGORY, &self.category_hint, findings).and_then(|(c, d)| {
-            let raw = cell_text(d);
-            let norm = cell::normalize_label(&raw);
-            if rules.category_index(&norm).is_some() {
-                Some(norm)
-            } else {
-                self.push(
-                    findings,
-                    row,
-                    c,
-                    Severity::Error,
-                    f::ROW_VALUE,
-                    format!(
-                        "信息类别“{}”不在允许的类别中{}，请填写：{}",
-                        raw,
-                        crate::register::suggestion(
-                            &norm,
-                            &rules
-                                .categories
-                                .names
-                                .iter()
-                                .map(String::as_str)
-                                .collect::<Vec<_>>()
-                        ),
-                        rules.categories.names.join("、")
-                    ),
-                );
-                None
-            }
-        });
-        let author = required(col::AUTHOR, "撰稿人姓名", findings)
+        let date = self.date(row, findings);
+        let category = self.category(row, findings);
+        let author = self
+            .required(row, col::AUTHOR, "撰稿人姓名", findings)
             .map(|(_, d)| clean_text(&cell_text(d)).into_owned());
-        let reviewer = required(
-            col::REVIEWER,
-            "审核该信息的领导姓名（谁提供、谁审核、谁负责）",
-            findings,
-        )
-        .map(|(_, d)| clean_text(&cell_text(d)).into_owned());
-
-        let mut adopted = 0u32;
-        for (i, level) in rules.adoption.iter().enumerate() {
-            if let Some((c, d)) = self.value(row, col::FIRST_LEVEL + i) {
-                match parse_bool(d) {
-                    Some(true) => adopted |= 1 << i,
-                    Some(false) => {}
-                    None => self.push(
-                        findings,
-                        row,
-                        c,
-                        Severity::Error,
-                        f::ROW_VALUE,
-                        format!(
-                            "“{}”填写了“{}”，请填写“是”或“否”（未采用可留空）",
-                            level.label,
-                            cell_text(d)
-                        ),
-                    ),
-                }
-            }
-        }
-        let mut rejected = false;
-        let officer_filled = self.value(row, col::OFFICER).is_some();
-        if let Some((c, d)) = self.value(row, col::OFFICER) {
-            let t = clean_text(&cell_text(d)).into_owned();
-            if t == l::OFFICER_REJECT {
-                rejected = true;
-            } else if t != l::OFFICER_PASS {
-                self.push(
-                    findings,
-                    row,
-                    c,
-                    Severity::Error,
-                    f::ROW_VALUE,
-                    format!(
-                        "信息员审核“{t}”无法识别，请填写“{}”或“{}”（留空视为通过）",
-                        l::OFFICER_PASS,
-                        l::OFFICER_REJECT
-                    ),
-                );
-            }
-        }
+        let reviewer = self
+            .required(
+                row,
+                col::REVIEWER,
+                "审核该信息的领导姓名（谁提供、谁审核、谁负责）",
+                findings,
+            )
+            .map(|(_, d)| clean_text(&cell_text(d)).into_owned());
+        let adopted = self.adoption_flags(row, findings);
+        let (rejected, officer_filled) = self.officer_check(row, findings);
         let task_id = Some(self.text(row, col::TASK)).filter(|t| !t.is_empty());
         let remark = self.text(row, col::REMARK);
         let issue_no = self.text(row, col::ISSUE);
-
-        // Warnings (the row still counts).
-        if let (Some(cat), None) = (&category, &task_id)
-            && rules.is_commissioned(cat)
-        {
-            let c = self.found[col::TASK]
-                .or(self.found[col::CATEGORY])
-                .unwrap_or(0);
-            let msg = format!(
-                "{cat}未填写约稿任务编号，无法计入约稿/调研任务完成情况。请填写登记表中的任务编号"
-            );
-            self.push(findings, row, c, Severity::Warning, f::W_TASK_MISSING, msg);
-        }
-        if let Some((c, t)) = &title {
-            let n = t.chars().count() as i64;
-            if n > rules.checks.long_title_chars {
-                self.push(
-                    findings,
-                    row,
-                    *c,
-                    Severity::Warning,
-                    f::W_LONG_TITLE,
-                    format!(
-                        "标题长 {n} 字，超过 {} 字，请精炼标题",
-                        rules.checks.long_title_chars
-                    ),
-                );
-            }
-        }
-        for (column, text) in [
-            (
-                col::TITLE,
-                title.as_ref().map(|t| t.1.as_str()).unwrap_or(""),
-            ),
-            (col::REMARK, remark.as_str()),
-        ] {
-            if let Some(m) = rules
-                .checks
-                .classified_markers
-                .iter()
-                .find(|m| text.contains(m.as_str()))
-            {
-                let c = self.found[column].unwrap_or(0);
-                self.push(findings, row, c, Severity::Warning, f::W_CLASSIFIED, format!(
-                    "{}含涉密标识“{m}”：涉密信息不得通过电子邮件报送，泄密每次扣分。请确认并按保密规定处理", self.label(column)));
-            }
-        }
+        let texts = Texts {
+            title: title.as_ref(),
+            category: category.as_deref(),
+            task_id: task_id.as_deref(),
+            remark: &remark,
+        };
+        self.warnings(row, &texts, findings);
 
         let errors = findings
             .iter()
@@ -331,15 +156,15 @@ impl<'a> RowCtx<'a> {
             section: Text::default(),
             title: title.into_boxed_str(),
             date,
-            category: texts.get(&category),
-            task_id: task_id.map(|t| texts.get(&t)),
+            category: category.into(),
+            task_id: task_id.map(Text::from),
             adopted,
-            issue_no: texts.get(&issue_no),
-            author: texts.get(&author),
-            reviewer: texts.get(&reviewer),
+            issue_no: issue_no.into(),
+            author: author.into(),
+            reviewer: reviewer.into(),
             rejected,
             officer_filled,
-            remark: texts.get(&remark),
+            remark: remark.into(),
             source: Source {
                 file: Text::default(),
                 sheet: Text::default(),
@@ -352,6 +177,207 @@ impl<'a> RowCtx<'a> {
         })
     }
 
+    /// Formulas without a cached value anywhere in a mapped column (`E-FORMULA`).
+    fn formula_errors(&self, row: u32, findings: &mut Vec<Finding>) {
+        let rules = self.rules;
+        let ncols = col::FIRST_LEVEL + rules.adoption.len();
+        for c in 0..ncols {
+            if c == col::SEQ {
+                continue;
+            }
+            if let Some(cc) = self.has_formula_no_value(row, c) {
+                self.push(
+                    findings,
+                    row,
+                    cc,
+                    Code::RowFormula,
+                    format!(
+                        "“{}”是公式但没有计算结果，请在 Excel/WPS 中重新计算并保存，或直接填写数值",
+                        self.label(c)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The value of a required column, or `E-REQUIRED` (unless the cell is a formula without
+    /// a value, which has its own finding).
+    fn required(
+        &self,
+        row: u32,
+        c: usize,
+        hint: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Option<(u32, &'a Data)> {
+        let v = self.value(row, c);
+        if v.is_none() && self.has_formula_no_value(row, c).is_none() {
+            let cc = self.found[c].unwrap_or(0);
+            self.push(
+                findings,
+                row,
+                cc,
+                Code::RowRequired,
+                format!("“{}”为空，请填写{}", self.label(c), hint),
+            );
+        }
+        v
+    }
+
+    /// 报送日期, or `E-DATE`.
+    fn date(&self, row: u32, findings: &mut Vec<Finding>) -> Option<chrono::NaiveDate> {
+        self.required(row, col::DATE, "报送日期，如 2019-03-05", findings)
+            .and_then(|(c, d)| {
+                // A month and a day without the year (`3.5`) that Excel kept as a number, read
+                // as a day of 1900, is not a date either.
+                let hint = crate::hints::month_day(d, self.year);
+                let parsed = parse_date(d).filter(|p| p.year() > 1900 || hint.is_none());
+                if parsed.is_none() {
+                    let how = hint.unwrap_or_else(|| "请填写如 2019-03-05 的日期".into());
+                    self.push(
+                        findings,
+                        row,
+                        c,
+                        Code::RowDate,
+                        format!("报送日期“{}”不是有效日期，{how}", cell_text(d)),
+                    );
+                }
+                parsed
+            })
+    }
+
+    /// 信息类别 as in the rules, or `E-VALUE`.
+    fn category(&self, row: u32, findings: &mut Vec<Finding>) -> Option<String> {
+        let rules = self.rules;
+        self.required(row, col::CATEGORY, &self.category_hint, findings)
+            .and_then(|(c, d)| {
+                let raw = cell_text(d);
+                let norm = cell::normalize_label(&raw);
+                if rules.category_index(&norm).is_some() {
+                    Some(norm)
+                } else {
+                    self.push(
+                        findings,
+                        row,
+                        c,
+                        Code::RowValue,
+                        format!(
+                            "信息类别“{}”不在允许的类别中{}，请填写：{}",
+                            raw,
+                            crate::register::suggestion(
+                                &norm,
+                                &rules
+                                    .categories
+                                    .names
+                                    .iter()
+                                    .map(String::as_str)
+                                    .collect::<Vec<_>>()
+                            ),
+                            rules.categories.names.join("、")
+                        ),
+                    );
+                    None
+                }
+            })
+    }
+
+    /// The adoption columns as bits (bit i = adopted at level i); `E-VALUE` for a cell that
+    /// is neither yes nor no.
+    fn adoption_flags(&self, row: u32, findings: &mut Vec<Finding>) -> u32 {
+        let mut adopted = 0u32;
+        for (i, level) in self.rules.adoption.iter().enumerate() {
+            if let Some((c, d)) = self.value(row, col::FIRST_LEVEL + i) {
+                match parse_bool(d) {
+                    Some(true) => adopted |= 1 << i,
+                    Some(false) => {}
+                    None => self.push(
+                        findings,
+                        row,
+                        c,
+                        Code::RowValue,
+                        format!(
+                            "“{}”填写了“{}”，请填写“是”或“否”（未采用可留空）",
+                            level.label,
+                            cell_text(d)
+                        ),
+                    ),
+                }
+            }
+        }
+        adopted
+    }
+
+    /// 信息员审核: (不通过, filled in at all); `E-VALUE` for another word.
+    fn officer_check(&self, row: u32, findings: &mut Vec<Finding>) -> (bool, bool) {
+        let mut rejected = false;
+        let officer_filled = self.value(row, col::OFFICER).is_some();
+        if let Some((c, d)) = self.value(row, col::OFFICER) {
+            let t = clean_text(&cell_text(d)).into_owned();
+            if t == l::OFFICER_REJECT {
+                rejected = true;
+            } else if t != l::OFFICER_PASS {
+                self.push(
+                    findings,
+                    row,
+                    c,
+                    Code::RowValue,
+                    format!(
+                        "信息员审核“{t}”无法识别，请填写“{}”或“{}”（留空视为通过）",
+                        l::OFFICER_PASS,
+                        l::OFFICER_REJECT
+                    ),
+                );
+            }
+        }
+        (rejected, officer_filled)
+    }
+
+    /// Warnings about a row that still counts: a commissioned item without task id, a long
+    /// title, a classified marker.
+    fn warnings(&self, row: u32, t: &Texts, findings: &mut Vec<Finding>) {
+        let rules = self.rules;
+        if let (Some(cat), None) = (t.category, t.task_id)
+            && rules.is_commissioned(cat)
+        {
+            let c = self.found[col::TASK]
+                .or(self.found[col::CATEGORY])
+                .unwrap_or(0);
+            let msg = format!(
+                "{cat}未填写约稿任务编号，无法计入约稿/调研任务完成情况。请填写登记表中的任务编号"
+            );
+            self.push(findings, row, c, Code::TaskMissing, msg);
+        }
+        if let Some((c, title)) = t.title {
+            let n = title.chars().count() as i64;
+            if n > rules.checks.long_title_chars {
+                self.push(
+                    findings,
+                    row,
+                    *c,
+                    Code::LongTitle,
+                    format!(
+                        "标题长 {n} 字，超过 {} 字，请精炼标题",
+                        rules.checks.long_title_chars
+                    ),
+                );
+            }
+        }
+        for (column, text) in [
+            (col::TITLE, t.title.map(|t| t.1.as_str()).unwrap_or("")),
+            (col::REMARK, t.remark),
+        ] {
+            if let Some(m) = rules
+                .checks
+                .classified_markers
+                .iter()
+                .find(|m| text.contains(m.as_str()))
+            {
+                let c = self.found[column].unwrap_or(0);
+                self.push(findings, row, c, Code::Classified, format!(
+                    "{}含涉密标识“{m}”：涉密信息不得通过电子邮件报送，泄密每次扣分。请确认并按保密规定处理", self.label(column)));
+            }
+        }
+    }
+
     fn label(&self, column: usize) -> &'a str {
         if column >= col::FIRST_LEVEL {
             self.rules.adoption[column - col::FIRST_LEVEL]
@@ -361,4 +387,11 @@ impl<'a> RowCtx<'a> {
             l::ITEM_FIXED_COLUMNS[column]
         }
     }
+}
+/// The texts of a row the warnings look at.
+struct Texts<'r> {
+    title: Option<&'r (u32, String)>,
+    category: Option<&'r str>,
+    task_id: Option<&'r str>,
+    remark: &'r str,
 }

@@ -11,10 +11,10 @@ use chrono::Datelike;
 use super::row::{RowCtx, col};
 use super::{CheckedColumns, FailedSheet, Parsed, SectionFile};
 use crate::cell::{self, cell_text, clean_text};
-use crate::findings::{self as f, at};
+use crate::findings::{self as f, Code, at};
 use crate::labels as l;
 use crate::layout::{Columns, Grid, HeaderValue, columns, header_block, is_label};
-use crate::model::{Finding, Interner, Item, Severity, Source, Text};
+use crate::model::{Finding, Item, Source, Text};
 use crate::read::workbook::{SheetData, WorkbookData};
 use crate::rules::Rules;
 
@@ -61,8 +61,7 @@ pub fn parse_section(file_index: usize, file: &str, wb: &WorkbookData, rules: &R
         let mut w = f::sheet_level(
             file,
             &first.sheet,
-            Severity::Warning,
-            f::W_TEMPLATE_VERSION,
+            Code::TemplateVersion,
             format!(
                 "本表使用的模板版本为“{old}”，当前为“{}”。请向信息员索取最新的《政务信息报送表》",
                 l::TEMPLATE_VERSION
@@ -96,7 +95,7 @@ fn not_template(ctx: &FileCtx, wb: &WorkbookData) -> FailedSheet {
         });
     let finding = f::file_error(
         ctx.name,
-        f::FILE_NOT_TEMPLATE,
+        Code::FileNotTemplate,
         format!(
             "不是政务信息报送表：找不到工作表“{}”，也没有任何工作表含“{}”表头。请使用信息员下发的《政务信息报送表》填写",
             l::SHEET_ITEMS,
@@ -183,8 +182,7 @@ impl Header {
                 file,
                 sheet,
                 label_at(i),
-                Severity::Error,
-                f::FILE_HEADER,
+                Code::FileHeader,
                 format!("“{}”为空，请在其右侧单元格填写{what}", HEADER_LABELS[i]),
             ));
         };
@@ -250,8 +248,7 @@ impl HeaderProblem<'_> {
                 self.file,
                 self.sheet,
                 pos,
-                Severity::Error,
-                f::FILE_HEADER,
+                Code::FileHeader,
                 format!(
                     "{}“{}”无法识别，请填写{}",
                     self.label,
@@ -318,8 +315,7 @@ fn parse_sheet(
             ctx.name,
             sname,
             month_at,
-            Severity::Warning,
-            f::W_MONTH_STALE,
+            Code::MonthStale,
             format!("报送月份为{month}月，表中有{latest}月的信息，请更新报送月份"),
         ));
     }
@@ -361,8 +357,7 @@ fn no_header_block(file: &str, sheet: &str) -> Finding {
     f::sheet_level(
         file,
         sheet,
-        Severity::Error,
-        f::FILE_HEADER,
+        Code::FileHeader,
         format!(
             "工作表“{sheet}”有信息表，但没有表头（{}），其中的信息无法归属股室和月份，未计分。请在信息表上方填写表头，或把信息填到有表头的工作表中",
             HEADER_LABELS[..REQUIRED_HEADER].join("、")
@@ -397,8 +392,7 @@ fn template_problem(
         f::sheet_level(
             file,
             sheet,
-            Severity::Error,
-            f::FILE_NOT_TEMPLATE,
+            Code::FileNotTemplate,
             format!(
                 "不是本模板：{}。请使用信息员下发的《政务信息报送表》，勿删改表头",
                 what.join("\u{FF1B}")
@@ -422,8 +416,7 @@ fn table_warnings(
             file,
             sheet,
             (cols.header_row, *c),
-            Severity::Warning,
-            f::W_COLUMN_UNKNOWN,
+            Code::ColumnUnknown,
             format!(
                 "未知的列“{}”，已忽略。本表的列为：{}",
                 text.trim(),
@@ -436,8 +429,7 @@ fn table_warnings(
             findings.push(f::sheet_level(
                 file,
                 sheet,
-                Severity::Warning,
-                f::W_COLUMN_MISSING,
+                Code::ColumnMissing,
                 format!(
                     "缺少采用级别列“{}”，本表的信息均按未被该级别采用计分。请使用最新模板",
                     level.label
@@ -469,8 +461,7 @@ fn merge_warnings(file: &str, sheet: &str, grid: &Grid, cols: &Columns) -> Vec<F
                 file,
                 sheet,
                 (m.start.0, m.start.1),
-                Severity::Warning,
-                f::W_MERGED,
+                Code::Merged,
                 format!(
                     "表格中有合并单元格 {}:{}，其中各行均按左上角的值“{}”读取。请取消合并，每行分别填写",
                     cell::a1(m.start.0, m.start.1),
@@ -516,7 +507,6 @@ fn read_rows(
     let rules = ctx.rules;
     let file_text = Text::from(ctx.name);
     let sheet_text = Text::from(sheet.name.as_str());
-    let mut texts = Interner::default();
     let rc = RowCtx {
         file: ctx.name,
         sheet: &sheet.name,
@@ -546,7 +536,7 @@ fn read_rows(
             continue;
         }
         out.seen += 1;
-        match rc.parse_row(row, findings, &mut texts) {
+        match rc.parse_row(row, findings) {
             Some(mut item) => {
                 item.source = Source {
                     file: file_text.clone(),
