@@ -227,7 +227,12 @@ fn copy_sheet(name: &str, file: &str, sheet: &SheetData, findings: &[&Finding]) 
         if let Some(pos) = f.pos {
             let e = marks.entry(pos).or_insert((f.severity, Vec::new()));
             e.0 = e.0.min(f.severity);
-            e.1.push(format!("[{}] {}：{}", f.code, f.severity.label(), f.message));
+            e.1.push(format!(
+                "[{}] {}：{}",
+                f.code,
+                f.severity.label(),
+                f.message
+            ));
         }
     }
 
