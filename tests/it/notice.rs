@@ -721,17 +721,20 @@ fn sample_year_sentences_read_as_the_ranking_says() {
 
 // ---- LibreOffice ----------------------------------------------------------------------------
 
-#[test]
-fn libreoffice_converts_the_notice_and_the_pdf_reads_in_order() {
-    if tool("soffice", &["--version".as_ref()]).is_none()
-        || tool("pdftotext", &["-v".as_ref()]).is_none()
-    {
+/// Whether LibreOffice and pdftotext are here; says "skipped" when not.
+fn pdf_tools() -> bool {
+    let here = tool("soffice", &["--version".as_ref()]).is_some()
+        && tool("pdftotext", &["-v".as_ref()]).is_some();
+    if !here {
         eprintln!("skipped: soffice or pdftotext missing (installed by .ci/run)");
-        return;
     }
-    let (d, notice, results) = score_with_notice(&samples(), &[]);
-    let profile = format!("-env:UserInstallation=file://{}/lo", d.path().display());
-    let out = d.path().join("pdf");
+    here
+}
+
+/// The text of `notice` converted to PDF by LibreOffice (a profile of its own under `dir`).
+fn notice_pdf_text(dir: &Path, notice: &Path) -> String {
+    let profile = format!("-env:UserInstallation=file://{}/lo", dir.display());
+    let out = dir.join("pdf");
     let o = tool(
         "soffice",
         &[
@@ -750,8 +753,17 @@ fn libreoffice_converts_the_notice_and_the_pdf_reads_in_order() {
     assert!(pdf.exists(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = tool("pdftotext", &[pdf.as_os_str(), "-".as_ref()]).unwrap();
     assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn libreoffice_converts_the_notice_and_the_pdf_reads_in_order() {
+    if !pdf_tools() {
+        return;
+    }
+    let (d, notice, results) = score_with_notice(&samples(), &[]);
     // Line breaks and the spaces pdftotext puts around digits are not the document's.
-    let text: String = String::from_utf8_lossy(&o.stdout)
+    let text: String = notice_pdf_text(d.path(), &notice)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
@@ -1122,31 +1134,10 @@ fn the_ranking_tables_header_repeats_on_every_page() {
     assert!(rows[0].contains("<w:tblHeader />"), "{}", &rows[0][..200]);
     assert!(rows[1..].iter().all(|r| !r.contains("tblHeader")));
 
-    if tool("soffice", &["--version".as_ref()]).is_none()
-        || tool("pdftotext", &["-v".as_ref()]).is_none()
-    {
-        eprintln!("skipped: soffice or pdftotext missing (installed by .ci/run)");
+    if !pdf_tools() {
         return;
     }
-    let profile = format!("-env:UserInstallation=file://{}/lo", d.path().display());
-    let out = d.path().join("pdf");
-    let o = tool(
-        "soffice",
-        &[
-            profile.as_ref(),
-            "--headless".as_ref(),
-            "--convert-to".as_ref(),
-            "pdf".as_ref(),
-            "--outdir".as_ref(),
-            out.as_os_str(),
-            notice.as_os_str(),
-        ],
-    )
-    .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let pdf = out.join(NOTICE.replace(".docx", ".pdf"));
-    let o = tool("pdftotext", &[pdf.as_os_str(), "-".as_ref()]).unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let text = notice_pdf_text(d.path(), &notice);
     // Pages are separated by form feeds (pdftotext spaces digits apart: spaces removed); the
     // attachment starts on a page of its own, and every page from there holds the header.
     let pages: Vec<String> = text
