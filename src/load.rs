@@ -3,6 +3,7 @@
 //! straight to the phase-1 parsers (section workbook or register) so raw cells are dropped as
 //! soon as a file is done.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -95,16 +96,17 @@ pub fn load_with_progress(
     let to_read: Vec<usize> = (0..found.len())
         .filter(|&i| found[i].skip.is_none())
         .collect();
-    let results = parallel_map(&to_read, progress, |&i| {
-        read_one(i, &found[i].display, &found[i].path, rules, limits)
-    });
-
     let mut seen_sha: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut register_from: Option<usize> = None;
-    for (&i, (sha, mut outcome)) in to_read.iter().zip(results) {
+    // Each file's result is taken as soon as it and those before it are read: its items move
+    // into the year's one vector and the rest is freed while the run goes on (a city's year
+    // held at once was hundreds of MB).
+    let read = |&i: &usize| read_one(i, &found[i].display, &found[i].path, rules, limits);
+    parallel_in_order(&to_read, progress, read, |k, (sha, mut outcome)| {
+        let i = to_read[k];
         if let Outcome::Section(parsed) = &mut outcome {
             for sheet in &mut parsed.sheets {
-                loaded.items.append(&mut sheet.items);
+                loaded.items.extend(std::mem::take(&mut sheet.items));
             }
         }
         let file = &mut loaded.files[i];
@@ -114,7 +116,7 @@ pub fn load_with_progress(
                 let first = loaded.files[first].display.clone();
                 loaded.files[i].status =
                     FileStatus::Skipped(format!("与 {first} 内容完全相同，只读一次"));
-                continue;
+                return;
             }
             seen_sha.insert(sha.clone(), i);
         }
@@ -126,7 +128,7 @@ pub fn load_with_progress(
             register,
             &mut register_from,
         );
-    }
+    });
     if let Some((_, _, reg)) = explicit {
         loaded.register = Some(reg);
     }
@@ -263,17 +265,18 @@ fn discover_in_fixed_order(paths: &[PathBuf]) -> Result<Vec<discover::Found>, Er
     Ok(found)
 }
 
-/// Run `f` over `items` on up to the machine's cores, keeping the input order. With
-/// `progress`, a reporter thread prints "读取文件 k/n" on stderr once a second has passed.
-fn parallel_map<T: Sync, R: Send>(
+/// Run `f` over `items` on up to the machine's cores and hand each result to `take` in the
+/// input order, as soon as it and every result before it are there. With `progress`, a
+/// reporter thread prints "读取文件 k/n" on stderr once a second has passed.
+fn parallel_in_order<T: Sync, R: Send>(
     items: &[T],
     progress: bool,
     f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
+    mut take: impl FnMut(usize, R),
+) {
     let threads = crate::read::worker::parallelism().min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = items.iter().map(|_| None).collect();
     let (results, arrived) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|s| {
         if progress {
@@ -297,14 +300,17 @@ fn parallel_map<T: Sync, R: Send>(
             });
         }
         drop(results);
+        // Results that came before an earlier one, until it comes.
+        let mut early: BTreeMap<usize, R> = BTreeMap::new();
+        let mut due = 0;
         for (k, r) in arrived {
-            slots[k] = Some(r);
+            early.insert(k, r);
+            while let Some(r) = early.remove(&due) {
+                take(due, r);
+                due += 1;
+            }
         }
     });
-    slots
-        .into_iter()
-        .map(|r| r.expect("every slot filled"))
-        .collect()
 }
 
 /// Print "读取文件 k/n" on stderr every 200 ms after the first second, until all are done.
@@ -537,5 +543,30 @@ mod read_tests {
             read_at_most(&path, u64::MAX, 1 << 62).unwrap(),
             b"0123456789"
         );
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::parallel_in_order;
+
+    /// Results are handed over in the input order although later ones finish first, each as
+    /// soon as everything before it is done.
+    #[test]
+    fn results_are_taken_in_input_order() {
+        let items: Vec<u64> = (0..24).collect();
+        let mut taken = Vec::new();
+        parallel_in_order(
+            &items,
+            false,
+            |&k| {
+                // the first items are the slowest
+                std::thread::sleep(std::time::Duration::from_millis(24 - k));
+                k * 10
+            },
+            |k, r| taken.push((k, r)),
+        );
+        let expected: Vec<(usize, u64)> = (0..24).map(|k| (k as usize, k * 10)).collect();
+        assert_eq!(taken, expected);
     }
 }

@@ -56,25 +56,26 @@ pub struct Finding {
 }
 
 /// Immutable text that repeats from row to row (section, category, people, 采用期号, file and
-/// sheet names): copies share one allocation. Compares, orders and hashes as its `str`.
+/// sheet names): copies share one allocation, and an empty text (most 采用期号 and 备注 cells)
+/// has none. Compares, orders and hashes as its `str`.
 #[derive(Clone, Default)]
-pub struct Text(Arc<str>);
+pub struct Text(Option<Arc<str>>);
 
 impl Text {
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_deref().unwrap_or("")
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Arc::from(s))
+        Text((!s.is_empty()).then(|| Arc::from(s)))
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Arc::from(s))
+        Text((!s.is_empty()).then(|| Arc::from(s)))
     }
 }
 

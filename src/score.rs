@@ -296,7 +296,14 @@ fn items_by_section(
     merged: Merged,
     as_of: NaiveDate,
 ) -> Vec<Vec<ScoredItem>> {
-    let mut items: Vec<Vec<ScoredItem>> = vec![Vec::new(); sections];
+    // Each section's vector allocated once at its size: a city's year is hundreds of MB.
+    let mut sizes = vec![0; sections];
+    for item in merged.items.iter().chain(&merged.superseded) {
+        if let Some(&k) = index.get(item.section.as_str()) {
+            sizes[k] += 1;
+        }
+    }
+    let mut items: Vec<Vec<ScoredItem>> = sizes.into_iter().map(Vec::with_capacity).collect();
     let current = merged.items.into_iter().map(|i| (i, false));
     let superseded = merged.superseded.into_iter().map(|i| (i, true));
     for (item, superseded) in current.chain(superseded) {
