@@ -22,7 +22,6 @@ use chrono::NaiveDate;
 
 use crate::model::Source;
 pub use apply::{Check, CheckKind, apply, shown};
-pub use index::similarity;
 use index::{BigramIndex, Scratch};
 
 /// A fuzzy match needs at least this Dice similarity (SPEC: 0.6)…
@@ -381,6 +380,7 @@ pub fn listed_levels(rows: &[RecordRow]) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use super::index::tests::similarity;
     use super::*;
 
     fn day(m: u32, d: u32) -> NaiveDate {
