@@ -139,16 +139,6 @@ pub enum Outcome {
     Unmatched(Vec<Near>),
 }
 
-impl Outcome {
-    /// The item this row credits, if any.
-    pub fn credited(&self) -> Option<usize> {
-        match self {
-            Outcome::Matched { item, .. } => Some(*item),
-            _ => None,
-        }
-    }
-}
-
 /// Match every record row to the candidates (SPEC "Adoption record"); one outcome per row.
 pub fn match_rows(rows: &[RecordRow], items: &[Candidate]) -> Vec<Outcome> {
     let narrow = Narrowing::new(rows, items);
@@ -382,6 +372,16 @@ pub fn listed_levels(rows: &[RecordRow]) -> u32 {
 mod tests {
     use super::index::tests::similarity;
     use super::*;
+
+    impl Outcome {
+        /// The item this row credits, if any.
+        fn credited(&self) -> Option<usize> {
+            match self {
+                Outcome::Matched { item, .. } => Some(*item),
+                _ => None,
+            }
+        }
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2019, m, d).unwrap()

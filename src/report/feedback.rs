@@ -29,10 +29,9 @@ use super::xlsx::{
 /// The name of the problem list sheet.
 pub use crate::labels::SHEET_FEEDBACK_LIST as SHEET_LIST;
 
-/// One feedback workbook: the section and its bytes.
+/// One feedback workbook: its file name (naming the section) and its bytes.
 #[derive(Debug)]
 pub struct Feedback {
-    pub section: String,
     pub file_name: String,
     pub bytes: Vec<u8>,
 }
@@ -60,7 +59,6 @@ pub fn feedback_workbooks(a: &Assessment, limits: &Limits) -> Result<Vec<Feedbac
         .map(|section| {
             let bytes = build(a, section, limits).map_err(output_error)?;
             Ok(Feedback {
-                section: section.to_string(),
                 file_name: super::feedback_file_name(section),
                 bytes,
             })
