@@ -104,26 +104,8 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
     let mut rows = Vec::new();
     for s in &a.scores {
         for r in item_rows(s, rules) {
-            let mut row = vec![
-                V::text(&s.name),
-                V::text(r.title),
-                V::Date(r.date),
-                V::text(r.category),
-                V::text(r.task_id),
-                V::Text(r.levels),
-                V::text(r.issue),
-                V::Text(r.state),
-                V::Int(r.base),
-            ];
-            row.extend(r.level_points.iter().map(|p| V::Int(*p)));
-            row.extend([
-                V::Int(r.total),
-                V::text(r.completes),
-                V::text(r.file),
-                V::text(r.sheet),
-                V::Int(r.row),
-            ]);
-            rows.push(row);
+            let points = r.level_points.iter().map(|p| V::Int(*p));
+            rows.push(r.values(V::text(&s.name), points));
         }
     }
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
