@@ -98,14 +98,6 @@ codes! {
     AdoptUnrecorded = "W-ADOPT-UNRECORDED", Warning, "报送表填了“是”、采用记录中没有的采用，未计分";
 }
 
-impl Code {
-    /// Whether the code is a register error: a slip in the officer's own file, which must
-    /// stop `score` before it writes anything.
-    pub fn is_register_error(self) -> bool {
-        is_register_error(self.as_str())
-    }
-}
-
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -119,7 +111,8 @@ impl PartialEq<Code> for &str {
     }
 }
 
-/// Whether a finding's code is a register error (every register error code starts `E-REG-`).
+/// Whether a finding's code is a register error (every register error code starts `E-REG-`):
+/// a slip in the officer's own file, which must stop `score` before it writes anything.
 pub fn is_register_error(code: &str) -> bool {
     code.starts_with("E-REG-")
 }

@@ -5,7 +5,7 @@
 
 use calamine::{Data, Dimensions};
 
-use crate::cell::{is_blank, label_eq, normalize_label};
+use crate::cell::{is_blank, label_eq};
 use crate::read::workbook::SheetData;
 
 /// Row-indexed view over a sheet's sparse, row-major sorted cells.
@@ -195,9 +195,4 @@ pub fn columns(grid: &Grid<'_>, header_row: u32, wanted: &[&str]) -> Columns {
         found,
         unknown,
     }
-}
-
-/// Normalised text of a label cell (for messages about unknown columns).
-pub fn label_text(d: &Data) -> String {
-    normalize_label(&crate::cell::cell_text(d))
 }

@@ -354,11 +354,6 @@ impl Register {
             ..Register::default()
         }
     }
-
-    /// Roster entry by name.
-    pub fn section(&self, name: &str) -> Option<&RosterEntry> {
-        self.roster.iter().find(|r| r.name == name)
-    }
 }
 
 /// What became of one sheet of a section workbook.

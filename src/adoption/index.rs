@@ -131,31 +131,6 @@ fn is_word_char(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_ascii_alphanumeric() || c.is_alphanumeric()
 }
 
-/// Dice similarity of two titles' character bigrams (what the matcher uses, for tests and
-/// for people checking a match by hand).
-pub fn similarity(a: &str, b: &str) -> Ratio {
-    let mut bigrams = Bigrams::default();
-    let (mut ga, mut gb) = (Vec::new(), Vec::new());
-    let na = bigrams.of(a, &mut ga);
-    let nb = bigrams.of(b, &mut gb);
-    let (mut i, mut j, mut shared) = (0, 0, 0u32);
-    while i < ga.len() && j < gb.len() {
-        match ga[i].0.cmp(&gb[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += ga[i].1.min(gb[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    Ratio {
-        num: 2 * shared,
-        den: na + nb,
-    }
-}
-
 /// Items by bigram, flat: the items holding bigram `b` are `items[starts[b]..starts[b + 1]]`;
 /// the few that hold it more than once are also in `repeats[repeat_starts[b]..]`, with how
 /// many times more. (A title rarely repeats a bigram, and the common case stays one add.)
@@ -389,9 +364,34 @@ pub(super) struct Scratch {
 pub(super) const KEPT: usize = super::CLOSEST_SHOWN + 1;
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    /// Dice similarity of two titles' character bigrams computed pair by pair: the definition
+    /// the index is checked against.
+    pub(in crate::adoption) fn similarity(a: &str, b: &str) -> Ratio {
+        let mut bigrams = Bigrams::default();
+        let (mut ga, mut gb) = (Vec::new(), Vec::new());
+        let na = bigrams.of(a, &mut ga);
+        let nb = bigrams.of(b, &mut gb);
+        let (mut i, mut j, mut shared) = (0, 0, 0u32);
+        while i < ga.len() && j < gb.len() {
+            match ga[i].0.cmp(&gb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += ga[i].1.min(gb[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Ratio {
+            num: 2 * shared,
+            den: na + nb,
+        }
+    }
 
     /// Titles of a few words drawn from a small vocabulary, so that many share bigrams and
     /// many similarities tie.

@@ -22,7 +22,6 @@ use chrono::NaiveDate;
 
 use crate::model::Source;
 pub use apply::{Check, CheckKind, apply, shown};
-pub use index::similarity;
 use index::{BigramIndex, Scratch};
 
 /// A fuzzy match needs at least this Dice similarity (SPEC: 0.6)…
@@ -138,16 +137,6 @@ pub enum Outcome {
     Ambiguous(Vec<Near>),
     /// No item fits: the closest titles among all items, best first (possibly none).
     Unmatched(Vec<Near>),
-}
-
-impl Outcome {
-    /// The item this row credits, if any.
-    pub fn credited(&self) -> Option<usize> {
-        match self {
-            Outcome::Matched { item, .. } => Some(*item),
-            _ => None,
-        }
-    }
 }
 
 /// Match every record row to the candidates (SPEC "Adoption record"); one outcome per row.
@@ -381,7 +370,18 @@ pub fn listed_levels(rows: &[RecordRow]) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use super::index::tests::similarity;
     use super::*;
+
+    impl Outcome {
+        /// The item this row credits, if any.
+        fn credited(&self) -> Option<usize> {
+            match self {
+                Outcome::Matched { item, .. } => Some(*item),
+                _ => None,
+            }
+        }
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2019, m, d).unwrap()

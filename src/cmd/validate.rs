@@ -10,16 +10,8 @@ use crate::model::{Finding, Severity};
 use crate::report;
 use crate::rules::Rules;
 
-/// Load and assess the inputs (shared with `score`), with a progress line on a terminal.
-pub fn assess_inputs(
-    input: &InputArgs,
-    rules: &Rules,
-    as_of: Option<chrono::NaiveDate>,
-) -> Result<crate::assess::Assessment, Error> {
-    assess_inputs_with(input, rules, as_of, true)
-}
-
-/// [`assess_inputs`]; `progress = false` (the `-q` flag) keeps stderr quiet.
+/// Load and assess the inputs (shared with `score`), with a progress line on a terminal
+/// unless `progress` is false (the `-q` flag keeps stderr quiet).
 pub fn assess_inputs_with(
     input: &InputArgs,
     rules: &Rules,
@@ -40,7 +32,7 @@ pub fn assess_inputs_with(
 
 pub fn run(args: &ValidateArgs) -> Result<i32, Error> {
     let rules = Rules::load(args.input.rules.as_deref())?;
-    let a = assess_inputs(&args.input, &rules, None)?;
+    let a = assess_inputs_with(&args.input, &rules, None, true)?;
     let text = match args.format {
         Format::Text => report::terminal::findings_text(&a),
         Format::Json => {

@@ -185,16 +185,13 @@ pub fn keep_year(reg: &mut Register, year: i32) -> Vec<Finding> {
     findings
 }
 
-/// "(是否为“X”?)" naming the closest roster name, or nothing when none is close.
+/// "(是否为“X”?)" naming the closest roster name (the first of [`nearest`]), or nothing when
+/// none is close.
 pub fn suggestion(name: &str, roster: &[&str]) -> String {
-    closest(name, roster)
+    nearest(name, roster)
+        .first()
         .map(|c| format!("（是否为“{c}”？）"))
         .unwrap_or_default()
-}
-
-/// The roster name closest to `name` (the first of [`nearest`]).
-pub fn closest<'a>(name: &str, roster: &[&'a str]) -> Option<&'a str> {
-    nearest(name, roster).first().copied()
 }
 
 /// The near-miss of `name` when it is unique: exactly one roster name is nearest.
@@ -213,25 +210,16 @@ fn nearest<'a>(name: &str, roster: &[&'a str]) -> Vec<&'a str> {
     if name.is_empty() {
         return Vec::new();
     }
-    let a: Vec<char> = name.chars().collect();
+    let len = name.chars().count();
     let mut scored: Vec<(usize, &str)> = roster
         .iter()
         .filter(|r| r.contains(name) || name.contains(**r))
-        .map(|r| (r.chars().count().abs_diff(a.len()), *r))
+        .map(|r| (r.chars().count().abs_diff(len), *r))
         .collect();
     if scored.is_empty() {
-        scored = roster
-            .iter()
-            .map(|r| (edit_distance(&a, &r.chars().collect::<Vec<_>>()), *r))
-            .filter(|(d, r)| *d * 2 <= r.chars().count().max(a.len()))
-            .collect();
+        scored = edits(name, roster);
     }
-    let best = scored.iter().map(|(d, _)| *d).min();
-    scored
-        .into_iter()
-        .filter(|(d, _)| Some(*d) == best)
-        .map(|(_, r)| r)
-        .collect()
+    best(scored)
 }
 
 /// "（是否为“2019-01”？）" naming the registered task ids closest to an unknown `id` (by
@@ -239,41 +227,45 @@ fn nearest<'a>(name: &str, roster: &[&'a str]) -> Vec<&'a str> {
 /// three), or nothing when none is close.
 pub fn task_suggestion(id: &str, ids: &[&str]) -> String {
     const SHOWN: usize = 3;
-    let a: Vec<char> = id.chars().collect();
-    let scored: Vec<(usize, &str)> = ids
+    let near: Vec<String> = best(edits(id, ids))
         .iter()
-        .map(|x| (edit_distance(&a, &x.chars().collect::<Vec<_>>()), *x))
-        .filter(|(d, x)| *d * 2 <= x.chars().count().max(a.len()))
-        .collect();
-    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
-        return String::new();
-    };
-    let near: Vec<String> = scored
-        .iter()
-        .filter(|(d, _)| *d == best)
         .take(SHOWN)
-        .map(|(_, x)| format!("“{x}”"))
+        .map(|x| format!("“{x}”"))
         .collect();
+    if near.is_empty() {
+        return String::new();
+    }
     format!("（是否为{}？）", near.join("或"))
 }
 
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+/// Each candidate with its character edit distance from `name`, those within half the longer
+/// length.
+fn edits<'a>(name: &str, candidates: &[&'a str]) -> Vec<(usize, &'a str)> {
+    let len = name.chars().count();
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(name, c), *c))
+        .filter(|(d, c)| *d * 2 <= c.chars().count().max(len))
+        .collect()
+}
+
+/// The candidates at the smallest distance, in their order.
+fn best(scored: Vec<(usize, &str)>) -> Vec<&str> {
+    let least = scored.iter().map(|(d, _)| *d).min();
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == least)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn closest<'a>(name: &str, roster: &[&'a str]) -> Option<&'a str> {
+        nearest(name, roster).first().copied()
+    }
 
     #[test]
     fn closest_roster_name() {

@@ -8,26 +8,6 @@ use crate::rules::Rules;
 
 use super::table::{V, item_rows, problem_row, ranking_rows};
 
-/// A CSV cell: text (neutralised) or a number (as is).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Int(i64),
-    Float(f64),
-    Empty,
-}
-
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_string())
-    }
-}
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
-    }
-}
-
 /// Neutralise a text cell that a spreadsheet program would treat as a formula.
 pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
@@ -70,8 +50,10 @@ pub fn is_own_header(first_line: &str) -> bool {
     })
 }
 
-/// Render a table as CSV text with a BOM.
-pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error> {
+/// Render a table as CSV text with a BOM: numbers as they are, percentages as numbers to one
+/// decimal, one-decimal figures written as such (`1.0`, not `1`), dates as `yyyy-mm-dd`, and
+/// text neutralised.
+pub(crate) fn render(headers: &[&str], rows: &[Vec<V>]) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -79,11 +61,14 @@ pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error
     for row in rows {
         let fields: Vec<String> = row
             .iter()
-            .map(|c| match c {
-                Cell::Text(s) => neutralise(s).into_owned(),
-                Cell::Int(i) => i.to_string(),
-                Cell::Float(x) => format!("{x}"),
-                Cell::Empty => String::new(),
+            .map(|v| match v {
+                V::Text(s) => neutralise(s).into_owned(),
+                V::Int(n) => n.to_string(),
+                V::Num(x) => format!("{x}"),
+                V::Pct(p) => format!("{}", (p * 10.0).round() / 10.0),
+                V::OneDecimal(x) => neutralise(&format!("{x:.1}")).into_owned(),
+                V::Date(d) => neutralise(&d.format("%Y-%m-%d").to_string()).into_owned(),
+                V::Blank => String::new(),
             })
             .collect();
         w.write_record(&fields)?;
@@ -94,35 +79,18 @@ pub fn render(headers: &[&str], rows: &[Vec<Cell>]) -> Result<String, csv::Error
     Ok(out)
 }
 
-/// A table's values as CSV cells: dates as `yyyy-mm-dd` text, percentages as numbers to one
-/// decimal, one-decimal figures written as such (`1.0`, not `1`).
-fn cells(values: &[V]) -> Vec<Cell> {
-    values
-        .iter()
-        .map(|v| match v {
-            V::Text(s) => Cell::Text(s.clone()),
-            V::Int(n) => Cell::Int(*n),
-            V::Num(x) => Cell::Float(*x),
-            V::Pct(p) => Cell::Float((p * 10.0).round() / 10.0),
-            V::OneDecimal(x) => Cell::Text(format!("{x:.1}")),
-            V::Date(d) => Cell::Text(d.format("%Y-%m-%d").to_string()),
-            V::Blank => Cell::Empty,
-        })
-        .collect()
-}
-
 /// The problems as CSV: 股室 · 文件 · 工作表 · 单元格 · 级别 · 代码 · 说明.
 pub fn findings_csv(findings: &[Finding]) -> Result<String, csv::Error> {
-    let rows: Vec<Vec<Cell>> = findings.iter().map(|f| cells(&problem_row(f))).collect();
+    let rows: Vec<Vec<V>> = findings.iter().map(problem_row).collect();
     render(&super::FINDING_COLUMNS, &rows)
 }
 
 /// `考核排名.csv`: the ranking sheet's columns; rates as percentages (numbers, one decimal),
 /// empty when no target; sections not taking part after the ranking without a rank.
 pub fn ranking_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
-    let rows: Vec<Vec<Cell>> = ranking_rows(a, rules)
-        .iter()
-        .map(|r| cells(&r.values))
+    let rows: Vec<Vec<V>> = ranking_rows(a, rules)
+        .into_iter()
+        .map(|r| r.values)
         .collect();
     render(&super::RANKING_COLUMNS, &rows)
 }
@@ -136,26 +104,8 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
     let mut rows = Vec::new();
     for s in &a.scores {
         for r in item_rows(s, rules) {
-            let mut row: Vec<Cell> = vec![
-                s.name.as_str().into(),
-                r.title.into(),
-                r.date.format("%Y-%m-%d").to_string().into(),
-                r.category.into(),
-                r.task_id.into(),
-                r.levels.into(),
-                r.issue.into(),
-                r.state.into(),
-                Cell::Int(r.base),
-            ];
-            row.extend(r.level_points.iter().map(|p| Cell::Int(*p)));
-            row.extend([
-                Cell::Int(r.total),
-                r.completes.into(),
-                r.file.into(),
-                r.sheet.into(),
-                Cell::Int(r.row),
-            ]);
-            rows.push(row);
+            let points = r.level_points.iter().map(|p| V::Int(*p));
+            rows.push(r.values(V::text(&s.name), points));
         }
     }
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -165,15 +115,15 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
 /// `撰稿人统计.csv`: the authors sheet's rows, figures to one decimal; names only.
 pub fn authors_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
     // Written as `1.0`, not `1`: the sheet shows one decimal too (a number all the same).
-    let one = |x: f64| Cell::Text(format!("{:.1}", crate::authors::one_decimal(x)));
-    let rows: Vec<Vec<Cell>> = crate::authors::author_rows(&a.scores, rules)
+    let one = |x: f64| V::OneDecimal(crate::authors::one_decimal(x));
+    let rows: Vec<Vec<V>> = crate::authors::author_rows(&a.scores, rules)
         .into_iter()
         .enumerate()
         .map(|(n, r)| {
             let mut row = vec![
-                Cell::Int(n as i64 + 1),
-                r.name.into(),
-                r.section.into(),
+                V::Int(n as i64 + 1),
+                V::Text(r.name),
+                V::Text(r.section),
                 one(r.items),
             ];
             row.extend(r.levels.iter().map(|x| one(*x)));
@@ -193,13 +143,13 @@ mod tests {
     #[test]
     fn injection_examples_are_neutralised_and_numbers_kept() {
         let rows = vec![vec![
-            Cell::Text("=1+2".into()),
-            Cell::Text("-2+3".into()),
-            Cell::Text("+cmd|' /C calc'!A0".into()),
-            Cell::Text("@SUM(1,1)".into()),
-            Cell::Text("\tx".into()),
-            Cell::Int(-15),
-            Cell::Text("经济运行股".into()),
+            V::Text("=1+2".into()),
+            V::Text("-2+3".into()),
+            V::Text("+cmd|' /C calc'!A0".into()),
+            V::Text("@SUM(1,1)".into()),
+            V::Text("\tx".into()),
+            V::Int(-15),
+            V::Text("经济运行股".into()),
         ]];
         let s = render(&["a", "b", "c", "d", "e", "f", "g"], &rows).unwrap();
         assert!(s.starts_with('\u{feff}'));

@@ -29,10 +29,9 @@ use super::xlsx::{
 /// The name of the problem list sheet.
 pub use crate::labels::SHEET_FEEDBACK_LIST as SHEET_LIST;
 
-/// One feedback workbook: the section and its bytes.
+/// One feedback workbook: its file name (naming the section) and its bytes.
 #[derive(Debug)]
 pub struct Feedback {
-    pub section: String,
     pub file_name: String,
     pub bytes: Vec<u8>,
 }
@@ -60,7 +59,6 @@ pub fn feedback_workbooks(a: &Assessment, limits: &Limits) -> Result<Vec<Feedbac
         .map(|section| {
             let bytes = build(a, section, limits).map_err(output_error)?;
             Ok(Feedback {
-                section: section.to_string(),
                 file_name: super::feedback_file_name(section),
                 bytes,
             })
@@ -150,16 +148,10 @@ fn list_sheet(
     let mut ws = new_sheet()?;
     ws.set_name(SHEET_LIST)?;
     let mut sh = Sheet::new(&mut ws);
-    let cols = [
-        "序号",
-        "文件",
-        "工作表",
-        "单元格",
-        "级别",
-        "代码",
-        "说明",
-        "原表见",
-    ];
+    // The columns of 校验问题 but 股室 (it is this one), numbered, and where the sheet is.
+    let mut cols = vec!["序号"];
+    cols.extend(&super::FINDING_COLUMNS[1..]);
+    cols.push("原表见");
     let last = cols.len() as u16 - 1;
     sh.limit(0, 5.0, 6.0, false);
     sh.centre(&[0]);
@@ -196,7 +188,6 @@ fn list_sheet(
             .map(|s| format!("工作表“{s}”"))
             .or_else(|| unavailable.get(f.file.as_str()).map(|s| s.to_string()))
             .unwrap_or_default();
-        // The problem as 校验问题 lists it, its section left out (it is this one).
         let mut vals = vec![V::Int(n as i64 + 1)];
         vals.extend(problem_row(f).into_iter().skip(1));
         vals.push(V::Text(where_));

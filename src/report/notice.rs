@@ -12,6 +12,8 @@ use crate::rank::{Standing, month_ranges};
 use crate::rules::Rules;
 use crate::score::{ItemState, SectionScore, TaskOutcome};
 
+use super::table::{V, ranking_rows};
+
 /// The notice, part by part, in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -464,10 +466,9 @@ fn attachment(a: &Assessment, rules: &Rules, title: String) -> Attachment {
             .filter_map(|(c, k)| k.then_some(c))
             .collect()
     };
-    let rows = a
-        .standings
+    let rows = ranking_rows(a, rules)
         .iter()
-        .map(|st| kept(ranking_cells(a, rules, st)))
+        .map(|r| kept(r.values.iter().map(shown).collect()))
         .collect();
     Attachment {
         label: "附件".into(),
@@ -478,24 +479,17 @@ fn attachment(a: &Assessment, rules: &Rules, title: String) -> Attachment {
     }
 }
 
-/// One row of `考核排名` as the workbook shows it (rates as `120.0%`).
-fn ranking_cells(a: &Assessment, rules: &Rules, st: &Standing) -> Vec<String> {
-    let s = score_of(a, st);
-    let pct = |r: Option<f64>| r.map_or(String::new(), |x| format!("{x:.1}%"));
-    vec![
-        st.rank.map_or(String::new(), |r| r.to_string()),
-        s.name.clone(),
-        s.qualifying().to_string(),
-        s.base().to_string(),
-        s.adoption().to_string(),
-        s.task_points().to_string(),
-        s.deductions_total().to_string(),
-        s.final_score().to_string(),
-        pct(st.item_rate),
-        pct(st.score_rate),
-        st.verdict(rules).to_string(),
-        st.remarks(),
-    ]
+/// A cell of `考核排名` as the workbook shows it (rates as `120.0%`).
+fn shown(v: &V) -> String {
+    match v {
+        V::Text(s) => s.clone(),
+        V::Int(n) => n.to_string(),
+        V::Num(x) => x.to_string(),
+        V::Pct(x) => format!("{x:.1}%"),
+        V::OneDecimal(x) => format!("{x:.1}"),
+        V::Date(d) => chinese_date(*d),
+        V::Blank => String::new(),
+    }
 }
 
 impl Paragraph {

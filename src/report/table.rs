@@ -100,6 +100,34 @@ pub(crate) struct ItemRow<'a> {
     pub counted: bool,
 }
 
+impl ItemRow<'_> {
+    /// The row as `信息明细.csv` and a section's items table show it: `first` (股室 or 序号),
+    /// the item and its 基础分, `points` (per adoption level, or the adoption total), then
+    /// 合计 and where the item came from.
+    pub(crate) fn values(&self, first: V, points: impl IntoIterator<Item = V>) -> Vec<V> {
+        let mut v = vec![
+            first,
+            V::text(self.title),
+            V::Date(self.date),
+            V::text(self.category),
+            V::text(self.task_id),
+            V::Text(self.levels.clone()),
+            V::text(self.issue),
+            V::Text(self.state.clone()),
+            V::Int(self.base),
+        ];
+        v.extend(points);
+        v.extend([
+            V::Int(self.total),
+            V::text(self.completes),
+            V::text(self.file),
+            V::text(self.sheet),
+            V::Int(self.row),
+        ]);
+        v
+    }
+}
+
 /// The items of a section, in its order.
 pub(crate) fn item_rows<'a>(
     s: &'a SectionScore,

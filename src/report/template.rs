@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
 use crate::labels;
 use crate::rules::Rules;
 
-use super::{DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS};
+use super::{DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, body_font};
 
 mod instructions;
 mod items;
@@ -30,7 +30,7 @@ mod register;
 
 use instructions::{instructions_sheet, register_instructions, scoring_rows, section_instructions};
 use items::items_sheet;
-use layout::{Kind, Lists, Styles, fit_width, font};
+use layout::{Kind, Lists, Styles, fit_width};
 use register::{RuleChoices, register_columns, table_sheet};
 
 /// Data rows left open for typing under the items table's header row.
@@ -155,7 +155,7 @@ fn new_workbook(title: &str, year: i32) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     // 宋体 11 as the default font, as in a workbook made by Chinese Excel or WPS: column
     // widths are then measured in its digit width (8 pixels), which `layout` assumes.
-    workbook.set_default_format(&font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
+    workbook.set_default_format(&body_font(), DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
     workbook.set_properties(&properties);
     workbook.define_name(
         labels::VERSION_NAME,

@@ -5,9 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use chrono::Datelike;
+
 use super::{
     Checked, CheckedColumns, FailedSheet, RefusedRow, SectionFile, SheetResult, Submission,
-    attribute, in_year,
+    attribute,
 };
 use crate::cell;
 use crate::findings::{Code, at};
@@ -199,7 +201,7 @@ impl Ctx<'_> {
         let row = item.source.row;
         let cols = place.cols;
         let mut row_ok = true;
-        if !in_year(item.date, year) {
+        if item.date.year() != year {
             findings.push(place.at(
                 (row, cols.date),
                 Code::RowDateYear,

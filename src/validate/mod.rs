@@ -14,8 +14,6 @@ pub use attribute::attribute;
 pub use check::check;
 pub use sheet::parse_section;
 
-use chrono::{Datelike, NaiveDate};
-
 use crate::model::{Finding, Item, SheetStatus, Text};
 
 /// One submission after phase 1: a sheet of a section workbook holding a header block and an
@@ -100,11 +98,6 @@ pub struct CheckedColumns {
 pub struct Parsed {
     pub sheets: Vec<SectionFile>,
     pub failed: Vec<FailedSheet>,
-}
-
-/// Whether a date lies in the assessment year.
-pub fn in_year(date: NaiveDate, year: i32) -> bool {
-    date.year() == year
 }
 
 /// A month for which a section sent a readable workbook (a 零报告 counts): one per sheet read.

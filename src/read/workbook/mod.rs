@@ -6,7 +6,7 @@
 //! [`read_in_process`]; whatever happens there (a panic, running out of memory, a hang) comes
 //! back as a [`ReadError`]. [`read_in_process`] is the same reading without the process, for
 //! tests, fuzzing and debugging. What the reader itself still checks is what gives precise,
-//! instant messages: the format from the bytes ([`sniff`]), a zip's central directory (zip
+//! instant messages: the format from the bytes, a zip's central directory (zip
 //! bombs, encryption, entry count), the limits on non-empty cells and text.
 //!
 //! One module per format: `xlsx` (calamine's streaming cell reader; a normalised copy of the
@@ -191,17 +191,6 @@ pub struct WorkbookData {
     pub template_version: Option<String>,
 }
 
-/// Detects the spreadsheet format from the content (never the file name).
-///
-/// A zip is classified by its entries (`xl/workbook.xml` → Xlsx, `xl/workbook.bin` → Xlsb,
-/// an OpenDocument spreadsheet `mimetype` or a `content.xml` → Ods); an OLE container is an
-/// Xls when it holds a `Workbook`/`Book` stream, an encrypted OOXML package when it holds
-/// `EncryptionInfo` ([`Format::Xlsx`]), and no spreadsheet otherwise (a `.doc`); a bare BIFF
-/// stream is an Xls (BIFF5/8) or [`ReadError::OldExcel`] (BIFF2–4). Never panics.
-pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
-    guard(|| sniff_impl(bytes, &Limits::default()))
-}
-
 /// Reads every worksheet of a workbook held in memory, within `limits`, in a worker process
 /// when the binary has asked for that ([`super::worker::isolate`]), else in this process.
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<WorkbookData, ReadError> {
@@ -231,7 +220,7 @@ thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// For binaries, once at startup: panics raised inside [`read_in_process`] or [`sniff`]
+/// For binaries, once at startup: panics raised inside [`read_in_process`]
 /// (calamine's, on hostile files) are caught there and become [`ReadError::Panic`], so the
 /// panic hook stays silent for them instead of printing "thread panicked" and a backtrace
 /// next to the finding. Every other panic is reported by the previous hook.
@@ -276,6 +265,13 @@ fn limit(name: &str, value: u64, limit: u64) -> ReadError {
     }
 }
 
+/// Detects the spreadsheet format from the content (never the file name).
+///
+/// A zip is classified by its entries (`xl/workbook.xml` → Xlsx, `xl/workbook.bin` → Xlsb,
+/// an OpenDocument spreadsheet `mimetype` or a `content.xml` → Ods); an OLE container is an
+/// Xls when it holds a `Workbook`/`Book` stream, an encrypted OOXML package when it holds
+/// `EncryptionInfo` ([`Format::Xlsx`]), and no spreadsheet otherwise (a `.doc`); a bare BIFF
+/// stream is an Xls (BIFF5/8) or [`ReadError::OldExcel`] (BIFF2–4).
 fn sniff_impl(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     if bytes.starts_with(ZIP_MAGIC) {
         let mut zip = zip_guard::open_zip(bytes, limits)?;

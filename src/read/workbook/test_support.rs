@@ -9,7 +9,12 @@ pub(super) use calamine::{Data, Dimensions};
 pub(super) use zip::write::SimpleFileOptions;
 pub(super) use zip::{CompressionMethod, ZipWriter};
 
-pub(super) use super::{ReadError, SheetData, WorkbookData, read_workbook, sniff};
+pub(super) use super::{Format, Limits, ReadError, SheetData, WorkbookData, read_workbook};
+
+/// The format of `bytes`, as the reader detects it, with the reader's panic guard.
+pub(super) fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
+    super::guard(|| super::sniff_impl(bytes, &Limits::default()))
+}
 
 pub(super) const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 

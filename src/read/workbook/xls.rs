@@ -29,7 +29,6 @@ const EOF: u16 = 0x000A;
 const BOUNDSHEET: u16 = 0x0085;
 const CODEPAGE: u16 = 0x0042;
 const DIMENSIONS: u16 = 0x0200;
-/// Cell records with the row and column in their first four bytes.
 /// Cell records calamine reads a value from, with the row and column in their first four
 /// bytes (blank cells, BLANK and MULBLANK, give no value: they are left as they are, so that a
 /// run of blanks over every column cannot widen the grid).

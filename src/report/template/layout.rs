@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::labels;
+use crate::report::body_font;
 
 /// Printed height of one line of 11-point text, in points (with room for fallback fonts).
 const LINE_HEIGHT: f64 = 15.0;
@@ -49,11 +50,6 @@ pub(super) struct Styles {
     pub(super) unlocked_row: Format,
 }
 
-/// 宋体 11, the font of every cell but titles and headers ([`crate::report::body_font`]).
-pub(super) fn font() -> Format {
-    crate::report::body_font()
-}
-
 /// 黑体, the font of titles and headers, in place of bold.
 fn heading(f: Format) -> Format {
     f.set_font_name(crate::report::HEADING_FONT)
@@ -61,7 +57,7 @@ fn heading(f: Format) -> Format {
 
 impl Styles {
     pub(super) fn new() -> Styles {
-        let base = font().set_align(FormatAlign::VerticalCenter);
+        let base = body_font().set_align(FormatAlign::VerticalCenter);
         let grid = Color::RGB(0x80_80_80);
         let bordered = base
             .clone()
@@ -98,13 +94,13 @@ impl Styles {
             table_category: heading(bordered.clone())
                 .set_text_wrap()
                 .set_align(FormatAlign::Center),
-            unlocked_row: font().set_unlocked(),
+            unlocked_row: body_font().set_unlocked(),
         }
     }
 
     /// The (unlocked) format of a data cell of this kind.
     pub(super) fn cell(&self, kind: Kind) -> Format {
-        let base = font()
+        let base = body_font()
             .set_align(FormatAlign::VerticalCenter)
             .set_border(FormatBorder::Thin)
             .set_border_color(Color::RGB(0xA6_A6_A6))
@@ -367,7 +363,7 @@ pub(super) fn write_table(
     // protection; the rows above the table keep a plain, locked style.
     ws.set_column_range_format(last_col + 1, 16_383, &st.unlocked_row)?;
     for row in 0..=header_row {
-        ws.set_row_format(row, &font())?;
+        ws.set_row_format(row, &body_font())?;
     }
     ws.autofilter(header_row, 0, last, last_col)?;
     ws.set_freeze_panes(first, 0)?;

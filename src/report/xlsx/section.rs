@@ -240,25 +240,9 @@ fn section_items(sh: &mut Sheet<'_>, rules: &Rules, s: &SectionScore, row: u32) 
     block_header(sh, header, &ITEM_FIELDS)?;
     let mut row = header + 1;
     for (n, r) in item_rows(s, rules).enumerate() {
-        let values = [
-            V::Int(n as i64 + 1),
-            V::text(r.title),
-            V::Date(r.date),
-            V::text(r.category),
-            V::text(r.task_id),
-            V::Text(r.levels),
-            V::text(r.issue),
-            // What the 采用记录 changed is listed in its own block above.
-            V::Text(r.state),
-            V::Int(r.base),
-            // Adopted items show their points (0 when not counted); others stay blank.
-            r.adoption.map_or(V::Blank, V::Int),
-            V::Int(r.total),
-            V::text(r.completes),
-            V::text(r.file),
-            V::text(r.sheet),
-            V::Int(r.row),
-        ];
+        // 计分情况 leaves what the 采用记录 changed to its own block above; 加分 shows an
+        // adopted item's points (0 when not counted), blank for the others.
+        let values = r.values(V::Int(n as i64 + 1), [r.adoption.map_or(V::Blank, V::Int)]);
         let look = Look {
             font: (!r.counted).then_some(CORRECTED_GREY),
             ..Look::default()
