@@ -152,8 +152,7 @@ pub fn title_key(s: &str) -> String {
     title_key_chars(s).collect()
 }
 
-/// The characters of [`title_key`], computed as they are read: items compare and hash by
-/// their key without storing it (see [`crate::model::TitleKey`]).
+/// The characters of [`title_key`], computed as they are read.
 pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
     TitleKeyChars {
         chars: s.chars(),
@@ -161,39 +160,6 @@ pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
         pending_space: false,
         held: None,
     }
-}
-
-/// Compares the identity keys of two titles ([`title_key`]) without building them: the
-/// identical leading bytes are skipped (back to a character after which folding is in the
-/// same state in both: not white space, not invisible), and only the rest is folded.
-pub fn title_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let mut p = common_prefix(a.as_bytes(), b.as_bytes());
-    if p == a.len() && p == b.len() {
-        return std::cmp::Ordering::Equal;
-    }
-    while !(a.is_char_boundary(p) && b.is_char_boundary(p)) {
-        p -= 1;
-    }
-    let same = a[..p].trim_end_matches(is_ignorable);
-    // after a visible character, white space ahead is inner, not leading
-    let resume = |rest| TitleKeyChars {
-        started: !same.is_empty(),
-        ..title_key_chars(rest)
-    };
-    resume(&a[same.len()..]).cmp(resume(&b[same.len()..]))
-}
-
-/// Length of the common leading bytes, 16 at a time while they agree.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + 16 <= n && a[i..i + 16] == b[i..i + 16] {
-        i += 16;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
 }
 
 /// Iterator of [`title_key_chars`].

@@ -7,8 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::cell::title_key;
 use crate::merge::Merged;
-use crate::model::{Finding, InputFile, Severity, TitleKey};
+use crate::model::{Finding, InputFile, Severity};
 use crate::validate::RefusedRow;
 
 /// When a submission was made, as far as the files tell.
@@ -51,11 +52,13 @@ pub fn mark_corrected(
         file_index,
         sheet_no,
     };
-    let asked: HashSet<(&str, TitleKey)> = refused
+    let keys: Vec<String> = refused.iter().map(|r| title_key(&r.title)).collect();
+    let asked: HashSet<(&str, &str)> = refused
         .iter()
-        .map(|r| (r.section.as_str(), TitleKey(&r.title)))
+        .zip(&keys)
+        .map(|(r, k)| (r.section.as_str(), k.as_str()))
         .collect();
-    let mut passed: HashMap<(&str, TitleKey), Vec<Version>> = HashMap::new();
+    let mut passed: HashMap<(&str, &str), Vec<Version>> = HashMap::new();
     for item in merged.items.iter().chain(&merged.superseded) {
         let key = (item.section.as_str(), item.key());
         if asked.contains(&key) {
@@ -65,13 +68,14 @@ pub fn mark_corrected(
     }
     let settled: HashSet<(&str, &str, u32)> = refused
         .iter()
-        .filter(|r| {
+        .zip(&keys)
+        .filter(|(r, k)| {
             let old = version(r.file_index, r.sheet_no, r.month);
             passed
-                .get(&(r.section.as_str(), TitleKey(&r.title)))
+                .get(&(r.section.as_str(), k.as_str()))
                 .is_some_and(|vs| vs.iter().any(|v| v.later_than(&old)))
         })
-        .map(|r| (r.file.as_str(), r.sheet.as_str(), r.row))
+        .map(|(r, _)| (r.file.as_str(), r.sheet.as_str(), r.row))
         .collect();
     for f in findings.iter_mut().filter(|f| f.section.is_some()) {
         if let Some((row, _)) = f.pos

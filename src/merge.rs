@@ -129,13 +129,11 @@ fn same_title_other_date(items: &[Item]) -> Vec<Finding> {
 /// (date, section, row) order.
 fn same_title_other_section(items: &[Item]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let next = groups.len();
-        let g = *group_of
-            .entry(crate::cell::title_key(&item.title))
-            .or_insert(next);
+        let g = *group_of.entry(item.key()).or_insert(next);
         if g == next {
             groups.push(Vec::new());
         }
@@ -265,9 +263,11 @@ mod tests {
         let items: Vec<Item> = (0..300u32)
             .map(|row| {
                 let k = next(4);
+                let title = titles[next(titles.len() as u64)];
                 Item {
                     section: Text::from(sections[k]),
-                    title: titles[next(titles.len() as u64)].into(),
+                    title: title.into(),
+                    title_key: crate::cell::title_key(title).into(),
                     date: chrono::NaiveDate::from_ymd_opt(
                         2019,
                         1 + next(12) as u32,
@@ -302,14 +302,13 @@ mod tests {
             .filter(|f| f.code == crate::findings::Code::DupSection)
             .map(|f| (f.message.clone(), f.pos))
             .collect();
-        let key = |i: &Item| crate::cell::title_key(&i.title);
         let mut expected = Vec::new();
         for (n, item) in merged.items.iter().enumerate() {
             let first = merged
                 .items
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| key(o) == key(item))
+                .filter(|(_, o)| o.key() == item.key())
                 .min_by(|(a, x), (b, y)| {
                     (x.date, &x.section, x.source.row, a).cmp(&(
                         y.date,

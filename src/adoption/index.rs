@@ -6,11 +6,10 @@
 //! counters and keeps only the few best items.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Candidate, MIN_SIMILARITY, Near, Ratio};
 use crate::cell::title_key_chars;
-use crate::model::TitleKey;
 
 /// A multiplicative hash for the look-ups' keys (the standard SipHash costs more than the
 /// rest of building them, and these keys come from the bureau's own files).
@@ -38,10 +37,14 @@ impl Hasher for FastHasher {
 
 pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// The hash of a folded title, computed as it is folded (no string is built).
+/// The hash of a folded title, computed as it is folded (no string is built): each folded
+/// character, then an end mark.
 fn key_hash(title: &str) -> u64 {
     let mut h = FastHasher::default();
-    TitleKey(title).hash(&mut h);
+    for c in title_key_chars(title) {
+        h.write_u32(c as u32);
+    }
+    h.write_u8(0xff);
     h.finish()
 }
 
@@ -58,7 +61,7 @@ pub(super) fn exact_matches(rows: &[&str], items: &[Candidate], keys: &[u64]) ->
             continue;
         };
         for &r in rs {
-            if TitleKey(rows[r]) == TitleKey(c.title) {
+            if title_key_chars(rows[r]).eq(title_key_chars(c.title)) {
                 out[r].push(i);
             }
         }
@@ -92,7 +95,7 @@ impl Bigrams {
         self.chars.clear();
         self.chars.extend(title_key_chars(title));
         let mut h = FastHasher::default();
-        // As `TitleKey` hashes: each folded character, then an end mark.
+        // As [`key_hash`] hashes: each folded character, then an end mark.
         for &c in &self.chars {
             h.write_u32(c as u32);
         }

@@ -154,6 +154,7 @@ impl<'a> RowCtx<'a> {
             (title?.1, date?, category?, author?, reviewer?);
         Some(Item {
             section: Text::default(),
+            title_key: crate::cell::title_key(&title).into_boxed_str(),
             title: title.into_boxed_str(),
             date,
             category: category.into(),
