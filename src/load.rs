@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
@@ -104,11 +104,6 @@ pub fn load_with_progress(
     let read = |&i: &usize| read_one(i, &found[i].display, &found[i].path, rules, limits);
     parallel_in_order(&to_read, progress, read, |k, (sha, mut outcome)| {
         let i = to_read[k];
-        if let Outcome::Section(parsed) = &mut outcome {
-            for sheet in &mut parsed.sheets {
-                loaded.items.extend(std::mem::take(&mut sheet.items));
-            }
-        }
         let file = &mut loaded.files[i];
         file.sha256 = sha.clone();
         if !sha.is_empty() {
@@ -119,6 +114,11 @@ pub fn load_with_progress(
                 return;
             }
             seen_sha.insert(sha.clone(), i);
+        }
+        if let Outcome::Section(parsed) = &mut outcome {
+            for sheet in &mut parsed.sheets {
+                loaded.items.extend(std::mem::take(&mut sheet.items));
+            }
         }
         loaded.take(
             i,
@@ -277,10 +277,14 @@ fn parallel_in_order<T: Sync, R: Send>(
     let threads = crate::read::worker::parallelism().min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let (results, arrived) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|s| {
+        // Set when this closure ends, also by a panic (in `take`, or a reader thread's):
+        // the progress line must not keep the scope waiting.
+        let _stop = StopOnDrop(&stop);
         if progress {
-            s.spawn(|| report_progress(&done, items.len()));
+            s.spawn(|| report_progress(&done, items.len(), &stop));
         }
         for _ in 0..threads {
             let results = results.clone();
@@ -313,14 +317,24 @@ fn parallel_in_order<T: Sync, R: Send>(
     });
 }
 
-/// Print "读取文件 k/n" on stderr every 200 ms after the first second, until all are done.
-fn report_progress(done: &AtomicUsize, total: usize) {
+/// Sets its flag when dropped.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Print "读取文件 k/n" on stderr every 200 ms after the first second, until all are done or
+/// `stop` is set.
+fn report_progress(done: &AtomicUsize, total: usize, stop: &AtomicBool) {
     use std::io::Write;
     let start = std::time::Instant::now();
     let mut shown = false;
     loop {
         let k = done.load(Ordering::Relaxed);
-        if k >= total {
+        if k >= total || stop.load(Ordering::Relaxed) {
             break;
         }
         if start.elapsed() > std::time::Duration::from_secs(1) {
@@ -331,7 +345,7 @@ fn report_progress(done: &AtomicUsize, total: usize) {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     if shown {
-        eprint!("\r读取文件 {total}/{total}\n");
+        eprint!("\r读取文件 {}/{total}\n", done.load(Ordering::Relaxed));
     }
 }
 
@@ -549,24 +563,67 @@ mod read_tests {
 #[cfg(test)]
 mod order_tests {
     use super::parallel_in_order;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
 
     /// Results are handed over in the input order although later ones finish first, each as
-    /// soon as everything before it is done.
+    /// soon as everything before it is done: the first is taken while the last is still
+    /// being worked on.
     #[test]
-    fn results_are_taken_in_input_order() {
+    fn results_are_taken_in_input_order_as_soon_as_ready() {
         let items: Vec<u64> = (0..24).collect();
+        let first_taken = AtomicBool::new(false);
+        let seen_by_last = AtomicBool::new(false);
         let mut taken = Vec::new();
         parallel_in_order(
             &items,
             false,
             |&k| {
-                // the first items are the slowest
-                std::thread::sleep(std::time::Duration::from_millis(24 - k));
+                if k == 23 {
+                    let until = Instant::now() + Duration::from_secs(5);
+                    while !first_taken.load(Ordering::Relaxed) && Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    seen_by_last.store(first_taken.load(Ordering::Relaxed), Ordering::Relaxed);
+                } else {
+                    // the first items are the slowest
+                    std::thread::sleep(Duration::from_millis(24 - k));
+                }
                 k * 10
             },
-            |k, r| taken.push((k, r)),
+            |k, r| {
+                first_taken.store(true, Ordering::Relaxed);
+                taken.push((k, r));
+            },
         );
         let expected: Vec<(usize, u64)> = (0..24).map(|k| (k as usize, k * 10)).collect();
         assert_eq!(taken, expected);
+        assert!(
+            seen_by_last.load(Ordering::Relaxed),
+            "the first result waited for the last"
+        );
+    }
+
+    /// A panic while taking a result ends the run (as a panic), also with the progress line
+    /// on: it does not hang waiting for files nobody will read.
+    #[test]
+    fn a_panic_in_take_does_not_hang_the_progress_line() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let items: Vec<u64> = (0..16).collect();
+            let run = std::panic::catch_unwind(|| {
+                parallel_in_order(
+                    &items,
+                    true,
+                    |_| std::thread::sleep(Duration::from_millis(20)),
+                    |_, ()| panic!("taking failed"),
+                )
+            });
+            let _ = tx.send(run.is_err());
+        });
+        let panicked = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the run ended instead of hanging");
+        assert!(panicked);
     }
 }

@@ -164,8 +164,8 @@ impl Source {
 }
 
 /// An item as read from one row of a section workbook, after validation (no row error).
-///
-/// The identity key of the title is computed when compared ([`Item::key`]), never stored.
+/// `title_key` is computed from `title` once, when the row is read (`validate::row`); neither
+/// changes after.
 #[derive(Debug, Clone)]
 pub struct Item {
     /// Roster section name.
@@ -379,6 +379,11 @@ mod tests {
         assert_eq!(a.to_string(), "常规信息");
         assert_eq!(format!("{a:?}"), "\"常规信息\"");
         assert_eq!(Text::default(), "");
+        // an empty text, however made, is the same text
+        assert_eq!(Text::from(""), Text::default());
+        assert_eq!(Text::from(String::new()), "");
+        assert_eq!(hash(Text::from("")), hash(Text::default()));
+        assert_eq!(hash(Text::default()), hash(""));
         assert_eq!(Text::from("a").cmp(&Text::from("b")), Ordering::Less);
         assert_eq!(hash(Text::from("x")), hash("x"));
     }

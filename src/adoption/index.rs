@@ -37,11 +37,15 @@ impl Hasher for FastHasher {
 
 pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// The hash of a folded title, computed as it is folded (no string is built): each folded
-/// character, then an end mark.
+/// The hash of a folded title, computed as it is folded (no string is built).
 fn key_hash(title: &str) -> u64 {
+    folded_hash(title_key_chars(title))
+}
+
+/// The hash of a folded title's characters: each character, then an end mark.
+fn folded_hash(chars: impl Iterator<Item = char>) -> u64 {
     let mut h = FastHasher::default();
-    for c in title_key_chars(title) {
+    for c in chars {
         h.write_u32(c as u32);
     }
     h.write_u8(0xff);
@@ -94,14 +98,9 @@ impl Bigrams {
     fn of_keyed(&mut self, title: &str, out: &mut Vec<(Bigram, u32)>) -> (u32, u64) {
         self.chars.clear();
         self.chars.extend(title_key_chars(title));
-        let mut h = FastHasher::default();
-        // As [`key_hash`] hashes: each folded character, then an end mark.
-        for &c in &self.chars {
-            h.write_u32(c as u32);
-        }
-        h.write_u8(0xff);
+        let hash = folded_hash(self.chars.iter().copied());
         self.chars.truncate(MAX_CHARS);
-        (self.count(out), h.finish())
+        (self.count(out), hash)
     }
 
     /// The bigrams of the folded characters in `chars`.
