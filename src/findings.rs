@@ -104,17 +104,38 @@ impl std::fmt::Display for Code {
     }
 }
 
-/// `finding.code == Code::X`: a finding holds its code as the code's string.
-impl PartialEq<Code> for &str {
-    fn eq(&self, code: &Code) -> bool {
-        *self == code.as_str()
+/// Codes order as their strings (`E-…` before `W-…`, then alphabetically): listings sort
+/// findings by code this way.
+impl Ord for Code {
+    fn cmp(&self, other: &Code) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Code) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// `code == "E-DATE"`: a code is equal to its string.
+impl PartialEq<&str> for Code {
+    fn eq(&self, s: &&str) -> bool {
+        self.as_str() == *s
+    }
+}
+
+/// Written to JSON as its string, e.g. `"E-DATE"`.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 /// Whether a finding's code is a register error (every register error code starts `E-REG-`):
 /// a slip in the officer's own file, which must stop `score` before it writes anything.
-pub fn is_register_error(code: &str) -> bool {
-    code.starts_with("E-REG-")
+pub fn is_register_error(code: Code) -> bool {
+    code.as_str().starts_with("E-REG-")
 }
 
 /// A finding with its place given as file, sheet and cell (empty for the whole file or
@@ -131,7 +152,7 @@ fn finding(
         sheet: sheet.to_string(),
         cell: pos.map(|(r, c)| crate::cell::a1(r, c)).unwrap_or_default(),
         severity: code.severity(),
-        code: code.as_str(),
+        code,
         message,
         section: None,
         pos,
@@ -157,6 +178,22 @@ pub fn sheet_level(file: &str, sheet: &str, code: Code, message: String) -> Find
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A code orders, compares and is written as its string: listings sort findings by it,
+    /// JSON carries it.
+    #[test]
+    fn codes_order_and_serialise_as_their_strings() {
+        let mut by_code = Code::ALL.to_vec();
+        by_code.sort();
+        let mut by_string = Code::ALL.to_vec();
+        by_string.sort_by_key(|c| c.as_str());
+        assert_eq!(by_code, by_string);
+        assert!(Code::DupSection == "W-DUP-SECTION");
+        assert_eq!(
+            serde_json::to_string(&Code::RowDate).unwrap(),
+            format!("\"{}\"", Code::RowDate.as_str())
+        );
+    }
 
     /// The README's table of codes is this catalog: one row per code, with its severity and
     /// description, and no row for a code that does not exist.

@@ -40,7 +40,7 @@ pub struct Finding {
     pub sheet: String,
     pub cell: String,
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: crate::findings::Code,
     pub message: String,
     /// The roster section the problem belongs to, when known (not part of the JSON schema).
     #[serde(skip)]

@@ -168,7 +168,7 @@ pub(crate) fn problem_row(f: &Finding) -> Vec<V> {
         V::text(&f.sheet),
         V::text(&f.cell),
         V::text(f.severity.label()),
-        V::text(f.code),
+        V::text(f.code.as_str()),
         V::text(&f.message),
     ]
 }

@@ -224,7 +224,7 @@ fn a_sheet_per_month_saved_by_libreoffice_scores_like_separate_files() {
         let stale: Vec<(&str, &str, &str)> = a
             .findings
             .iter()
-            .map(|f| (f.code, f.sheet.as_str(), f.cell.as_str()))
+            .map(|f| (f.code.as_str(), f.sheet.as_str(), f.cell.as_str()))
             .collect();
         assert_eq!(stale, [("W-MONTH-STALE", "4月", "F2")], "{ext}");
     }

@@ -15,7 +15,7 @@ fn fixture(name: &str) -> PathBuf {
 fn codes(a: &zwxx::assess::Assessment) -> Vec<(&'static str, String)> {
     a.findings
         .iter()
-        .map(|f| (f.code, f.cell.clone()))
+        .map(|f| (f.code.as_str(), f.cell.clone()))
         .collect()
 }
 

@@ -309,7 +309,7 @@ fn the_sample_year_exercises_every_flag_and_finding() {
         .iter()
         .map(|f| {
             let file = Path::new(&f.file).file_name().unwrap().to_string_lossy();
-            (format!("{file} {}", f.cell), f.code, f.severity)
+            (format!("{file} {}", f.cell), f.code.as_str(), f.severity)
         })
         .collect();
     codes.sort();

@@ -247,7 +247,7 @@ fn register_rows_of_another_year_do_not_count() {
     let codes: Vec<(&str, &str)> = a
         .findings
         .iter()
-        .map(|f| (f.code, f.cell.as_str()))
+        .map(|f| (f.code.as_str(), f.cell.as_str()))
         .collect();
     assert!(
         codes.contains(&("W-REG-YEAR", "F2")) && codes.contains(&("W-REG-YEAR", "B2")),

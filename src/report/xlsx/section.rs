@@ -354,7 +354,7 @@ fn section_problems(sh: &mut Sheet<'_>, a: &Assessment, s: &SectionScore, row: u
             V::Int(n as i64 + 1),
             V::text(&f.message),
             V::text(f.severity.label()),
-            V::text(f.code),
+            V::text(f.code.as_str()),
             V::text(&f.file),
             V::text(&f.sheet),
             V::text(&f.cell),

@@ -537,7 +537,7 @@ pub fn findings_of(
     a.findings
         .iter()
         .filter(|f| f.file.ends_with(file_suffix))
-        .map(|f| (f.code, f.cell.clone(), f.severity))
+        .map(|f| (f.code.as_str(), f.cell.clone(), f.severity))
         .collect()
 }
 
