@@ -114,23 +114,8 @@ pub fn ledger_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
 
 /// `撰稿人统计.csv`: the authors sheet's rows, figures to one decimal; names only.
 pub fn authors_csv(a: &Assessment, rules: &Rules) -> Result<String, csv::Error> {
-    // Written as `1.0`, not `1`: the sheet shows one decimal too (a number all the same).
-    let one = |x: f64| V::OneDecimal(crate::authors::one_decimal(x));
-    let rows: Vec<Vec<V>> = crate::authors::author_rows(&a.scores, rules)
-        .into_iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let mut row = vec![
-                V::Int(n as i64 + 1),
-                V::Text(r.name),
-                V::Text(r.section),
-                one(r.items),
-            ];
-            row.extend(r.levels.iter().map(|x| one(*x)));
-            row.push(one(r.points));
-            row
-        })
-        .collect();
+    // Shares written as `1.0`, not `1`: the sheet shows one decimal too (a number all the same).
+    let rows = super::table::author_rows(a, rules);
     let headers = super::authors_columns(rules);
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     render(&headers, &rows)

@@ -1,6 +1,6 @@
 //! The tables more than one output shows, each built once: the ranking (考核排名 sheet,
-//! `考核排名.csv`, the terminal), the items (a section's sheet, `信息明细.csv`) and the
-//! problems (校验问题 sheet, `校验问题.csv`). A writer renders these rows; it never reads the
+//! `考核排名.csv`, the terminal), the items (a section's sheet, `信息明细.csv`), the
+//! problems (校验问题 sheet, `校验问题.csv`) and the authors (撰稿人统计 sheet and CSV). A writer renders these rows; it never reads the
 //! scores again for what they hold.
 
 use chrono::NaiveDate;
@@ -171,4 +171,26 @@ pub(crate) fn problem_row(f: &Finding) -> Vec<V> {
         V::text(f.code.as_str()),
         V::text(&f.message),
     ]
+}
+
+/// 撰稿人统计 (the sheet and `撰稿人统计.csv`): 序号, 撰稿人, 股室, qualifying items, each
+/// adoption level's points and the total, each share of an item or of its points to one
+/// decimal.
+pub(crate) fn author_rows(a: &Assessment, rules: &Rules) -> Vec<Vec<V>> {
+    let one = |x: f64| V::OneDecimal(crate::authors::one_decimal(x));
+    crate::authors::author_rows(&a.scores, rules)
+        .into_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let mut row = vec![
+                V::Int(n as i64 + 1),
+                V::Text(r.name),
+                V::Text(r.section),
+                one(r.items),
+            ];
+            row.extend(r.levels.iter().map(|x| one(*x)));
+            row.push(one(r.points));
+            row
+        })
+        .collect()
 }

@@ -3,10 +3,10 @@
 use rust_xlsxwriter::Worksheet;
 
 use crate::assess::Assessment;
-use crate::authors::one_decimal;
+use crate::report::table::author_rows;
 use crate::rules::Rules;
 
-use super::cell::{Look, V};
+use super::cell::Look;
 use super::kit::Sheet;
 use super::{R, SHEET_AUTHORS, as_of_title, new_sheet};
 
@@ -26,18 +26,7 @@ pub(super) fn authors_sheet(a: &Assessment, rules: &Rules) -> R<Worksheet> {
     sh.title(0, &as_of_title(a, "撰稿人统计"), last)?;
     sh.header(1, 0, &cols)?;
     let mut row = 2;
-    for (n, r) in crate::authors::author_rows(&a.scores, rules)
-        .iter()
-        .enumerate()
-    {
-        let mut vals = vec![
-            V::Int(n as i64 + 1),
-            V::text(&r.name),
-            V::text(&r.section),
-            V::OneDecimal(one_decimal(r.items)),
-        ];
-        vals.extend(r.levels.iter().map(|x| V::OneDecimal(one_decimal(*x))));
-        vals.push(V::OneDecimal(one_decimal(r.points)));
+    for vals in author_rows(a, rules) {
         sh.row(row, 0, &vals, Look::default())?;
         row += 1;
     }
